@@ -1,0 +1,377 @@
+"""Shared machinery for field modules: text coercion, per-row results, distinct-value mapping.
+
+Every field module (``dataclean.fields.*``) has the same small API:
+
+* ``compact(value) -> str``: strip separators and surrounding noise, no checks;
+* ``validate(value) -> str``: the canonical form, or raise a :class:`~dataclean.ValidationError`
+  subclass whose ``reason`` is a stable code;
+* ``is_valid(value) -> bool``: never raises;
+* ``format(value) -> str``: the human display form;
+* ``standardise_series(values) -> StandardiseResult``: canonical values, a status and a reason per
+  row, aligned to the input index;
+* ``is_valid_series(values) -> pd.Series[bool]`` and ``reason_series(values)``.
+
+This module holds the pieces they share so each module only says what is particular to its kind.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean.exceptions import InvalidLength, InvalidType, MissingValue, ValidationError
+
+STRING = pd.StringDtype()
+
+#: The whitespace dataclean trims and treats as a separator, identically in scalar and column code
+#: (ASCII whitespace plus the no-break space that spreadsheets paste in).
+WHITESPACE = " \t\n\r\f\v\xa0"
+#: The same set as a regex character class body.
+WHITESPACE_RE = r" \t\n\r\f\v\xa0"
+
+
+class Status(StrEnum):
+    """What standardisation did to a row."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    INVALID = "invalid"
+    MISSING = "missing"
+
+
+STATUS_DTYPE = pd.CategoricalDtype([s.value for s in Status])
+
+#: Values that stand for "no data" in any free-text field, compared upper-cased and trimmed.
+PLACEHOLDER_TOKENS: frozenset[str] = frozenset(
+    {
+        "UNKNOWN", "UNK", "NOT KNOWN", "NOTKNOWN", "NK", "N/K", "N/A", "NA", "N.A.", "NULL", "NONE",
+        "NIL", "TEST", "TESTING", "XXX", "XX", "X", "ZZZ", "ZZ", "TBC", "TBA", "NOT STATED",
+        "NOT PROVIDED", "NOT GIVEN", "NOT RECORDED", "REFUSED", "-", "--", "?", "??", ".", "0",
+    }
+)
+
+
+@dataclass(frozen=True, repr=False)
+class StandardiseResult:
+    """The outcome of standardising one column, row by row, aligned to the input index.
+
+    ``value`` holds the canonical form (``<NA>`` where the row is invalid or missing);
+    ``status`` is one of :class:`Status`; ``reason`` is a reason code for invalid and missing
+    rows, and may hold a *note* on a valid row (for example ``"bfpo"`` on a forces postcode,
+    ``"administrative_prefix"`` on an unusual NINO), ``<NA>`` otherwise.
+    """
+
+    value: pd.Series
+    status: pd.Series
+    reason: pd.Series
+
+    @property
+    def valid(self) -> pd.Series:
+        """True where the row holds a valid value (changed or unchanged)."""
+        return self.status.isin((Status.UNCHANGED.value, Status.CHANGED.value)).astype(bool)
+
+    @property
+    def invalid(self) -> pd.Series:
+        return (self.status == Status.INVALID.value).astype(bool)
+
+    @property
+    def missing(self) -> pd.Series:
+        return (self.status == Status.MISSING.value).astype(bool)
+
+    @property
+    def changed(self) -> pd.Series:
+        return (self.status == Status.CHANGED.value).astype(bool)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status, every status present (zero when none)."""
+        vc = self.status.value_counts()
+        return {s.value: int(vc.get(s.value, 0)) for s in Status}
+
+    def reason_counts(self) -> dict[str, int]:
+        """Rows per reason code (invalid and missing rows, and notes on valid rows)."""
+        return {str(k): int(v) for k, v in self.reason.value_counts().items()}
+
+    def to_frame(self, name: str | None = None) -> pd.DataFrame:
+        """``<name>``, ``<name>_status`` and ``<name>_reason`` columns on the input index."""
+        base = name or (self.value.name if isinstance(self.value.name, str) else "value")
+        return pd.DataFrame(
+            {base: self.value, f"{base}_status": self.status, f"{base}_reason": self.reason},
+            index=self.value.index,
+        )
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in self.counts().items())
+        return f"StandardiseResult(rows={len(self)}, {counts})"
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def is_missing_scalar(value: Any) -> bool:
+    """True for None, NaN, pd.NA, NaT and blank strings."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, np.floating) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip(WHITESPACE)
+
+
+def scalar_text(value: Any, *, max_length: int = 256) -> str:
+    """Return ``value`` as text for a scalar validator, or raise.
+
+    Accepts ``str`` and whole numbers (``int``, integral ``float`` such as ``9434765919.0``
+    from a CSV column with blanks). Raises :class:`MissingValue` for null or blank,
+    :class:`InvalidType` for anything else (bytes, lists, fractional floats, booleans), and
+    :class:`InvalidLength` past ``max_length`` characters (so a 10**6-character string is
+    rejected before any parsing).
+    """
+    if is_missing_scalar(value):
+        raise MissingValue()
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool | np.bool_):
+        raise InvalidType()
+    elif isinstance(value, int | np.integer):
+        text = str(int(value))
+    elif isinstance(value, float | np.floating):
+        if not float(value).is_integer():
+            raise InvalidType("The value is a number with a fractional part.")
+        text = str(int(value))
+    else:
+        raise InvalidType()
+    if len(text) > max_length:
+        raise InvalidLength(f"The value is longer than {max_length} characters.")
+    return text
+
+
+def make_is_valid(validate: Callable[[Any], str]) -> Callable[[Any], bool]:
+    """Build ``is_valid`` from ``validate``: True when it returns, False on ValidationError."""
+
+    def is_valid(value: Any) -> bool:
+        try:
+            validate(value)
+        except ValidationError:
+            return False
+        return True
+
+    is_valid.__doc__ = "Return True if ``validate`` accepts the value; never raises."
+    return is_valid
+
+
+# ---------------------------------------------------------------------------------------------
+# column helpers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextColumn:
+    """A column coerced to text for vectorised checks.
+
+    ``text``: pandas ``string`` dtype, whitespace-stripped, ``<NA>`` where missing or of a bad type.
+    ``missing``: null, NaN or blank. ``bad_type``: not text or a whole number.
+    ``too_long``: longer than the module's limit (``text`` is ``<NA>`` there too).
+    """
+
+    original: pd.Series
+    text: pd.Series
+    missing: np.ndarray
+    bad_type: np.ndarray
+    too_long: np.ndarray
+
+    @property
+    def usable(self) -> np.ndarray:
+        return ~(self.missing | self.bad_type | self.too_long)
+
+
+def _object_to_text(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Coerce an object column that may mix str, numbers and junk. Returns (text, bad_type)."""
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred in ("string", "empty"):
+        return values.astype(STRING), np.zeros(len(values), dtype=bool)
+    # Mixed column: classify each element by type once (C-speed type() calls; rare in practice).
+    arr = values.to_numpy(dtype=object, na_value=None)
+    out = np.empty(len(arr), dtype=object)
+    bad = np.zeros(len(arr), dtype=bool)
+    for i, v in enumerate(arr):
+        if is_missing_scalar(v):
+            out[i] = None
+            continue
+        try:
+            out[i] = scalar_text(v, max_length=10**9)
+        except ValidationError:
+            out[i] = None
+            bad[i] = True
+    return pd.Series(out, index=values.index, dtype=STRING), bad
+
+
+def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> TextColumn:
+    """Coerce any Series to trimmed text, classifying missing, bad-type and over-long rows.
+
+    Integer columns (an NHS number read by ``read_csv``) become their digits; float columns
+    holding whole numbers lose the ``.0``; fractional floats, bytes and other objects are
+    ``bad_type``. Never modifies ``values``.
+    """
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
+    n = len(values)
+    bad = np.zeros(n, dtype=bool)
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):
+        text = values
+    elif pd.api.types.is_bool_dtype(dtype):
+        text = pd.Series(pd.NA, index=values.index, dtype=STRING)
+        bad = values.notna().to_numpy(dtype=bool)
+    elif pd.api.types.is_integer_dtype(dtype):
+        text = values.astype(STRING)
+    elif pd.api.types.is_float_dtype(dtype):
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        finite = np.isfinite(arr)
+        whole = finite & (np.mod(arr, 1) == 0) & (np.abs(arr) < 2**63)
+        bad = ~np.isnan(arr) & ~whole
+        ints = np.where(whole, arr, 0).astype("int64")
+        text = pd.Series(ints, index=values.index).astype(STRING).where(whole, pd.NA)
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        text = values.dt.strftime("%Y-%m-%d").astype(STRING)
+    elif isinstance(dtype, pd.CategoricalDtype):
+        return to_text(values.astype(object), max_length=max_length, strip=strip)
+    else:
+        text, bad = _object_to_text(values)
+    if strip:
+        text = text.str.strip(WHITESPACE)
+    lengths = text.str.len().to_numpy(dtype="float64", na_value=np.nan)
+    missing = (np.isnan(lengths) | (lengths == 0)) & ~bad
+    too_long = lengths > max_length
+    text = text.where(~(missing | too_long | bad), pd.NA)
+    return TextColumn(values, text, missing, bad, too_long)
+
+
+def factorize_text(text: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1 for NA) and the distinct non-null values of a text column."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    return codes, pd.Index(uniques)
+
+
+def map_distinct(text: pd.Series, func: Callable[[str], Hashable]) -> pd.Series:
+    """Apply ``func`` once per distinct non-null value and map results back by position.
+
+    This is how library-per-value work (phonenumbers, usaddress, date-parsing fallbacks) stays
+    proportional to the number of *distinct* values rather than rows.
+    """
+    codes, uniques = factorize_text(text)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[-1] = None
+    for i, u in enumerate(uniques):
+        results[i] = func(u)
+    return pd.Series(results[codes], index=text.index, dtype=object)
+
+
+def build_result(
+    col: TextColumn,
+    canonical: pd.Series,
+    reason: pd.Series,
+    valid: np.ndarray,
+    *,
+    compare_to: pd.Series | None = None,
+    value_dtype: Any = STRING,
+) -> StandardiseResult:
+    """Assemble a :class:`StandardiseResult` from the module's vectorised work.
+
+    ``canonical``/``reason``/``valid`` are aligned to ``col.original``; ``reason`` may carry notes
+    on valid rows. Missing, bad-type and over-long rows are classified here so every module treats
+    junk the same way. ``compare_to`` is what "unchanged" is judged against (default: the input
+    as text, before trimming).
+    """
+    index = col.original.index
+    n = len(index)
+    valid = np.asarray(valid, dtype=bool) & col.usable
+    reason = reason.astype(STRING).copy() if len(reason) else pd.Series([], dtype=STRING, index=index)
+    reason_arr = reason.to_numpy(dtype=object, na_value=None)
+    reason_arr = np.where(col.missing, "missing", reason_arr)
+    reason_arr = np.where(col.bad_type, "invalid_type", reason_arr)
+    reason_arr = np.where(col.too_long, "invalid_length", reason_arr)
+    invalid = ~valid & ~col.missing
+    # an invalid row always has a reason
+    no_reason = invalid & pd.isna(pd.Series(reason_arr)).to_numpy()
+    reason_arr = np.where(no_reason, "invalid_format", reason_arr)
+    value = pd.Series(canonical, index=index).astype(value_dtype).where(valid, pd.NA)
+    if compare_to is None:
+        if isinstance(col.original.dtype, pd.StringDtype):
+            compare_to = col.original
+        elif pd.api.types.is_object_dtype(col.original.dtype):
+            compare_to = col.original.where(col.original.map(type, na_action="ignore") == str, pd.NA)
+            compare_to = compare_to.astype(STRING)
+        else:
+            compare_to = col.text
+    same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
+    status = np.full(n, Status.CHANGED.value, dtype=object)
+    status[valid & same] = Status.UNCHANGED.value
+    status[invalid] = Status.INVALID.value
+    status[col.missing] = Status.MISSING.value
+    return StandardiseResult(
+        value=value.rename(col.original.name),
+        status=pd.Series(pd.Categorical(status, dtype=STATUS_DTYPE), index=index, name="status"),
+        reason=pd.Series(reason_arr, index=index, dtype=STRING, name="reason"),
+    )
+
+
+def result_from_scalar(
+    values: pd.Series,
+    validate: Callable[[str], str],
+    *,
+    max_length: int = 256,
+    note: Callable[[str], str | None] | None = None,
+    value_dtype: Any = STRING,
+) -> StandardiseResult:
+    """Column version of a scalar ``validate`` for kinds that need a library call per value.
+
+    ``validate`` runs once per *distinct* trimmed value; exceptions become reason codes.
+    ``note`` (optional) returns a note for a valid canonical value.
+    """
+    col = to_text(values, max_length=max_length)
+    codes, uniques = factorize_text(col.text)
+    canon_u = np.full(len(uniques) + 1, None, dtype=object)  # last slot answers code -1 (NA)
+    reason_u = np.full(len(uniques) + 1, None, dtype=object)
+    for i, text in enumerate(uniques):
+        try:
+            canon_u[i] = validate(text)
+        except ValidationError as exc:
+            reason_u[i] = exc.reason
+            continue
+        if note is not None:
+            reason_u[i] = note(canon_u[i])
+    index = col.original.index
+    canon = pd.Series(canon_u[codes], index=index, dtype=object)
+    reason = pd.Series(reason_u[codes], index=index, dtype=object)
+    valid = canon.notna().to_numpy(dtype=bool)
+    return build_result(col, canon, reason, valid, value_dtype=value_dtype)
+
+
+def fullmatch(text: pd.Series, pattern: str) -> np.ndarray:
+    """Vectorised anchored regex match on a text column; NA rows are False."""
+    return text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+
+
+def mask_value(value: Any, *, keep_start: int = 2, keep_end: int = 2) -> str:
+    """Mask a value for display: keep a few characters at each end (``94******19``).
+
+    Short values are fully masked. Used by reports and logs so raw identifiers never appear.
+    """
+    if is_missing_scalar(value):
+        return "<missing>"
+    text = str(value)
+    if len(text) <= keep_start + keep_end + 2:
+        return "*" * len(text)
+    return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[len(text) - keep_end :]

@@ -1,0 +1,1 @@
+"""One module per field kind, each with the same small API (see :mod:`dataclean.registry`)."""
