@@ -1,0 +1,325 @@
+"""dataclean's great-expectations expectations and metrics.
+
+Importing this module registers them with great-expectations (GX registers classes as a side
+effect of class creation; :func:`dataclean.gx.ensure_registered` is the one place that imports
+it). The expectations only *declare*; every metric calls the vectorised functions in
+:mod:`dataclean.fields` (no validation logic lives here).
+
+Metric names are prefixed ``dataclean_`` because GX metric names are global to the process.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pandas as pd
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation, ColumnPairMapExpectation
+from great_expectations.expectations.metrics import ColumnMapMetricProvider, column_condition_partial
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnPairMapMetricProvider,
+    column_pair_condition_partial,
+)
+
+from dataclean import registry
+from dataclean._core import PLACEHOLDER_TOKENS, to_text
+from dataclean._dates import parse_date_series
+
+#: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
+KIND_CLASS_SUFFIX: dict[str, str] = {
+    "nhs_number": "NhsNumber",
+    "nino": "Nino",
+    "postcode": "UkPostcode",
+    "phone": "UkPhone",
+    "email": "Email",
+    "uprn": "Uprn",
+    "date_of_birth": "DateOfBirth",
+    "person_name": "PersonName",
+    "gender": "NhsGenderCode",
+    "ethnicity": "NhsEthnicCategory",
+    "address": "UkAddress",
+}
+
+#: Reason codes that mean "a stand-in for missing data" rather than a malformed value.
+PLACEHOLDER_REASONS = frozenset({"placeholder", "sentinel_date", "no_fixed_abode"})
+
+
+def _camel_to_snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def valid_kind_type(kind: str) -> str:
+    """The GX expectation type that checks validity for ``kind``."""
+    return _camel_to_snake(f"ExpectColumnValuesToBeValid{KIND_CLASS_SUFFIX[kind]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# one validity metric + expectation per field kind, generated from the registry
+# ---------------------------------------------------------------------------------------------
+
+
+def _make_kind_classes(kind: str) -> tuple[type, type]:
+    metric_name = f"column_values.dataclean_valid_{kind}"
+
+    def _pandas(cls: Any, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return registry.get(kind).is_valid_series(column)
+
+    provider = type(
+        f"ColumnValuesDatacleanValid{KIND_CLASS_SUFFIX[kind]}",
+        (ColumnMapMetricProvider,),
+        {
+            "condition_metric_name": metric_name,
+            "_pandas": column_condition_partial(engine=PandasExecutionEngine)(_pandas),
+            "__module__": __name__,
+        },
+    )
+    doc = (
+        f"Expect column values to be valid {kind.replace('_', ' ')} values, as decided by "
+        f"``dataclean.fields.{kind}.is_valid_series``. Nulls are skipped (completeness is a separate "
+        "expectation); ``mostly`` sets the tolerated pass rate."
+    )
+    expectation = type(
+        f"ExpectColumnValuesToBeValid{KIND_CLASS_SUFFIX[kind]}",
+        (ColumnMapExpectation,),
+        {
+            "__doc__": doc,
+            "__module__": __name__,
+            "map_metric": metric_name,
+            "success_keys": ("mostly",),
+            "dataclean_kind": kind,
+        },
+    )
+    return provider, expectation
+
+
+KIND_EXPECTATIONS: dict[str, type] = {}
+for _kind in registry.kinds():
+    _provider, _expectation = _make_kind_classes(_kind)
+    globals()[_provider.__name__] = _provider
+    globals()[_expectation.__name__] = _expectation
+    KIND_EXPECTATIONS[_kind] = _expectation
+
+
+# ---------------------------------------------------------------------------------------------
+# placeholders / sentinels (completeness)
+# ---------------------------------------------------------------------------------------------
+
+
+def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
+    """True where a non-null value is a placeholder (``UNKNOWN``, ``ZZ99 3VZ``, ``01/01/1900``...)."""
+    col = to_text(column, max_length=10**6)
+    upper = col.text.str.upper().str.replace(r"\s+", " ", regex=True)
+    generic = upper.isin(PLACEHOLDER_TOKENS).fillna(False).to_numpy(dtype=bool)
+    if kind is not None:
+        reasons = registry.get(kind).reason_series(column)
+        specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
+        generic = generic | specific
+    return pd.Series(generic, index=column.index)
+
+
+class ColumnValuesDatacleanNotPlaceholder(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.dataclean_not_placeholder"
+    condition_value_keys = ("kind",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, kind: str | None = None, **kwargs: Any) -> pd.Series:
+        return ~placeholder_mask(column, kind)
+
+
+class ExpectColumnValuesToNotBePlaceholder(ColumnMapExpectation):
+    """Expect column values not to be placeholders or sentinels standing in for missing data.
+
+    Generic tokens (UNKNOWN, N/A, TEST, XXX...) always count; with ``kind`` the field module's own
+    placeholders count too (NHS pseudo-postcodes such as ``ZZ99 3VZ``, sentinel dates such as
+    ``01/01/1900``, repeated-digit NHS numbers, ``BABY OF ...``).
+    """
+
+    kind: str | None = None
+    map_metric = "column_values.dataclean_not_placeholder"
+    success_keys = ("mostly", "kind")
+
+
+# ---------------------------------------------------------------------------------------------
+# plausible date of birth, recency (timeliness), reference lists (accuracy)
+# ---------------------------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> _dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])
+
+
+class ColumnValuesDatacleanPlausibleDob(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.dataclean_plausible_date_of_birth"
+    condition_value_keys = ("reference_date", "max_age_years")
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, reference_date: Any = None, max_age_years: int = 125, **kwargs: Any):
+        ref = _as_date(reference_date) or _dt.date.today()
+        dates = parse_date_series(column)
+        earliest = pd.Timestamp(ref.year - int(max_age_years), ref.month, min(ref.day, 28))
+        ok = dates.notna() & (dates <= pd.Timestamp(ref)) & (dates >= earliest)
+        placeholder = registry.get("date_of_birth").reason_series(column).isin(PLACEHOLDER_REASONS)
+        return (ok & ~placeholder.fillna(False)).astype(bool)
+
+
+class ExpectColumnValuesToBePlausibleDateOfBirth(ColumnMapExpectation):
+    """Expect dates of birth to parse (UK day-first), not be in the future, not be sentinels such as
+    ``01/01/1900``, and give an age of at most ``max_age_years`` on ``reference_date`` (default today)."""
+
+    reference_date: str | None = None
+    max_age_years: int = 125
+    map_metric = "column_values.dataclean_plausible_date_of_birth"
+    success_keys = ("mostly", "reference_date", "max_age_years")
+
+
+class ColumnValuesDatacleanRecent(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.dataclean_recent"
+    condition_value_keys = ("max_age_days", "reference_date")
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, max_age_days: int = 365, reference_date: Any = None, **kwargs: Any):
+        ref = pd.Timestamp(_as_date(reference_date) or _dt.date.today())
+        dates = parse_date_series(column)
+        age = (ref - dates).dt.days
+        return (dates.notna() & (age <= int(max_age_days)) & (age >= 0)).astype(bool)
+
+
+class ExpectColumnValuesToBeRecent(ColumnMapExpectation):
+    """Expect a last-updated / extract date column to be at most ``max_age_days`` old on
+    ``reference_date`` (default today), and not in the future. Scored as timeliness."""
+
+    max_age_days: int = 365
+    reference_date: str | None = None
+    map_metric = "column_values.dataclean_recent"
+    success_keys = ("mostly", "max_age_days", "reference_date")
+
+
+_REFERENCE_CACHE: dict[tuple[str, str, str | None], frozenset[str]] = {}
+
+
+def load_reference_values(path: str, column: str, kind: str | None = None) -> frozenset[str]:
+    """The distinct values of ``column`` in a reference file, standardised by ``kind`` when given."""
+    key = (path, column, kind)
+    if key not in _REFERENCE_CACHE:
+        from dataclean.io import read_table
+
+        ref = read_table(path, columns=[column])[column]
+        if kind is not None:
+            ref = registry.get(kind).standardise_series(ref).value
+        _REFERENCE_CACHE[key] = frozenset(ref.dropna().astype(str))
+    return _REFERENCE_CACHE[key]
+
+
+class ColumnValuesDatacleanInReference(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.dataclean_in_reference"
+    condition_value_keys = ("reference_path", "reference_column", "kind")
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, reference_path: str, reference_column: str, kind=None, **kwargs):
+        allowed = load_reference_values(reference_path, reference_column, kind)
+        values = registry.get(kind).standardise_series(column).value if kind else column.astype("string")
+        return values.isin(allowed).fillna(False).astype(bool)
+
+
+class ExpectColumnValuesToBeInReferenceData(ColumnMapExpectation):
+    """Expect values to exist in trusted reference data (a column of a CSV/Parquet file), compared
+    after standardising both sides with ``kind``. Scored as accuracy: for example postcodes that
+    exist in the local gazetteer extract, or UPRNs in the council's property register."""
+
+    reference_path: str
+    reference_column: str
+    kind: str | None = None
+    map_metric = "column_values.dataclean_in_reference"
+    success_keys = ("mostly", "reference_path", "reference_column", "kind")
+
+
+# ---------------------------------------------------------------------------------------------
+# cross-field (consistency)
+# ---------------------------------------------------------------------------------------------
+
+
+class ColumnPairDatacleanChronological(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.dataclean_chronological"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("or_equal",)
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_A: pd.Series, column_B: pd.Series, or_equal: bool | None = True, **kwargs):
+        a = parse_date_series(column_A)
+        b = parse_date_series(column_B)
+        ordered = (a <= b) if (or_equal is None or or_equal) else (a < b)
+        # a date that does not parse is a validity problem, reported by the validity expectation
+        return (ordered | a.isna() | b.isna()).astype(bool)
+
+
+class ExpectColumnPairValuesToBeChronological(ColumnPairMapExpectation):
+    """Expect the date in ``column_A`` to be on or before the date in ``column_B`` (date of birth
+    before date of death; start date before end date). Rows missing either date are skipped."""
+
+    or_equal: bool | None = True
+    ignore_row_if: str = "either_value_is_missing"
+    map_metric = "column_pair_values.dataclean_chronological"
+    success_keys = ("column_A", "column_B", "ignore_row_if", "or_equal", "mostly")
+
+
+class ColumnPairDatacleanAgeMatchesDob(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.dataclean_age_matches_dob"
+    condition_domain_keys = ColumnPairDatacleanChronological.condition_domain_keys
+    condition_value_keys = ("reference_date", "tolerance_years")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_A, column_B, reference_date=None, tolerance_years=1, **kwargs):
+        ref = pd.Timestamp(_as_date(reference_date) or _dt.date.today())
+        dob = parse_date_series(column_A)
+        years = dob.dt.year
+        had_birthday = (dob.dt.month < ref.month) | ((dob.dt.month == ref.month) & (dob.dt.day <= ref.day))
+        age = ref.year - years - (~had_birthday).astype(int)
+        stated = pd.to_numeric(column_B, errors="coerce")
+        ok = (age - stated).abs() <= int(tolerance_years)
+        return (ok | dob.isna() | stated.isna()).fillna(True).astype(bool)
+
+
+class ExpectColumnPairAgeToMatchDateOfBirth(ColumnPairMapExpectation):
+    """Expect a stated age (``column_B``) to agree with the date of birth (``column_A``) on
+    ``reference_date`` (default today), within ``tolerance_years`` (default 1: extract lag)."""
+
+    reference_date: str | None = None
+    tolerance_years: int = 1
+    ignore_row_if: str = "either_value_is_missing"
+    map_metric = "column_pair_values.dataclean_age_matches_dob"
+    success_keys = ("column_A", "column_B", "ignore_row_if", "reference_date", "tolerance_years", "mostly")
+
+
+#: Every expectation class dataclean adds, by GX type name.
+DATACLEAN_EXPECTATIONS: dict[str, type] = {
+    cls.expectation_type: cls  # type: ignore[attr-defined]
+    for cls in (
+        *KIND_EXPECTATIONS.values(),
+        ExpectColumnValuesToNotBePlaceholder,
+        ExpectColumnValuesToBePlausibleDateOfBirth,
+        ExpectColumnValuesToBeRecent,
+        ExpectColumnValuesToBeInReferenceData,
+        ExpectColumnPairValuesToBeChronological,
+        ExpectColumnPairAgeToMatchDateOfBirth,
+    )
+}

@@ -1,0 +1,529 @@
+"""Declarative expectation suites: YAML files in ``expectations/`` that say what "good" means.
+
+A suite names the dataset's columns and their *roles* (``nhs_number``, ``forename``,
+``date_of_birth``...), what to standardise, and the expectations, each scored on one of the six
+UK Government Data Quality Framework dimensions. Roles generate the obvious expectations
+(validity for identifier roles, completeness for ``required``, uniqueness for ``unique``); the
+``expectations:`` list adds any great-expectations built-in or dataclean expectation by type name.
+
+The file format is versioned (``dataclean_suite: 1``) and checked against the published JSON
+schema (``dataclean/schemas/suite-v1.json``) and then semantically; every problem is reported at
+once in a :class:`~dataclean.exceptions.ConfigError` naming the file, line and key, and the fix.
+
+>>> suite = load_suite("expectations/social_care_person.yml")
+>>> suite.name
+'social_care_person'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dataclean.exceptions import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import great_expectations as gx
+
+SCHEMA_VERSION = 1
+DIMENSIONS: tuple[str, ...] = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
+SEVERITIES = ("critical", "warning", "info")
+
+#: Column roles and the field kind (``dataclean.registry``) that validates and standardises them.
+ROLES: dict[str, str | None] = {
+    "id": None,
+    "nhs_number": "nhs_number",
+    "nino": "nino",
+    "postcode": "postcode",
+    "phone": "phone",
+    "email": "email",
+    "uprn": "uprn",
+    "date_of_birth": "date_of_birth",
+    "forename": "person_name",
+    "surname": "person_name",
+    "person_name": "person_name",
+    "gender": "gender",
+    "ethnicity": "ethnicity",
+    "address": "address",
+    "date": None,
+    "last_updated": None,
+    "date_of_death": None,
+    "age": None,
+    "category": None,
+    "text": None,
+    "number": None,
+    "claim_id": None,
+    "property_id": None,
+}
+
+_DIMENSION_BY_TYPE_PREFIX: tuple[tuple[str, str], ...] = (
+    ("expect_column_values_to_not_be_null", "completeness"),
+    ("expect_column_values_to_not_be_placeholder", "completeness"),
+    ("expect_column_to_exist", "completeness"),
+    ("expect_table_row_count", "completeness"),
+    ("expect_table_columns", "completeness"),
+    ("expect_column_values_to_be_recent", "timeliness"),
+    ("expect_column_values_to_be_in_reference_data", "accuracy"),
+    ("expect_column_pair_", "consistency"),
+    ("expect_multicolumn_sum", "consistency"),
+    ("expect_column_values_to_be_unique", "uniqueness"),
+    ("expect_compound_columns_to_be_unique", "uniqueness"),
+    ("expect_select_column_values_to_be_unique", "uniqueness"),
+    ("expect_column_unique_value_count", "uniqueness"),
+    ("expect_column_proportion_of_unique", "uniqueness"),
+)
+
+
+def infer_dimension(expectation_type: str) -> str:
+    """The GDQF dimension an expectation type scores by default (validity unless listed)."""
+    for prefix, dim in _DIMENSION_BY_TYPE_PREFIX:
+        if expectation_type.startswith(prefix):
+            return dim
+    return "validity"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    role: str | None = None
+    required: bool = False
+    unique: bool = False
+    mostly: float = 1.0
+    severity: str = "critical"
+    allowed_values: tuple[Any, ...] | None = None
+    standardise: bool | None = None
+    weight: float = 1.0
+    description: str | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return ROLES.get(self.role) if self.role else None
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    """One expectation of a suite, with dataclean's scoring metadata."""
+
+    key: str
+    type: str
+    kwargs: Mapping[str, Any]
+    dimension: str
+    severity: str = "critical"
+    weight: float = 1.0
+    description: str | None = None
+    generated: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        kw = self.kwargs
+        if "column" in kw:
+            return (kw["column"],)
+        if "column_A" in kw:
+            return (kw["column_A"], kw["column_B"])
+        if "column_list" in kw:
+            return tuple(kw["column_list"])
+        return ()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    overall: float = 0.9
+    amber_margin: float = 0.05
+    dimensions: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A loaded, checked suite. Build with :func:`load_suite` or :meth:`Suite.from_dict`."""
+
+    name: str
+    columns: Mapping[str, ColumnSpec]
+    expectations: tuple[ExpectationSpec, ...]
+    description: str | None = None
+    id_column: str | None = None
+    source: str | None = None
+    reference_date: _dt.date | None = None
+    standardise: tuple[str, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    dimension_weights: Mapping[str, float] = field(default_factory=dict)
+    dedupe: Mapping[str, Any] | None = None
+    link: Mapping[str, Any] | None = None
+    path: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, lines: Mapping[tuple, int] | None = None
+    ) -> Suite:
+        """Check ``data`` (a parsed suite file) and build a Suite; ConfigError lists every problem."""
+        return _build(data, source=source, lines=lines or {})
+
+    def with_reference_date(self, when: _dt.date | str | None) -> Suite:
+        """A copy evaluated as of ``when`` (timeliness and date-of-birth checks)."""
+        if isinstance(when, str):
+            when = _dt.date.fromisoformat(when)
+        rebuilt = dict(self.raw)
+        rebuilt["reference_date"] = when.isoformat() if when else None
+        return replace(_build(rebuilt, source=self.path, lines={}), path=self.path)
+
+    # ---------------------------------------------------------------- views
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Every column the suite refers to (declared or named by an expectation)."""
+        seen: dict[str, None] = dict.fromkeys(self.columns)
+        for e in self.expectations:
+            for c in e.columns:
+                seen.setdefault(c, None)
+        return tuple(seen)
+
+    def column_kinds(self) -> dict[str, str]:
+        """Column -> field kind for every declared column whose role has one."""
+        return {name: spec.kind for name, spec in self.columns.items() if spec.kind}
+
+    def expectation(self, key: str) -> ExpectationSpec:
+        for e in self.expectations:
+            if e.key == key:
+                return e
+        raise KeyError(key)
+
+    # ---------------------------------------------------------------- great-expectations
+    def to_gx(self) -> gx.ExpectationSuite:
+        """Compile to a real great-expectations ``ExpectationSuite`` (dataclean metadata in ``meta``)."""
+        from dataclean.gx import ensure_registered
+
+        ensure_registered()
+        import great_expectations as gx
+
+        return gx.ExpectationSuite(
+            name=self.name,
+            expectations=[_to_gx_expectation(e) for e in self.expectations],
+            meta={"dataclean_suite": SCHEMA_VERSION, "source": self.path},
+        )
+
+    def to_gx_json(self) -> dict[str, Any]:
+        """The GX JSON form of the compiled suite (loadable by ``gx.ExpectationSuite(**json)``)."""
+        return self.to_gx().to_json_dict()
+
+
+def _to_gx_expectation(e: ExpectationSpec) -> Any:
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    meta = {"dataclean_key": e.key, "dimension": e.dimension, "weight": e.weight}
+    config = ExpectationConfiguration(
+        type=e.type, kwargs=dict(e.kwargs), meta=meta, severity=e.severity, description=e.description
+    )
+    return config.to_domain_obj()
+
+
+# -------------------------------------------------------------------------------------------------
+# loading
+# -------------------------------------------------------------------------------------------------
+
+
+def builtin_suites() -> dict[str, Path]:
+    """Suites shipped inside the package (copies of ``expectations/*.yml``), by name."""
+    base = resources.files("dataclean") / "suites"
+    return {Path(str(p)).stem: Path(str(p)) for p in base.iterdir() if str(p).endswith((".yml", ".yaml"))}
+
+
+def resolve_suite_path(name_or_path: str | Path) -> Path:
+    """A suite file path; a bare name (``social_care_person``) finds the bundled suite."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    bundled = builtin_suites()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    close = difflib.get_close_matches(str(name_or_path), list(bundled), n=1)
+    hint = f" Did you mean the bundled suite {close[0]!r}?" if close else ""
+    raise ConfigError(
+        f"suite file not found.{hint} Pass a path to a .yml suite or one of: {', '.join(sorted(bundled))}",
+        source=str(name_or_path),
+    )
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Load and check a suite file (YAML or JSON). Raises ConfigError naming file, line and key."""
+    import yaml
+
+    p = resolve_suite_path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the suite file ({exc.__class__.__name__}: {exc})", source=str(p)) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}not valid YAML ({problem}). Check indentation and quoting.", source=str(p)) from exc
+    if not isinstance(data, dict):
+        raise ConfigError("the file must hold a mapping with at least 'dataclean_suite', 'name' and 'columns'.", source=str(p))
+    suite = Suite.from_dict(data, source=str(p), lines=_line_index(node))
+    return suite
+
+
+def _line_index(node: Any, path: tuple = ()) -> dict[tuple, int]:
+    """Map key paths to 1-based line numbers in the YAML source."""
+    import yaml
+
+    out: dict[tuple, int] = {}
+    if node is None:
+        return out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[(*path, key)] = k.start_mark.line + 1
+            out.update({p: ln for p, ln in _line_index(v, (*path, key)).items() if p != (*path, key)})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out.update(_line_index(v, (*path, i)))
+    return out
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads((resources.files("dataclean") / "schemas" / "suite-v1.json").read_text(encoding="utf-8"))
+
+
+class _Problems:
+    def __init__(self, lines: Mapping[tuple, int]) -> None:
+        self.lines = lines
+        self.items: list[str] = []
+
+    def add(self, path: tuple, message: str) -> None:
+        line = None
+        p = tuple(path)
+        while p and line is None:
+            line = self.lines.get(p)
+            p = p[:-1]
+        where = ".".join(str(x) for x in path) or "<top level>"
+        prefix = f"line {line}: " if line else ""
+        self.items.append(f"{prefix}{where}: {message}")
+
+
+def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(word), list(options), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple, int]) -> Suite:
+    import jsonschema
+
+    problems = _Problems(lines)
+    validator = jsonschema.Draft202012Validator(_schema())
+    for err in sorted(validator.iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties":
+            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+            allowed = list(err.schema.get("properties", {}))
+            for k in extra:
+                problems.add((*path, k), f"unknown key {k!r}.{_did_you_mean(k, allowed)} Allowed: {', '.join(allowed)}")
+        elif err.validator == "const" and path == ("dataclean_suite",):
+            problems.add(path, f"unsupported schema version {err.instance!r}; this dataclean reads version 1.")
+        elif err.validator == "required":
+            problems.add(path, f"{err.message}; add it.")
+        else:
+            problems.add(path, err.message)
+    if problems.items:
+        raise ConfigError(problems.items, source=source)
+
+    from dataclean.gx import ensure_registered
+
+    known = _known_expectation_types(ensure_registered())
+
+    columns: dict[str, ColumnSpec] = {}
+    for name, spec in (data.get("columns") or {}).items():
+        role = spec.get("role")
+        if role is not None and role not in ROLES:
+            problems.add(("columns", name, "role"), f"unknown role {role!r}.{_did_you_mean(role, list(ROLES))}")
+            role = None
+        allowed = spec.get("allowed_values")
+        columns[name] = ColumnSpec(
+            name=name,
+            role=role,
+            required=bool(spec.get("required", False)),
+            unique=bool(spec.get("unique", False)),
+            mostly=float(spec.get("mostly", 1.0)),
+            severity=spec.get("severity", "critical"),
+            allowed_values=tuple(allowed) if allowed is not None else None,
+            standardise=spec.get("standardise"),
+            weight=float(spec.get("weight", 1.0)),
+            description=spec.get("description"),
+        )
+
+    dataset = data.get("dataset") or {}
+    id_column = dataset.get("id_column")
+    if id_column and id_column not in columns:
+        problems.add(("dataset", "id_column"), f"{id_column!r} is not declared under 'columns'.{_did_you_mean(id_column, list(columns))}")
+
+    ref = data.get("reference_date")
+    reference_date = None
+    if ref is not None:
+        try:
+            reference_date = ref if isinstance(ref, _dt.date) else _dt.date.fromisoformat(str(ref))
+        except ValueError:
+            problems.add(("reference_date",), f"{ref!r} is not an ISO date (YYYY-MM-DD).")
+
+    std = data.get("standardise", True)
+    if std is True:
+        standardise = tuple(c for c, s in columns.items() if s.kind and s.standardise is not False)
+    elif std is False:
+        standardise = tuple(c for c, s in columns.items() if s.kind and s.standardise is True)
+    else:
+        standardise = tuple(std)
+        for i, c in enumerate(standardise):
+            if c not in columns:
+                problems.add(("standardise", i), f"column {c!r} is not declared under 'columns'.{_did_you_mean(c, list(columns))}")
+            elif not columns[c].kind:
+                problems.add(("standardise", i), f"column {c!r} has no role with a standardiser (role: {columns[c].role}).")
+
+    ref_iso = reference_date.isoformat() if reference_date else None
+    expectations = _generated_expectations(columns, data, ref_iso)
+    for i, raw in enumerate(data.get("expectations") or []):
+        etype = raw["type"]
+        if etype not in known:
+            problems.add(("expectations", i, "type"), f"unknown expectation type {etype!r}.{_did_you_mean(etype, sorted(known))}")
+            continue
+        kwargs = dict(raw.get("kwargs") or {})
+        for k, v in raw.items():
+            if k not in ("type", "kwargs", "dimension", "severity", "weight", "description"):
+                kwargs[k] = v
+        if etype in _DATE_AWARE and ref_iso and "reference_date" not in kwargs:
+            kwargs["reference_date"] = ref_iso
+        for ck in ("column", "column_A", "column_B"):
+            if ck in kwargs and kwargs[ck] not in columns:
+                problems.add(("expectations", i, ck), f"column {kwargs[ck]!r} is not declared under 'columns'.{_did_you_mean(kwargs[ck], list(columns))}")
+        spec = ExpectationSpec(
+            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}" + (f"__{kwargs['column']}" if "column" in kwargs else ""),
+            type=etype,
+            kwargs=kwargs,
+            dimension=raw.get("dimension") or infer_dimension(etype),
+            severity=raw.get("severity", "critical"),
+            weight=float(raw.get("weight", 1.0)),
+            description=raw.get("description"),
+        )
+        try:
+            _to_gx_expectation(spec)
+        except Exception as exc:  # GX raises pydantic errors of several kinds for bad kwargs
+            msg = str(exc).splitlines()
+            detail = "; ".join(m.strip() for m in msg[1:4] if m.strip()) or str(exc)
+            problems.add(("expectations", i), f"invalid arguments for {etype}: {detail}")
+            continue
+        expectations.append(spec)
+
+    tl = data.get("timeliness")
+    if tl:
+        if tl["column"] not in columns:
+            problems.add(("timeliness", "column"), f"column {tl['column']!r} is not declared under 'columns'.")
+        kwargs = {"column": tl["column"], "max_age_days": tl["max_age_days"], "mostly": tl.get("mostly", 1.0)}
+        if ref_iso:
+            kwargs["reference_date"] = ref_iso
+        expectations.append(
+            ExpectationSpec(
+                key=f"g_recent__{tl['column']}",
+                type="expect_column_values_to_be_recent",
+                kwargs=kwargs,
+                dimension="timeliness",
+                severity=tl.get("severity", "warning"),
+                generated=True,
+            )
+        )
+
+    th = data.get("thresholds") or {}
+    thresholds = Thresholds(
+        overall=float(th.get("overall", 0.9)),
+        amber_margin=float(th.get("amber_margin", 0.05)),
+        dimensions={k: float(v) for k, v in (th.get("dimensions") or {}).items()},
+    )
+    weights = {k: float(v) for k, v in ((data.get("weights") or {}).get("dimensions") or {}).items()}
+
+    dedupe = data.get("dedupe")
+    link = data.get("link")
+    for block_name, block in (("dedupe", dedupe), ("link", link)):
+        if block is None:
+            continue
+        try:
+            from dataclean.linkage.config import LinkageConfig
+
+            LinkageConfig.from_dict(block, source=source)
+        except ImportError:  # linkage not installed in this build
+            pass
+        except ConfigError as exc:
+            for p in exc.problems:
+                problems.add((block_name,), p)
+
+    if problems.items:
+        raise ConfigError(problems.items, source=source)
+    return Suite(
+        name=data["name"],
+        columns=columns,
+        expectations=tuple(expectations),
+        description=data.get("description"),
+        id_column=id_column,
+        source=dataset.get("source"),
+        reference_date=reference_date,
+        standardise=standardise,
+        thresholds=thresholds,
+        dimension_weights=weights,
+        dedupe=dedupe,
+        link=link,
+        path=source,
+        raw=dict(data),
+    )
+
+
+_DATE_AWARE = frozenset(
+    {
+        "expect_column_values_to_be_plausible_date_of_birth",
+        "expect_column_values_to_be_recent",
+        "expect_column_pair_age_to_match_date_of_birth",
+    }
+)
+
+
+def _known_expectation_types(dataclean_types: Mapping[str, type]) -> set[str]:
+    from great_expectations.expectations.registry import list_registered_expectation_implementations
+
+    return set(list_registered_expectation_implementations()) | set(dataclean_types)
+
+
+def _generated_expectations(columns: Mapping[str, ColumnSpec], data: Mapping[str, Any], ref_iso: str | None) -> list[ExpectationSpec]:
+    from dataclean.gx.expectations import valid_kind_type
+
+    out: list[ExpectationSpec] = []
+    for name, c in columns.items():
+        if c.required:
+            out.append(ExpectationSpec(f"g_not_null__{name}", "expect_column_values_to_not_be_null",
+                                       {"column": name}, "completeness", c.severity, c.weight, generated=True))
+            kw: dict[str, Any] = {"column": name}
+            if c.kind:
+                kw["kind"] = c.kind
+            out.append(ExpectationSpec(f"g_not_placeholder__{name}", "expect_column_values_to_not_be_placeholder",
+                                       kw, "completeness", c.severity, c.weight, generated=True))
+        if c.kind == "date_of_birth":
+            kw = {"column": name, "mostly": c.mostly}
+            if ref_iso:
+                kw["reference_date"] = ref_iso
+            out.append(ExpectationSpec(f"g_plausible_dob__{name}", "expect_column_values_to_be_plausible_date_of_birth",
+                                       kw, "validity", c.severity, c.weight, generated=True))
+        elif c.kind:
+            out.append(ExpectationSpec(f"g_valid_{c.kind}__{name}", valid_kind_type(c.kind),
+                                       {"column": name, "mostly": c.mostly}, "validity", c.severity, c.weight, generated=True))
+        if c.allowed_values is not None:
+            out.append(ExpectationSpec(f"g_in_set__{name}", "expect_column_values_to_be_in_set",
+                                       {"column": name, "value_set": list(c.allowed_values), "mostly": c.mostly},
+                                       "validity", c.severity, c.weight, generated=True))
+        if c.unique:
+            out.append(ExpectationSpec(f"g_unique__{name}", "expect_column_values_to_be_unique",
+                                       {"column": name}, "uniqueness", c.severity, c.weight, generated=True))
+    return out
