@@ -53,18 +53,26 @@ class CleanResult:
     rows_in: int = 0
     timings: Mapping[str, float] = field(default_factory=dict)
     linkage: Any = None
+    #: Row counts when the frames are not held in memory (chunked runs write them to disk).
+    counts: Mapping[str, int] | None = None
 
-    @property
-    def accounted(self) -> bool:
-        return self.rows_in == len(self.clean) + len(self.quarantine) + len(self.merged)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "rows_in": self.rows_in,
+    def _counts(self) -> Mapping[str, int]:
+        return self.counts or {
             "rows_clean": len(self.clean),
             "rows_quarantined": len(self.quarantine),
             "rows_merged": len(self.merged),
             "cells_changed": len(self.audit),
+        }
+
+    @property
+    def accounted(self) -> bool:
+        c = self._counts()
+        return self.rows_in == c["rows_clean"] + c["rows_quarantined"] + c["rows_merged"]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows_in": self.rows_in,
+            **self._counts(),
             "score_before": self.before.overall_score,
             "score_after": self.after.overall_score,
             "passed": self.after.passed,
