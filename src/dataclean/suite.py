@@ -320,6 +320,9 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
     import jsonschema
 
     problems = _Problems(lines)
+    data = dict(data)
+    if isinstance(data.get("reference_date"), _dt.date):  # YAML reads 2026-01-01 as a date
+        data["reference_date"] = data["reference_date"].isoformat()
     validator = jsonschema.Draft202012Validator(_schema())
     for err in sorted(validator.iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(err.absolute_path)
@@ -404,7 +407,7 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
             if ck in kwargs and kwargs[ck] not in columns:
                 problems.add(("expectations", i, ck), f"column {kwargs[ck]!r} is not declared under 'columns'.{_did_you_mean(kwargs[ck], list(columns))}")
         spec = ExpectationSpec(
-            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}" + (f"__{kwargs['column']}" if "column" in kwargs else ""),
+            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}" + "".join(f"__{kwargs[c]}" for c in ("column", "column_A", "column_B") if c in kwargs),
             type=etype,
             kwargs=kwargs,
             dimension=raw.get("dimension") or infer_dimension(etype),
