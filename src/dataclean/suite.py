@@ -249,6 +249,17 @@ def resolve_suite_path(name_or_path: str | Path) -> Path:
     )
 
 
+def resolve_data_path(path: str, suite_source: str | None) -> str:
+    """Resolve a data path named in a suite: ``package:NAME`` is a file bundled in
+    ``dataclean/data``; a relative path is relative to the suite file's folder."""
+    if path.startswith("package:"):
+        return str(Path(str(resources.files("dataclean") / "data")) / path.removeprefix("package:"))
+    p = Path(path)
+    if not p.is_absolute() and suite_source:
+        p = Path(suite_source).parent / p
+    return str(p)
+
+
 def load_suite(path: str | Path) -> Suite:
     """Load and check a suite file (YAML or JSON). Raises ConfigError naming file, line and key."""
     import yaml
@@ -401,6 +412,8 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
         for k, v in raw.items():
             if k not in ("type", "kwargs", "dimension", "severity", "weight", "description"):
                 kwargs[k] = v
+        if isinstance(kwargs.get("reference_path"), str):
+            kwargs["reference_path"] = resolve_data_path(kwargs["reference_path"], source)
         if etype in _DATE_AWARE and ref_iso and "reference_date" not in kwargs:
             kwargs["reference_date"] = ref_iso
         for ck in ("column", "column_A", "column_B"):
