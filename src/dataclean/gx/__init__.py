@@ -34,14 +34,25 @@ def ensure_registered() -> dict[str, type]:
     return expectations.DATACLEAN_EXPECTATIONS
 
 
+_CONTEXT: Any = None
+_BATCH_DEFINITION: Any = None
+
+
 def quiet_context() -> gx.data_context.AbstractDataContext:
-    """An ephemeral (in-memory) GX context with progress bars off and nothing written to disk."""
+    """An ephemeral (in-memory) GX context with progress bars off and nothing written to disk.
+
+    One per process: each new ephemeral context makes a temporary folder that GX never removes.
+    """
+    global _CONTEXT
+    if _CONTEXT is not None:
+        return _CONTEXT
     ensure_registered()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    _CONTEXT = context
     return context
 
 
@@ -49,11 +60,13 @@ def validate_frame(
     df: pd.DataFrame, suite: gx.ExpectationSuite, *, result_format: Any = "SUMMARY"
 ) -> gx.core.ExpectationSuiteValidationResult:
     """Run a GX suite on a pandas DataFrame through an ephemeral context."""
-    context = quiet_context()
-    batch_def = (
-        context.data_sources.add_pandas("dataclean")
-        .add_dataframe_asset("frame")
-        .add_batch_definition_whole_dataframe("all_rows")
-    )
-    batch = batch_def.get_batch(batch_parameters={"dataframe": df})
+    global _BATCH_DEFINITION
+    if _BATCH_DEFINITION is None:
+        _BATCH_DEFINITION = (
+            quiet_context()
+            .data_sources.add_pandas("dataclean")
+            .add_dataframe_asset("frame")
+            .add_batch_definition_whole_dataframe("all_rows")
+        )
+    batch = _BATCH_DEFINITION.get_batch(batch_parameters={"dataframe": df})
     return batch.validate(suite, result_format=result_format)
