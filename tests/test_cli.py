@@ -1,0 +1,160 @@
+"""The command line: exit codes 0 pass / 1 gate failed / 2 usage or config error, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dataclean.cli import main
+
+DATA = Path(__file__).parent / "data"
+SUITE = str(DATA / "planted_suite.yml")
+
+
+@pytest.fixture
+def planted_csv(planted, tmp_path) -> Path:
+    p = tmp_path / "planted.csv"
+    planted.to_csv(p, index=False)
+    return p
+
+
+@pytest.fixture
+def good_csv(planted, tmp_path) -> Path:
+    good = planted.iloc[:16].copy()
+    good["date_of_death"] = None
+    good["last_updated"] = "2025-12-01"
+    p = tmp_path / "good.csv"
+    good.to_csv(p, index=False)
+    return p
+
+
+def test_validate_passes_with_exit_0(good_csv, tmp_path, capsys):
+    out = tmp_path / "report"
+    code = main(["validate", str(good_csv), "--suite", SUITE, "--output", str(out), "--format", "json,md,html,junit"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "PASSED" in printed
+    assert {p.name for p in out.iterdir()} == {"scorecard.json", "scorecard.md", "scorecard.html", "junit.xml",
+                                               "failures.csv"}
+    doc = json.loads((out / "scorecard.json").read_text())
+    assert doc["overall"]["passed"] is True
+
+
+def test_validate_gate_failure_exit_1(planted_csv, tmp_path, capsys):
+    code = main(["validate", str(planted_csv), "--suite", SUITE, "--output", str(tmp_path / "r")])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "validity score" in out
+    failures = pd.read_csv(tmp_path / "r" / "failures.csv", dtype=str)
+    assert set(failures.loc[failures["reason"] == "invalid_checksum", "record_id"]) == {"R16"}
+    # raw identifiers never reach the console or the scorecard files
+    raw = pd.read_csv(planted_csv, dtype=str)["nhs_number"].dropna()
+    text = out + (tmp_path / "r" / "scorecard.json").read_text()
+    assert not any(v in text for v in raw)
+
+
+def test_fail_under(good_csv):
+    assert main(["validate", str(good_csv), "--suite", SUITE, "--fail-under", "100%"]) == 0
+    assert main(["validate", str(good_csv), "--suite", SUITE, "--fail-under", "0.5"]) == 0
+
+
+def test_usage_errors_exit_2(good_csv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(good_csv)])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(good_csv), "--suite", SUITE, "--format", "pdf"])
+    assert info.value.code == 2
+    assert "unknown format" in capsys.readouterr().err
+
+
+def test_missing_suite_and_bad_suite_exit_2(good_csv, tmp_path, capsys):
+    assert main(["validate", str(good_csv), "--suite", str(tmp_path / "nope.yml")]) == 2
+    assert "suite file not found" in capsys.readouterr().err
+    bad = tmp_path / "bad.yml"
+    bad.write_text("dataclean_suite: 1\nname: x\ncolumns:\n  a: {role: nhs}\n")
+    assert main(["validate", str(good_csv), "--suite", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "line 4" in err and "unknown role 'nhs'" in err
+
+
+def test_missing_columns_exit_2(tmp_path, capsys):
+    p = tmp_path / "few.csv"
+    pd.DataFrame({"record_id": ["R1"], "nhs_numbr": ["9434765919"]}).to_csv(p, index=False)
+    assert main(["validate", str(p), "--suite", SUITE]) == 2
+    err = capsys.readouterr().err
+    assert "'nhs_number' (did you mean 'nhs_numbr'?)" in err
+    assert "few.csv" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"record_id,nhs_number\nR1,9434765919\nR2,9434765919,extra\n", "line 3"),
+    ],
+    ids=["empty", "ragged"],
+)
+def test_bad_data_files_exit_2(tmp_path, capsys, content, message):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    assert main(["validate", str(p), "--suite", SUITE]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "bad.csv" in err
+
+
+def test_cp1252_file_is_read(tmp_path, good_csv):
+    df = pd.read_csv(good_csv, dtype=str)
+    df["record_id"] = df["record_id"] + "é"
+    p = tmp_path / "cp1252.csv"
+    p.write_bytes(df.to_csv(index=False).encode("cp1252"))
+    assert main(["validate", str(p), "--suite", SUITE]) == 0
+
+
+def test_missing_data_file_exit_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "missing.csv"), "--suite", SUITE]) == 2
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def test_suite_init_drafts_roles(tmp_path, capsys):
+    p = tmp_path / "extract.csv"
+    pd.DataFrame({
+        "Client ID": ["C1", "C2", "C3"],
+        "NHS No": ["943 476 5919", "9990000026", None],
+        "col_x": ["SW1A 1AA", "cm1 1qh", "CO1 1AA"],  # recognised by content
+        "DOB": ["07/03/1984", "1990-01-01", "02/02/2002"],
+        "Surname": ["Smith", "Jones", "Brown"],
+    }).to_csv(p, index=False)
+    out = tmp_path / "draft.yml"
+    assert main(["suite", "init", str(p), "--output", str(out)]) == 0
+    from dataclean.suite import load_suite
+
+    suite = load_suite(out)
+    roles = {c: s.role for c, s in suite.columns.items()}
+    assert roles == {"Client ID": "id", "NHS No": "nhs_number", "col_x": "postcode", "DOB": "date_of_birth",
+                     "Surname": "surname"}
+    assert suite.id_column == "Client ID"
+    assert suite.dedupe is not None
+    assert main(["suite", "init", str(p), "--output", str(out)]) == 2  # exists, no --force
+
+
+def test_suite_check_and_compile(tmp_path, capsys):
+    assert main(["suite", "check", "social_care_person"]) == 0
+    assert "is valid" in capsys.readouterr().out
+    out = tmp_path / "gx.json"
+    assert main(["suite", "compile", "social_care_person", "--output", str(out)]) == 0
+    assert json.loads(out.read_text())["name"] == "social_care_person"
+
+
+def test_scorecard_diff_exit_codes(planted_csv, good_csv, tmp_path, capsys):
+    main(["validate", str(good_csv), "--suite", SUITE, "--output", str(tmp_path / "a")])
+    main(["validate", str(planted_csv), "--suite", SUITE, "--output", str(tmp_path / "b")])
+    capsys.readouterr()
+    a, b = tmp_path / "a" / "scorecard.json", tmp_path / "b" / "scorecard.json"
+    assert main(["scorecard", "diff", str(a), str(b)]) == 1
+    assert "regression" in capsys.readouterr().out
+    assert main(["scorecard", "diff", str(b), str(a), "--format", "md"]) == 0
+    assert main(["scorecard", "diff", str(a), str(tmp_path / "none.json")]) == 2
