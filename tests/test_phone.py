@@ -1,0 +1,193 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataclean import exceptions as exc
+from dataclean.fields import phone
+
+# Synthetic numbers only: Ofcom drama ranges where phonenumbers calls them valid, otherwise
+# made-up numbers in ranges phonenumbers accepts (07400 123456 is a GB mobile range).
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("07400 123456", "+447400123456"),
+        ("07400123456", "+447400123456"),
+        ("+44 7400 123456", "+447400123456"),
+        ("+44 (0)7400 123456", "+447400123456"),
+        ("(+44) 7400 123456", "+447400123456"),
+        ("0044 7400 123456", "+447400123456"),
+        ("020 7946 0123", "+442079460123"),
+        ("(020) 7946-0123", "+442079460123"),
+        ("020.7946.0123", "+442079460123"),
+        ("0207 946 0123", "+442079460123"),
+        ("+44 (0)161 496 0123", "+441614960123"),
+        ("0161-496-0123", "+441614960123"),
+        ("020 7946 0123 ext 12", "+442079460123"),
+        ("020 7946 0123 x12", "+442079460123"),
+        ("020 7946 0123 Ext. 12", "+442079460123"),
+        ("020 7946 0123 #12", "+442079460123"),
+        ("0800 123 4567", "+448001234567"),
+        ("+1 650 253 0000", "+16502530000"),
+        ("+33 1 42 68 53 00", "+33142685300"),
+        ("+353 1 234 5678", "+35312345678"),
+        (" 07400\xa0123456 ", "+447400123456"),
+        (7400123456, "+447400123456"),  # an integer column lost the leading zero
+        (7400123456.0, "+447400123456"),
+    ],
+)
+def test_accepts_common_spellings(raw, canonical):
+    assert phone.validate(raw) == canonical
+    assert phone.is_valid(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "error", "reason"),
+    [
+        ("07700 900123", phone.InvalidNumber, "invalid_number"),  # Ofcom drama mobile: not valid
+        ("01632 960123", phone.InvalidNumber, "invalid_number"),
+        ("01234567890", exc.PlaceholderValue, "placeholder"),
+        ("01234 567890", exc.PlaceholderValue, "placeholder"),
+        ("00000000000", exc.PlaceholderValue, "placeholder"),
+        ("0000 000000", exc.PlaceholderValue, "placeholder"),
+        ("99999999999", exc.PlaceholderValue, "placeholder"),
+        ("07777 777777", exc.PlaceholderValue, "placeholder"),
+        ("+44 7777 777777", exc.PlaceholderValue, "placeholder"),
+        ("N/A", exc.PlaceholderValue, "placeholder"),
+        ("ex-directory", exc.PlaceholderValue, "placeholder"),
+        ("07400 123456 / 020 7946 0123", phone.MultipleNumbers, "multiple_numbers"),
+        ("07400 123456 or 020 7946 0123", phone.MultipleNumbers, "multiple_numbers"),
+        ("07400 12345a", exc.InvalidFormat, "invalid_format"),
+        ("mum 07400 123456", exc.InvalidFormat, "invalid_format"),
+        ("０７４００１２３４５６", exc.InvalidFormat, "invalid_format"),  # full-width digits
+        ("123", exc.InvalidLength, "invalid_length"),
+        ("0740012345678901234", exc.InvalidLength, "invalid_length"),
+        ("+999 1234567", phone.InvalidCountryCode, "invalid_country_code"),
+        ("", exc.MissingValue, "missing"),
+        (None, exc.MissingValue, "missing"),
+        (b"07400123456", exc.InvalidType, "invalid_type"),
+        ("0" * 10**6, exc.InvalidLength, "invalid_length"),
+    ],
+)
+def test_rejects_with_reason(raw, error, reason):
+    with pytest.raises(error) as info:
+        phone.validate(raw)
+    assert info.value.reason == reason
+    assert not phone.is_valid(raw)
+    if isinstance(raw, str) and 3 < len(raw) < 100:
+        assert raw not in str(info.value)  # messages never echo the value
+
+
+def test_drama_ranges_follow_phonenumbers():
+    # valid per the metadata, so accepted, but flagged so test data can be found
+    r = phone.standardise_series(pd.Series(["020 7946 0999", "0161 496 0000", "07700 900999", "07400 123456"]))
+    assert list(r.valid) == [True, True, False, True]
+    assert list(r.reason.fillna("")) == ["drama_range", "drama_range", "invalid_number", ""]
+
+
+def test_extension_is_dropped_from_canonical_with_a_note():
+    r = phone.standardise_series(pd.Series(["01245 123456 ext 42", "01245 123456"]))
+    assert list(r.value) == ["+441245123456", "+441245123456"]
+    assert list(r.reason.fillna("")) == ["extension", ""]
+    d = phone.details_series(pd.Series(["01245 123456 ext 42"]))
+    assert d.loc[0, "extension"] == "42"
+    assert phone.format("01245 123456 ext 42").endswith("42")
+
+
+def test_format_round_trips():
+    assert phone.format("+442079460123") == "020 7946 0123"
+    assert phone.format("07400123456") == "07400 123456"
+    assert phone.format("+16502530000") == "+1 650-253-0000"
+    for raw in ["07400 123456", "+1 650 253 0000", "01245 123456 x7"]:
+        assert phone.validate(phone.format(raw)) == phone.validate(raw)
+
+
+def test_line_types_and_details():
+    s = pd.Series(
+        ["07400 123456", "020 7946 0123", "0800 123 4567", "+1 650 253 0000", "bad", None],
+        index=list("abcdef"),
+    )
+    assert phone.line_type("07400 123456") == "mobile"
+    assert phone.line_type("0800 123 4567") == "toll_free"
+    assert phone.is_mobile("07400 123456") is True
+    assert phone.is_mobile("020 7946 0123") is False
+    assert phone.is_mobile("+1 650 253 0000") is None  # North America: fixed_line_or_mobile
+    with pytest.raises(exc.ValidationError):
+        phone.line_type("bad")
+    kinds = phone.line_type_series(s)
+    assert kinds.index.tolist() == list("abcdef")
+    assert kinds.fillna("-").tolist() == ["mobile", "fixed_line", "toll_free", "fixed_line_or_mobile", "-", "-"]
+    d = phone.details_series(s)
+    assert d.columns.tolist() == ["e164", "extension", "line_type", "region", "is_mobile"]
+    assert d["is_mobile"].tolist() == [True, False, False, pd.NA, pd.NA, pd.NA]
+    assert d["region"].fillna("-").tolist() == ["GB", "GB", "GB", "US", "-", "-"]
+
+
+def test_series_statuses_keep_index_and_do_not_mutate():
+    s = pd.Series(["+442079460123", "020 7946 0123", None, "N/A", "bad"], index=[5, 6, 7, 8, 9], name="tel")
+    before = s.copy()
+    r = phone.standardise_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert r.value.index.tolist() == [5, 6, 7, 8, 9]
+    assert r.value.name == "tel"
+    assert list(r.status) == ["unchanged", "changed", "missing", "invalid", "invalid"]
+    assert phone.is_valid_series(s).tolist() == [True, True, False, False, False]
+    assert phone.reason_series(s).fillna("ok").tolist() == [
+        "drama_range", "drama_range", "missing", "placeholder", "invalid_format",
+    ]
+
+
+def test_junk_column_never_raises():
+    junk = [None, np.nan, pd.NA, b"07400123456", "😀", "x" * 10**6, [1], {"a": 1}, 3.5, True, "", "  "]
+    s = pd.Series(junk, dtype=object)
+    r = phone.standardise_series(s)
+    assert not r.valid.any()
+    assert r.status.tolist() == ["missing"] * 3 + ["invalid"] * 7 + ["missing"] * 2
+    assert all(not phone.is_valid(v) for v in junk)
+
+
+def test_library_called_once_per_distinct_number(monkeypatch):
+    calls = []
+    original = phone._parse_key
+
+    def counting(key):
+        calls.append(key)
+        return original(key)
+
+    monkeypatch.setattr(phone, "_parse_key", counting)
+    # three spellings of one number, repeated, plus junk the pre-filter rejects without a call
+    s = pd.Series(["07400 123456", "07400123456", "+44 7400 123456", "abc", "N/A", "12"] * 1000)
+    r = phone.standardise_series(s)
+    assert r.valid.sum() == 3000
+    assert calls == ["07400123456", "+447400123456"]
+
+
+phone_like = st.one_of(
+    st.from_regex(r"0[1-9][0-9]{2,3} ?[0-9]{3} ?[0-9]{3,4}", fullmatch=True),
+    st.from_regex(r"\+(44|1|33|353) ?\(?0?\)? ?[0-9 \-]{6,14}", fullmatch=True),
+    st.from_regex(r"(020 7946 0|0161 496 0|07700 900)[0-9]{3}( (ext|x) ?[0-9]{1,4})?", fullmatch=True),
+    st.text(alphabet="0123456789 +()-.x#/", max_size=24),
+    st.text(max_size=16),
+    st.integers(min_value=0, max_value=10**15),
+    st.sampled_from(["N/A", "0000 000000", "01234567890", "", " ", "unknown"]),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(phone_like, max_size=25))
+def test_series_agrees_with_scalar(values):
+    s = pd.Series(values, dtype=object)
+    r = phone.standardise_series(s)
+    for i, v in enumerate(values):
+        try:
+            expected = phone.validate(v)
+        except exc.ValidationError as err:
+            assert not r.valid.iloc[i], v
+            assert r.reason.iloc[i] == err.reason, v
+        else:
+            assert r.valid.iloc[i], v
+            assert r.value.iloc[i] == expected, v
