@@ -83,7 +83,8 @@ def test_rejects_with_reason(raw, error, reason):
 
 def test_drama_ranges_follow_phonenumbers():
     # valid per the metadata, so accepted, but flagged so test data can be found
-    r = phone.standardise_series(pd.Series(["020 7946 0999", "0161 496 0000", "07700 900999", "07400 123456"]))
+    s = pd.Series(["020 7946 0999", "0161 496 0000", "07700 900999", "07400 123456"])
+    r = phone.standardise_series(s)
     assert list(r.valid) == [True, True, False, True]
     assert list(r.reason.fillna("")) == ["drama_range", "drama_range", "invalid_number", ""]
 
@@ -119,7 +120,8 @@ def test_line_types_and_details():
         phone.line_type("bad")
     kinds = phone.line_type_series(s)
     assert kinds.index.tolist() == list("abcdef")
-    assert kinds.fillna("-").tolist() == ["mobile", "fixed_line", "toll_free", "fixed_line_or_mobile", "-", "-"]
+    expected = ["mobile", "fixed_line", "toll_free", "fixed_line_or_mobile", "-", "-"]
+    assert kinds.fillna("-").tolist() == expected
     d = phone.details_series(s)
     assert d.columns.tolist() == ["e164", "extension", "line_type", "region", "is_mobile"]
     assert d["is_mobile"].tolist() == [True, False, False, pd.NA, pd.NA, pd.NA]

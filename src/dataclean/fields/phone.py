@@ -267,7 +267,7 @@ def is_valid(value: Any) -> bool:
     return True
 
 
-def format(value: Any) -> str:  # noqa: A001 - the common API name
+def format(value: Any) -> str:
     """Display form: national for UK numbers (``020 7946 0123``), international otherwise.
 
     An extension in the input is shown (``020 7946 0123 ext. 12``). Validates first.
@@ -277,7 +277,8 @@ def format(value: Any) -> str:  # noqa: A001 - the common API name
     number = pn.parse(parsed.e164, DEFAULT_REGION)
     if ext:
         number.extension = ext
-    style = pn.PhoneNumberFormat.NATIONAL if parsed.e164.startswith("+44") else pn.PhoneNumberFormat.INTERNATIONAL
+    uk = parsed.e164.startswith("+44")
+    style = pn.PhoneNumberFormat.NATIONAL if uk else pn.PhoneNumberFormat.INTERNATIONAL
     return pn.format_number(number, style)
 
 
