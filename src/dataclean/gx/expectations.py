@@ -10,7 +10,10 @@ Metric names are prefixed ``dataclean_`` because GX metric names are global to t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
@@ -23,7 +26,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 )
 
 from dataclean import registry
-from dataclean._core import PLACEHOLDER_TOKENS, to_text
+from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult, to_text
 from dataclean._dates import parse_date_series
 
 #: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
@@ -60,6 +63,58 @@ def valid_kind_type(kind: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# results already computed by the caller (dataclean.validate standardises first)
+# ---------------------------------------------------------------------------------------------
+
+_PRECOMPUTED: ContextVar[Mapping[str, tuple[str, StandardiseResult]] | None] = ContextVar(
+    "dataclean_precomputed", default=None
+)
+
+
+@contextlib.contextmanager
+def precomputed(results: Mapping[str, tuple[str, StandardiseResult]]) -> Iterator[None]:
+    """Within this block, metrics on column ``name`` of kind ``kind`` reuse ``results[name]``.
+
+    :func:`dataclean.scorecard.validate` standardises each column once and then validates the
+    standardised frame (canonical where valid, raw where not), on which the field module would
+    give the same answers again; this saves computing every field twice or three times.
+    """
+    token = _PRECOMPUTED.set(results)
+    try:
+        yield
+    finally:
+        _PRECOMPUTED.reset(token)
+
+
+def _cached(column: pd.Series, kind: str) -> StandardiseResult | None:
+    cache = _PRECOMPUTED.get()
+    if not cache or column.name not in cache:
+        return None
+    cached_kind, result = cache[column.name]
+    if cached_kind != kind:
+        return None
+    if not column.index.isin(result.status.index).all():
+        return None
+    return result
+
+
+def kind_valid_mask(column: pd.Series, kind: str) -> pd.Series:
+    """``is_valid_series`` for ``kind``, reusing a precomputed result when there is one."""
+    cached = _cached(column, kind)
+    if cached is not None:
+        return cached.valid.reindex(column.index)
+    return registry.get(kind).is_valid_series(column)
+
+
+def kind_reasons(column: pd.Series, kind: str) -> pd.Series:
+    """``reason_series`` for ``kind``, reusing a precomputed result when there is one."""
+    cached = _cached(column, kind)
+    if cached is not None:
+        return cached.reason.reindex(column.index)
+    return registry.get(kind).reason_series(column)
+
+
+# ---------------------------------------------------------------------------------------------
 # one validity metric + expectation per field kind, generated from the registry
 # ---------------------------------------------------------------------------------------------
 
@@ -68,7 +123,7 @@ def _make_kind_classes(kind: str) -> tuple[type, type]:
     metric_name = f"column_values.dataclean_valid_{kind}"
 
     def _pandas(cls: Any, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return registry.get(kind).is_valid_series(column)
+        return kind_valid_mask(column, kind)
 
     provider = type(
         f"ColumnValuesDatacleanValid{KIND_CLASS_SUFFIX[kind]}",
@@ -117,7 +172,7 @@ def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
     upper = col.text.str.upper().str.replace(r"\s+", " ", regex=True)
     generic = upper.isin(PLACEHOLDER_TOKENS).fillna(False).to_numpy(dtype=bool)
     if kind is not None:
-        reasons = registry.get(kind).reason_series(column)
+        reasons = kind_reasons(column, kind)
         specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
         generic = generic | specific
     return pd.Series(generic, index=column.index)
@@ -170,7 +225,7 @@ class ColumnValuesDatacleanPlausibleDob(ColumnMapMetricProvider):
         dates = parse_date_series(column)
         earliest = pd.Timestamp(ref.year - int(max_age_years), ref.month, min(ref.day, 28))
         ok = dates.notna() & (dates <= pd.Timestamp(ref)) & (dates >= earliest)
-        placeholder = registry.get("date_of_birth").reason_series(column).isin(PLACEHOLDER_REASONS)
+        placeholder = kind_reasons(column, "date_of_birth").isin(PLACEHOLDER_REASONS)
         return (ok & ~placeholder.fillna(False)).astype(bool)
 
 
