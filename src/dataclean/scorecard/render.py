@@ -94,7 +94,7 @@ def to_text(card: Scorecard) -> str:
 # ------------------------------------------------------------------------------------------ HTML
 def _bar_chart(card: Scorecard) -> str:
     """An inline SVG bar chart of dimension scores with threshold ticks (no scripts, no CDN)."""
-    width, row_h, label_w, bar_w = 560, 30, 130, 360
+    width, row_h, label_w, bar_w = 640, 30, 130, 360
     rows = []
     for i, d in enumerate(card.dimensions):
         y = 10 + i * row_h
@@ -117,7 +117,7 @@ _CSS = """
 .dc-card{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;max-width:1100px}
 .dc-card h1{font-size:1.5em}.dc-card table{border-collapse:collapse;margin:0.5em 0 1.5em}
 .dc-card th,.dc-card td{border-bottom:1px solid #b1b4b6;padding:4px 10px;text-align:left;vertical-align:top}
-.dc-card .rag{color:#fff;padding:2px 8px;border-radius:3px;font-weight:bold;font-size:0.85em}
+.dc-card .rag{color:#fff;padding:2px 8px;border-radius:3px;font-weight:bold;font-size:0.85em;white-space:nowrap}
 .dc-card .num{text-align:right}.dc-card code{background:#f3f2f1;padding:0 3px}
 .dc-card svg .lbl,.dc-card svg .val{font:13px Arial,sans-serif;fill:#0b0c0c}
 .dc-card .verdict{font-size:1.2em;font-weight:bold}
