@@ -139,3 +139,11 @@ def test_column_agrees_with_scalar_on_arbitrary_input(kind, values):
         assert bool(result.valid.iloc[i]) == ok, (kind, v)
         if ok:
             assert result.value.iloc[i] == module.validate(v), (kind, v)
+
+
+def test_package_exports_every_kind_and_entry_point():
+    import dataclean
+
+    assert set(registry.kinds()) <= set(dataclean.__all__)
+    assert set(dataclean._LAZY) <= set(dataclean.__all__)
+    assert dataclean.nhs_number is registry.get("nhs_number")
