@@ -1,0 +1,579 @@
+"""Date of birth: mixed UK formats to ISO ``YYYY-MM-DD``, always day-first.
+
+Accepted (case-insensitive, surrounding and repeated spaces ignored, a trailing time such as
+``00:00:00``, ``T00:00:00.000Z`` or ``12:00 AM`` ignored):
+
+* ISO ``1984-03-07`` (also ``1984/03/07``, ``1984.3.7``);
+* numeric day-first ``07/03/1984``, ``7/3/1984``, ``07-03-1984``, ``07.03.1984``, ``07 03 1984``:
+  ``07/03/1984`` is 7 March, never July;
+* month names ``7 Mar 1984``, ``7th March 1984``, ``07-Mar-84``, ``07MAR1984`` (SAS ``DATE9``), and
+  month-first with a name (``March 7, 1984``: the name makes it unambiguous);
+* eight digits ``19840307`` (``YYYYMMDD``) or ``07031984`` (``DDMMYYYY``; the two can never both be
+  valid dates), six digits ``070384`` (``DDMMYY``);
+* Excel serial day numbers of five digits (``30748`` is 1984-03-07, 1900 date system), noted
+  ``excel_serial``; serials below 10000 (before 18 May 1927) are not recognised;
+* ``datetime64`` columns, and ``datetime.date`` / ``datetime.datetime`` / ``pd.Timestamp`` objects.
+
+Two-digit years take the latest century that does not put the date after the reference date
+(``07/03/84`` is 1984; ``07/03/20`` is 2020 on a 2026 reference date; ``01/12/26`` is 1926 on
+2026-11-24). They are noted ``two_digit_year`` because a 100-year-old's date can be read as a baby's.
+
+The canonical value is an ISO date *string* (pandas ``string`` dtype) so the generic machinery works;
+``pd.to_datetime(result.value, format="%Y-%m-%d")`` turns it into datetimes.
+
+Reason codes (invalid rows): ``missing``, ``invalid_type``, ``invalid_length``, ``invalid_format`` (no
+recognised date shape, including non-ASCII text), ``partial_date`` (``1984``, ``03/1984``,
+``Mar 1984``), ``placeholder`` (``UNKNOWN``, ``N/K``...), ``impossible_date`` (``31/02/1984``, month
+13, day 0), ``sentinel_date`` (``01/01/1900``, ``1900-01-01``, ``01/01/1901``, ``1800-01-01``,
+``31/12/9999``, ``0001-01-01``, ``0000-00-00``... see :data:`SENTINEL_DATES`), ``future_date`` (after
+the reference date), ``implausible_date`` (before 1900-01-01, or older than :data:`MAX_AGE_YEARS`).
+
+Notes on valid rows: ``january_first`` (1 January: some systems record an unknown day and month
+that way; most are real, so it is a note, not an error), ``excel_serial``, ``two_digit_year``.
+Only one note is kept, in that order.
+
+Every function that judges the future takes ``reference_date`` (default: today), so results are
+reproducible.
+
+>>> from datetime import date
+>>> from dataclean.fields import date_of_birth as dob
+>>> dob.validate("07/03/1984")
+'1984-03-07'
+>>> dob.format("1984-03-07")
+'07/03/1984'
+>>> dob.is_valid("01/01/1900")
+False
+>>> dob.swap_day_month("1984-03-07")
+'1984-07-03'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import (
+    PLACEHOLDER_TOKENS,
+    STRING,
+    WHITESPACE,
+    StandardiseResult,
+    build_result,
+    factorize_text,
+    is_missing_scalar,
+    scalar_text,
+    to_text,
+)
+from dataclean.exceptions import (
+    InvalidComponent,
+    InvalidFormat,
+    PlaceholderValue,
+    ValidationError,
+)
+
+logger = logging.getLogger(__name__)
+
+NAME = "date_of_birth"
+DESCRIPTION = "Date of birth, UK day-first, canonical ISO YYYY-MM-DD (not future, not a sentinel)"
+MAX_LENGTH = 64
+#: The earliest plausible date of birth (earlier, non-sentinel dates are ``implausible_date``).
+EARLIEST = _dt.date(1900, 1, 1)
+#: Older than this many whole years on the reference date is ``implausible_date``.
+MAX_AGE_YEARS = 125
+#: Dates systems write when the date of birth is not known. Any date in year 9999 and the zero
+#: date ``0000-00-00`` are sentinels too.
+SENTINEL_DATES: frozenset[_dt.date] = frozenset(
+    {
+        _dt.date(1, 1, 1),
+        _dt.date(1753, 1, 1),  # SQL Server datetime minimum
+        _dt.date(1800, 1, 1),
+        _dt.date(1899, 12, 30),  # Excel / OLE day zero
+        _dt.date(1899, 12, 31),
+        _dt.date(1900, 1, 1),
+        _dt.date(1901, 1, 1),
+        _dt.date(2099, 12, 31),
+        _dt.date(2999, 12, 31),
+    }
+)
+_SENTINEL_KEYS = np.array(sorted(d.year * 10000 + d.month * 100 + d.day for d in SENTINEL_DATES))
+#: Text placeholders besides the shared tokens.
+DOB_PLACEHOLDER_TOKENS: frozenset[str] = PLACEHOLDER_TOKENS | frozenset(
+    {"DOB UNKNOWN", "DOB NOT KNOWN", "NOT AVAILABLE", "UNBORN", "XX/XX/XXXX", "DD/MM/YYYY"}
+)
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12, "january": 1, "february": 2, "march": 3, "april": 4,
+    "june": 6, "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}
+
+# --- patterns (ASCII only; explicit classes so Python re and the column engine agree) ---------
+_MON = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_ORD = "(?:st|nd|rd|th)?"
+_SEP = "(?: ?[-/.] ?| )"
+_LOOSE = "[ ./,-]*"
+_TIME = (
+    r"(?: |t)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?: ?(?:am|pm))?"
+    r"(?: ?(?:z|utc|gmt|[+-][0-9]{2}:?[0-9]{2}))?"
+)
+_PY = {
+    "time": re.compile(rf"(.+?){_TIME}", re.ASCII),
+    "iso": re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", re.ASCII),
+    "dmy": re.compile(rf"([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})", re.ASCII),
+    "d_mon_y": re.compile(rf"([0-9]{{1,2}}){_ORD}{_LOOSE}{_MON}{_LOOSE}([0-9]{{4}}|[0-9]{{2}})", re.ASCII),
+    "mon_d_y": re.compile(rf"{_MON}{_LOOSE}([0-9]{{1,2}}){_ORD}[ ./,-]+([0-9]{{4}}|[0-9]{{2}})", re.ASCII),
+    "digits8": re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})", re.ASCII),
+    "digits6": re.compile(r"([0-9]{2})([0-9]{2})([0-9]{2})", re.ASCII),
+    "excel": re.compile(r"[1-9][0-9]{4}", re.ASCII),
+    "partial": re.compile(rf"[0-9]{{4}}|[0-9]{{1,2}}{_SEP}[0-9]{{4}}|{_MON}{_LOOSE}[0-9]{{4}}", re.ASCII),
+}
+_SPACES_PY = re.compile(" +")
+_WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
+# the column fast path: the dominant shapes only, everything else goes to the scalar parser
+_FAST_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
+_FAST_ISO = rf"^([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}}){_FAST_TIME}$"
+_FAST_DMY = rf"^([0-9]{{1,2}})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{4}}){_FAST_TIME}$"
+
+
+class ImpossibleDate(InvalidComponent):
+    """The value has a date's shape but no such day exists (31 February, month 13)."""
+
+    reason = "impossible_date"
+    default_message = "There is no such date."
+
+
+class SentinelDate(PlaceholderValue):
+    """A date systems write when the real date is unknown (01/01/1900, 31/12/9999...)."""
+
+    reason = "sentinel_date"
+    default_message = "The date is a placeholder for an unknown date of birth."
+
+
+class FutureDate(ValidationError):
+    """The date of birth is after the reference date."""
+
+    reason = "future_date"
+    default_message = "The date of birth is in the future."
+
+
+class ImplausibleDate(ValidationError):
+    """Before 1900-01-01 or older than MAX_AGE_YEARS on the reference date."""
+
+    reason = "implausible_date"
+    default_message = "The date of birth is implausibly early."
+
+
+class PartialDate(InvalidFormat):
+    """Only a year, or a month and year."""
+
+    reason = "partial_date"
+    default_message = "The value is not a full date (day, month and year)."
+
+
+_ERRORS: dict[str, type[ValidationError]] = {
+    "impossible_date": ImpossibleDate,
+    "sentinel_date": SentinelDate,
+    "future_date": FutureDate,
+    "implausible_date": ImplausibleDate,
+    "partial_date": PartialDate,
+    "placeholder": PlaceholderValue,
+    "invalid_format": InvalidFormat,
+}
+
+
+class _Outcome(NamedTuple):
+    iso: str | None
+    reason: str | None  # the failure, or a note on a valid date
+    ambiguous: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar parsing (the reference behaviour; also the column fallback, once per distinct value)
+# ---------------------------------------------------------------------------------------------
+
+
+def _reference(reference_date: _dt.date | None) -> _dt.date:
+    if reference_date is None:
+        return _dt.date.today()
+    if isinstance(reference_date, _dt.datetime):
+        return reference_date.date()
+    if isinstance(reference_date, _dt.date):
+        return reference_date
+    raise TypeError(f"reference_date must be a date, got {type(reference_date).__name__}")
+
+
+def _date_like_text(value: Any) -> str | None:
+    """ISO text for date/datetime/Timestamp/datetime64 objects, None for anything else (or NaT)."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return None
+
+
+def _text(value: Any) -> str:
+    iso = _date_like_text(value)
+    if iso is not None:
+        return iso
+    if isinstance(value, np.datetime64):  # NaT
+        return scalar_text(None)
+    return scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
+
+
+def _pivot(yy: int, month: int, day: int, ref: _dt.date) -> int:
+    """The century for a two-digit year: the latest that is not after ``ref``."""
+    year = 2000 + yy
+    if (year, month, day) > (ref.year, ref.month, ref.day):
+        year -= 100
+    return year
+
+
+def _judge(year: int, month: int, day: int, ref: _dt.date, *, note: str | None = None,
+           day_first: bool = False) -> _Outcome:
+    """Checks shared by every format, on numeric parts (year already four digits)."""
+    if not 1 <= month <= 12 or year < 1 or day < 1:
+        return _Outcome(None, "impossible_date")
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if day > _DAYS_IN_MONTH[month] + (1 if leap and month == 2 else 0):
+        return _Outcome(None, "impossible_date")
+    when = _dt.date(year, month, day)
+    if when in SENTINEL_DATES or year == 9999:
+        return _Outcome(None, "sentinel_date")
+    if when > ref:
+        return _Outcome(None, "future_date")
+    age = ref.year - year - ((ref.month, ref.day) < (month, day))
+    if when < EARLIEST or age > MAX_AGE_YEARS:
+        return _Outcome(None, "implausible_date")
+    if month == 1 and day == 1:
+        note = "january_first"
+    ambiguous = day_first and day <= 12 and month <= 12 and day != month
+    return _Outcome(when.isoformat(), note, ambiguous)
+
+
+def _numeric(d: str, m: str, y: str, ref: _dt.date, *, day_first: bool = True) -> _Outcome:
+    if int(d) == 0 and int(m) == 0 and int(y) == 0:
+        return _Outcome(None, "sentinel_date")  # the zero date 00/00/0000
+    day, month = int(d), int(m)
+    if len(y) == 2:
+        return _judge(_pivot(int(y), month, day, ref), month, day, ref, note="two_digit_year",
+                      day_first=day_first)
+    return _judge(int(y), month, day, ref, day_first=day_first)
+
+
+def _analyse_text(text: str, ref: _dt.date) -> _Outcome:
+    """Parse one trimmed text value. Never raises; failures come back as reason codes."""
+    t = text.translate(_WS_TRANS)
+    if not t.isascii():
+        return _Outcome(None, "invalid_format")
+    t = _SPACES_PY.sub(" ", t).strip(" ")
+    if t.upper() in DOB_PLACEHOLDER_TOKENS:
+        return _Outcome(None, "placeholder")
+    t = t.lower()
+    m = _PY["time"].fullmatch(t)
+    if m:
+        t = m.group(1)
+    if m := _PY["iso"].fullmatch(t):
+        y, mo, d = m.groups()
+        if int(y) == 0 and int(mo) == 0 and int(d) == 0:
+            return _Outcome(None, "sentinel_date")
+        return _judge(int(y), int(mo), int(d), ref)
+    if m := _PY["dmy"].fullmatch(t):
+        return _numeric(m.group(1), m.group(2), m.group(3), ref)
+    if m := _PY["d_mon_y"].fullmatch(t):
+        return _numeric(m.group(1), str(_MONTHS[m.group(2)]), m.group(3), ref, day_first=False)
+    if m := _PY["mon_d_y"].fullmatch(t):
+        return _numeric(m.group(2), str(_MONTHS[m.group(1)]), m.group(3), ref, day_first=False)
+    if m := _PY["digits8"].fullmatch(t):
+        y, mo, d = (int(g) for g in m.groups())
+        as_ymd = _judge(y, mo, d, ref)
+        if as_ymd.reason != "impossible_date" or t == "00000000":
+            return _numeric(m.group(3), m.group(2), m.group(1), ref, day_first=False)
+        return _numeric(t[:2], t[2:4], t[4:], ref)
+    if m := _PY["digits6"].fullmatch(t):
+        return _numeric(m.group(1), m.group(2), m.group(3), ref)
+    if _PY["excel"].fullmatch(t):
+        when = _EXCEL_EPOCH + _dt.timedelta(days=int(t))
+        return _judge(when.year, when.month, when.day, ref, note="excel_serial")
+    if _PY["partial"].fullmatch(t):
+        return _Outcome(None, "partial_date")
+    return _Outcome(None, "invalid_format")
+
+
+def _analyse(value: Any, reference_date: _dt.date | None) -> _Outcome:
+    return _analyse_text(_text(value), _reference(reference_date))
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar API
+# ---------------------------------------------------------------------------------------------
+
+
+def compact(value: Any) -> str:
+    """Trim and collapse whitespace (date objects become ISO text); no checks."""
+    return _SPACES_PY.sub(" ", _text(value).translate(_WS_TRANS))
+
+
+def validate(value: Any, *, reference_date: _dt.date | None = None) -> str:
+    """Return the ISO date ``YYYY-MM-DD``, or raise a ValidationError subclass.
+
+    ``reference_date`` (default today) is "now" for the future and age checks and the two-digit
+    year pivot.
+    """
+    outcome = _analyse(value, reference_date)
+    if outcome.iso is None:
+        raise _ERRORS.get(outcome.reason or "invalid_format", InvalidFormat)()
+    return outcome.iso
+
+
+def is_valid(value: Any, *, reference_date: _dt.date | None = None) -> bool:
+    """Return True if ``validate`` accepts the value; never raises."""
+    try:
+        validate(value, reference_date=reference_date)
+    except ValidationError:
+        return False
+    return True
+
+
+def format(value: Any, *, reference_date: _dt.date | None = None) -> str:
+    """UK display form ``07/03/1984`` (validates first)."""
+    iso = validate(value, reference_date=reference_date)
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+def is_ambiguous(value: Any, *, reference_date: _dt.date | None = None) -> bool:
+    """True when a valid value was written numerically day-first with day and month both <= 12
+    and different (``07/03/1984``): a month-first writer would mean another date. Never raises."""
+    try:
+        return _analyse(value, reference_date).ambiguous
+    except ValidationError:
+        return False
+
+
+def swap_day_month(iso: Any) -> str | None:
+    """The ISO date with day and month exchanged (``1984-03-07`` -> ``1984-07-03``).
+
+    None when the input is not an ISO date or the swap is no date (day over 12). A date whose day
+    equals its month comes back unchanged. For linkage: a day/month transposition is a classic
+    keying error.
+    """
+    if not isinstance(iso, str):
+        return None
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", iso, re.ASCII)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(3)), int(m.group(2))).isoformat()
+    except ValueError:
+        return None
+
+
+def age(dob: Any, on: _dt.date) -> int | None:
+    """Age in whole years on ``on`` for an ISO date (or date object); None if not a date."""
+    text = _date_like_text(dob) if not isinstance(dob, str) else dob
+    if text is None or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text, re.ASCII):
+        return None
+    try:
+        born = _dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# ---------------------------------------------------------------------------------------------
+# column API
+# ---------------------------------------------------------------------------------------------
+
+
+def _object_dates_to_text(values: pd.Series) -> pd.Series:
+    """Turn date objects in an object column into ISO text (others untouched); new Series."""
+    if not pd.api.types.is_object_dtype(values.dtype):
+        return values
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    mixed = inferred.startswith("mixed")
+    if not mixed and inferred not in ("date", "datetime", "datetime64"):
+        return values
+    arr = values.to_numpy(dtype=object)
+    if not mixed:  # all date-like: convert each distinct value once
+        codes, uniques = pd.factorize(arr)
+        conv = np.array([_date_like_text(u) for u in uniques] + [None], dtype=object)
+        return pd.Series(conv[codes], index=values.index, dtype=object)
+    # mixed types (rare): one pass; hashing would merge True with 1, so no factorize here
+    out = np.empty(len(arr), dtype=object)
+    for i, v in enumerate(arr):
+        iso = _date_like_text(v)
+        nat = isinstance(v, np.datetime64) and np.isnat(v)
+        out[i] = iso if iso is not None else (None if nat or is_missing_scalar(v) else v)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _judge_arrays(y: np.ndarray, m: np.ndarray, d: np.ndarray, ref: _dt.date,
+                  day_first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised :func:`_judge` for four-digit years: (key yyyymmdd, valid, reason, ambiguous)."""
+    n = len(y)
+    reason = np.full(n, None, dtype=object)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    mm = np.clip(m, 0, 12)
+    dim = _DAYS_IN_MONTH[mm] + (leap & (m == 2))
+    possible = (m >= 1) & (m <= 12) & (y >= 1) & (d >= 1) & (d <= dim)
+    key = y * 10000 + m * 100 + d
+    ref_key = ref.year * 10000 + ref.month * 100 + ref.day
+    sentinel = possible & (np.isin(key, _SENTINEL_KEYS) | (y == 9999))
+    future = possible & ~sentinel & (key > ref_key)
+    age_years = ref.year - y - ((ref.month * 100 + ref.day) < (m * 100 + d))
+    early = possible & ~sentinel & ~future & ((key < 19000101) | (age_years > MAX_AGE_YEARS))
+    reason[~possible] = "impossible_date"
+    reason[sentinel] = "sentinel_date"
+    reason[future] = "future_date"
+    reason[early] = "implausible_date"
+    valid = possible & ~sentinel & ~future & ~early
+    reason[valid & (m == 1) & (d == 1)] = "january_first"
+    ambiguous = valid & day_first & (d <= 12) & (m <= 12) & (d != m)
+    return key, valid, reason, ambiguous
+
+
+def _fast_path(
+    u: pd.Series, ref: _dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ISO and numeric dd/mm/yyyy on distinct texts, vectorised. Returns (handled, iso, reason,
+    valid, ambiguous) arrays over ``u``; rows not handled go to the scalar parser."""
+    n = len(u)
+    handled = np.zeros(n, dtype=bool)
+    y = np.zeros(n, dtype=np.int64)
+    m = np.zeros(n, dtype=np.int64)
+    d = np.zeros(n, dtype=np.int64)
+    day_first = np.zeros(n, dtype=bool)
+    for pattern, order, is_dmy in ((_FAST_ISO, (0, 1, 2), False), (_FAST_DMY, (2, 1, 0), True)):
+        parts = u.str.extract(pattern)
+        hit = parts[0].notna().to_numpy(dtype=bool) & ~handled
+        if not hit.any():
+            continue
+        nums = [pd.to_numeric(parts[i][hit]).to_numpy(dtype=np.int64) for i in order]
+        y[hit], m[hit], d[hit] = nums
+        day_first[hit] = is_dmy
+        handled |= hit
+    zero = handled & (y == 0) & (m == 0) & (d == 0)
+    key, valid, reason, ambiguous = _judge_arrays(y, m, d, ref, day_first)
+    reason[zero] = "sentinel_date"
+    valid &= handled & ~zero
+    ambiguous &= valid
+    iso = np.full(n, None, dtype=object)
+    if valid.any():
+        k = pd.Series(key[valid]).astype(STRING)
+        iso[valid] = (k.str.slice(0, 4) + "-" + k.str.slice(4, 6) + "-" + k.str.slice(6, 8)).to_numpy(
+            dtype=object
+        )
+    return handled, iso, reason, valid, ambiguous
+
+
+def _pad(a: np.ndarray, fill: Any) -> np.ndarray:
+    """``a`` with one more slot, so code -1 (a missing row) picks ``fill``."""
+    return np.append(a, np.array([fill], dtype=a.dtype))
+
+
+def _analyse_series(
+    values: pd.Series, reference_date: _dt.date | None
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(text column, per-row iso, reason, valid, ambiguous), all work once per distinct value."""
+    ref = _reference(reference_date)
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
+    col = to_text(_object_dates_to_text(values), max_length=MAX_LENGTH)
+    codes, uniques = factorize_text(col.text)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
+    handled, iso_u, reason_u, valid_u, amb_u = _fast_path(u, ref)
+    rest = np.flatnonzero(~handled)
+    texts = u.to_numpy(dtype=object)
+    for i in rest:
+        out = _analyse_text(texts[i], ref)
+        iso_u[i], reason_u[i], amb_u[i] = out.iso, out.reason, out.ambiguous
+        valid_u[i] = out.iso is not None
+    logger.debug("date_of_birth: %d distinct values, %d by the fallback parser", len(u), len(rest))
+    # restore the original column for "unchanged" (before date objects became text)
+    col = col.__class__(values, col.text, col.missing, col.bad_type, col.too_long)
+    return (
+        col,
+        _pad(iso_u, None)[codes],
+        _pad(reason_u, None)[codes],
+        _pad(valid_u, False)[codes],
+        _pad(amb_u, False)[codes],
+    )
+
+
+def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> StandardiseResult:
+    """Parse a whole column to ISO date strings (vectorised fast path, then once per distinct value)."""
+    col, iso, reason, valid, _ = _analyse_series(values, reference_date)
+    index = values.index
+    return build_result(
+        col,
+        pd.Series(iso, index=index, dtype=object),
+        pd.Series(reason, index=index, dtype=object),
+        valid,
+    )
+
+
+def is_valid_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
+    """Boolean mask of valid dates of birth, aligned to ``values``."""
+    return standardise_series(values, reference_date=reference_date).valid
+
+
+def reason_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
+    """Reason code per row (``<NA>`` for valid rows without a note)."""
+    return standardise_series(values, reference_date=reference_date).reason
+
+
+def is_ambiguous_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
+    """True where a valid date was written day/month numerically and swapping them gives another
+    date (see :func:`is_ambiguous`)."""
+    _, _, _, _, ambiguous = _analyse_series(values, reference_date)
+    return pd.Series(np.asarray(ambiguous, dtype=bool), index=values.index, name=values.name)
+
+
+def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(ok, year, month, day) for ISO date strings or datetime64 values; ok False elsewhere."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        text = values.dt.strftime("%Y-%m-%d").astype(STRING)
+    else:
+        text = values if isinstance(values.dtype, pd.StringDtype) else values.astype(STRING)
+    parts = text.str.extract(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+    ok = parts[0].notna().to_numpy(dtype=bool).copy()
+    nums = [pd.to_numeric(parts[i]).to_numpy(dtype="float64", na_value=0).astype(np.int64) for i in range(3)]
+    y, m, d = nums
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
+    return ok, y, m, d
+
+
+def swap_day_month_series(values: pd.Series) -> pd.Series:
+    """Column version of :func:`swap_day_month` (``<NA>`` where the swap is no date)."""
+    ok, y, m, d = _iso_parts(values)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    dim = _DAYS_IN_MONTH[np.clip(d, 0, 12)] + (leap & (d == 2))
+    ok &= (d <= 12) & (m <= dim)
+    key = pd.Series(np.where(ok, y * 10000 + d * 100 + m, 0)).astype(STRING)
+    out = key.str.slice(0, 4) + "-" + key.str.slice(4, 6) + "-" + key.str.slice(6, 8)
+    return pd.Series(out.to_numpy(dtype=object), index=values.index, dtype=STRING, name=values.name).where(
+        ok, pd.NA
+    )
+
+
+def age_series(dob: pd.Series, on: _dt.date) -> pd.Series:
+    """Age in whole years on ``on`` (Int64), for ISO date strings or a datetime64 column.
+
+    Someone born on 29 February turns a year older on 1 March in non-leap years. Rows that are
+    not ISO dates are ``<NA>``; standardise mixed formats first.
+    """
+    ok, y, m, d = _iso_parts(dob)
+    years = on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
+    return pd.Series(pd.array(np.where(ok, years, 0), dtype="Int64"), index=dob.index, name=dob.name).where(
+        ok, pd.NA
+    )
