@@ -167,6 +167,17 @@ def test_library_called_once_per_distinct_number(monkeypatch):
     assert calls == ["07400123456", "+447400123456"]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["07400 123456", "07700 900123", "01632 960123", "020 7946 0123", "+1 650 253 0000", "+44 1481 123456",
+     "07624 300123", "0500 123456", "+33 1 42 68 53 00", "+33 9 99 99 99 99", "0870 123 4567"],
+)
+def test_validity_is_phonenumbers_is_valid_number(raw):
+    import phonenumbers
+
+    assert phone.is_valid(raw) == phonenumbers.is_valid_number(phonenumbers.parse(raw, "GB"))
+
+
 phone_like = st.one_of(
     st.from_regex(r"0[1-9][0-9]{2,3} ?[0-9]{3} ?[0-9]{3,4}", fullmatch=True),
     st.from_regex(r"\+(44|1|33|353) ?\(?0?\)? ?[0-9 \-]{6,14}", fullmatch=True),

@@ -227,12 +227,15 @@ def _parse_key(key: str) -> _Parsed:
         raise InvalidCountryCode()
     if possible not in (pn.ValidationResult.IS_POSSIBLE,):
         raise InvalidLength("The phone number has the wrong number of digits for its country.")
-    if not pn.is_valid_number(number):
+    # ``is_valid_number`` is defined as exactly these two calls; doing them here keeps the region
+    # for the result instead of looking it up twice (the lookup is a third of the library time).
+    region = pn.region_code_for_number(number)
+    if not pn.is_valid_number_for_region(number, region):
         raise InvalidNumber()
     return _Parsed(
         e164=pn.format_number(number, pn.PhoneNumberFormat.E164),
         line_type=LINE_TYPES.get(int(pn.number_type(number)), "unknown"),
-        region=pn.region_code_for_number(number),
+        region=region,
     )
 
 
