@@ -225,7 +225,13 @@ class ColumnValuesDatacleanPlausibleDob(ColumnMapMetricProvider):
         dates = parse_date_series(column)
         earliest = pd.Timestamp(ref.year - int(max_age_years), ref.month, min(ref.day, 28))
         ok = dates.notna() & (dates <= pd.Timestamp(ref)) & (dates >= earliest)
-        placeholder = kind_reasons(column, "date_of_birth").isin(PLACEHOLDER_REASONS)
+        cached = _cached(column, "date_of_birth")
+        reasons = (
+            cached.reason.reindex(column.index)
+            if cached is not None
+            else registry.get("date_of_birth").reason_series(column, reference_date=ref)
+        )
+        placeholder = reasons.isin(PLACEHOLDER_REASONS)
         return (ok & ~placeholder.fillna(False)).astype(bool)
 
 

@@ -167,7 +167,11 @@ def standardise_for_checks(df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFrame
         kind = suite.columns[col].kind
         if kind is None:
             continue
-        res = registry.get(kind).standardise_series(df[col])
+        module = registry.get(kind)
+        if kind == "date_of_birth" and suite.reference_date is not None:
+            res = module.standardise_series(df[col], reference_date=suite.reference_date)
+        else:
+            res = module.standardise_series(df[col])
         results[col] = res
         raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
         out[col] = res.value.where(res.valid, raw)
