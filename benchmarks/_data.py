@@ -35,8 +35,27 @@ SUFFIX_VARIANTS = np.array(["Road", "Rd", "Street", "St", "Lane", "Ln", "Avenue"
 TOWNS = np.array(["Chelmsford", "Colchester", "Braintree", "Witham", "Maldon", "Harlow", "Basildon", "Brentwood"])
 AREAS = np.array(["CM", "CO", "SS", "IG", "RM", "CB"])
 INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
-ETHNIC = np.array(["A", "B", "C", "D", "H", "J", "K", "M", "N", "R", "S", "Z", "White British", "Indian",
-                   "Black African", "Not stated", "99"])
+ETHNIC = np.array(
+    [
+        "A",
+        "B",
+        "C",
+        "D",
+        "H",
+        "J",
+        "K",
+        "M",
+        "N",
+        "R",
+        "S",
+        "Z",
+        "White British",
+        "Indian",
+        "Black African",
+        "Not stated",
+        "99",
+    ]
+)
 GENDER = np.array(["M", "F", "Male", "female", "1", "2", "X", "Unknown", "f", "m"])
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 
@@ -79,13 +98,19 @@ def messy_extract(n: int, seed: int = 0, *, people: int | None = None) -> pd.Dat
     hh = rng.integers(0, households, people)
     hh_post = _postcodes(rng, households)
     hh_num = rng.integers(1, 200, households).astype(str)
-    hh_street = (_choice(rng, STREETS, households).astype(object) + " "
-                 + _choice(rng, SUFFIX_VARIANTS, households).astype(object))
+    hh_street = (
+        _choice(rng, STREETS, households).astype(object)
+        + " "
+        + _choice(rng, SUFFIX_VARIANTS, households).astype(object)
+    )
     hh_town = _choice(rng, TOWNS, households)
     nino_letters = np.array(list("ABCEGHJKLMNPRSTWXYZ"))
-    nino = (_choice(rng, nino_letters, people).astype(object) + _choice(rng, nino_letters, people).astype(object)
-            + pd.Series(rng.integers(0, 10**6, people)).astype(str).str.zfill(6).to_numpy(dtype=object)
-            + _choice(rng, np.array(list("ABCD")), people).astype(object)).astype(str)
+    nino = (
+        _choice(rng, nino_letters, people).astype(object)
+        + _choice(rng, nino_letters, people).astype(object)
+        + pd.Series(rng.integers(0, 10**6, people)).astype(str).str.zfill(6).to_numpy(dtype=object)
+        + _choice(rng, np.array(list("ABCD")), people).astype(object)
+    ).astype(str)
     land = "020 7946 0" + pd.Series(rng.integers(0, 1000, people)).astype(str).str.zfill(3)
     manc = "0161 496 0" + pd.Series(rng.integers(0, 1000, people)).astype(str).str.zfill(3)
     phone = np.where(rng.random(people) < 0.5, land.to_numpy(dtype=str), manc.to_numpy(dtype=str))
@@ -97,9 +122,17 @@ def messy_extract(n: int, seed: int = 0, *, people: int | None = None) -> pd.Dat
     u = rng.random((n, 12))
 
     nhs_col = nhs[p].astype(object)
-    spaced = pd.Series(nhs_col).str.slice(0, 3) + " " + pd.Series(nhs_col).str.slice(3, 6) + " " + pd.Series(nhs_col).str.slice(6)
+    spaced = (
+        pd.Series(nhs_col).str.slice(0, 3)
+        + " "
+        + pd.Series(nhs_col).str.slice(3, 6)
+        + " "
+        + pd.Series(nhs_col).str.slice(6)
+    )
     nhs_col = np.where(u[:, 0] < 0.25, spaced.to_numpy(dtype=object), nhs_col)
-    nhs_col = np.where((u[:, 0] >= 0.25) & (u[:, 0] < 0.28), pd.Series(nhs[p]).str.slice(0, 9).to_numpy() + "1", nhs_col)
+    nhs_col = np.where(
+        (u[:, 0] >= 0.25) & (u[:, 0] < 0.28), pd.Series(nhs[p]).str.slice(0, 9).to_numpy() + "1", nhs_col
+    )
     nhs_col = np.where((u[:, 0] >= 0.28) & (u[:, 0] < 0.30), None, nhs_col)
     nhs_col = np.where((u[:, 0] >= 0.30) & (u[:, 0] < 0.305), "UNKNOWN", nhs_col)
 
@@ -124,33 +157,59 @@ def messy_extract(n: int, seed: int = 0, *, people: int | None = None) -> pd.Dat
     sur_col = np.where(u[:, 4] < 0.2, sur_col.str.upper(), np.where(u[:, 4] < 0.25, " " + sur_col + " ", sur_col))
 
     phone_p = pd.Series(phone[p])
-    phone_col = np.where(u[:, 5] < 0.2, "+44 " + phone_p.str.slice(1), np.where(u[:, 5] < 0.3, phone_p.str.replace(" ", ""), phone_p))
+    phone_col = np.where(
+        u[:, 5] < 0.2,
+        "+44 " + phone_p.str.slice(1),
+        np.where(u[:, 5] < 0.3, phone_p.str.replace(" ", ""), phone_p),
+    )
     phone_col = np.where(u[:, 5] > 0.97, "12345", phone_col)
     phone_col = np.where((u[:, 5] > 0.9) & (u[:, 5] <= 0.97), None, phone_col)
 
-    addr = (pd.Series(hh_num[h]).to_numpy(dtype=object) + " " + hh_street[h] + ", " + hh_town[h].astype(object) + " "
-            + hh_post[h].astype(object))
+    addr = (
+        pd.Series(hh_num[h]).to_numpy(dtype=object)
+        + " "
+        + hh_street[h]
+        + ", "
+        + hh_town[h].astype(object)
+        + " "
+        + hh_post[h].astype(object)
+    )
     addr_col = np.where(u[:, 6] < 0.2, pd.Series(addr).str.lower(), addr)
     addr_col = np.where(u[:, 6] > 0.98, None, addr_col)
 
-    email = (pd.Series(fore[p]).str.lower() + "." + pd.Series(sur[p]).str.lower().str.replace("'", "")
-             + "@example.org")
+    email = pd.Series(fore[p]).str.lower() + "." + pd.Series(sur[p]).str.lower().str.replace("'", "") + "@example.org"
     email_col = np.where(u[:, 7] < 0.1, email.str.upper(), email)
     email_col = np.where(u[:, 7] > 0.95, None, np.where((u[:, 7] > 0.93) & (u[:, 7] <= 0.95), "none", email_col))
 
     uprn_col = np.where(u[:, 8] > 0.97, None, uprn[h])
     gender_col = _choice(rng, GENDER, n)
     eth_col = _choice(rng, ETHNIC, n)
-    dod = np.where(u[:, 9] > 0.98, (dob_p + pd.to_timedelta(rng.integers(-400, 30000, n), unit="D")).dt.strftime("%Y-%m-%d"), None)
+    dod = np.where(
+        u[:, 9] > 0.98,
+        (dob_p + pd.to_timedelta(rng.integers(-400, 30000, n), unit="D")).dt.strftime("%Y-%m-%d"),
+        None,
+    )
     updated = (pd.Timestamp("2026-11-01") - pd.to_timedelta(rng.integers(0, 1200, n), unit="D")).strftime("%Y-%m-%d")
     nino_col = np.where(u[:, 10] < 0.3, pd.Series(nino[p]).str.lower(), nino[p])
     nino_col = np.where(u[:, 10] > 0.9, None, nino_col)
 
-    df = pd.DataFrame({
-        "record_id": pd.Series(np.arange(n)).astype(str).radd("SC").to_numpy(),
-        "nhs_number": nhs_col, "nino": nino_col, "forename": fore_col, "surname": sur_col,
-        "date_of_birth": dob_col, "gender": gender_col, "ethnicity": eth_col, "postcode": post_col,
-        "address": addr_col, "phone": phone_col, "email": email_col, "uprn": uprn_col,
-        "date_of_death": dod, "last_updated": np.asarray(updated),
-    })
+    df = pd.DataFrame(
+        {
+            "record_id": pd.Series(np.arange(n)).astype(str).radd("SC").to_numpy(),
+            "nhs_number": nhs_col,
+            "nino": nino_col,
+            "forename": fore_col,
+            "surname": sur_col,
+            "date_of_birth": dob_col,
+            "gender": gender_col,
+            "ethnicity": eth_col,
+            "postcode": post_col,
+            "address": addr_col,
+            "phone": phone_col,
+            "email": email_col,
+            "uprn": uprn_col,
+            "date_of_death": dod,
+            "last_updated": np.asarray(updated),
+        }
+    )
     return df.astype("string")

@@ -71,8 +71,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,5000000")
     ap.add_argument("--chunk-size", type=int, default=250_000)
-    ap.add_argument("--in-memory-up-to", type=int, default=1_000_000,
-                    help="also run the in-memory path for sizes up to this")
+    ap.add_argument(
+        "--in-memory-up-to",
+        type=int,
+        default=1_000_000,
+        help="also run the in-memory path for sizes up to this",
+    )
     ap.add_argument("--child", nargs=4, metavar=("MODE", "FILE", "OUT", "CHUNK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -94,13 +98,20 @@ def main() -> None:
             runs = [("pandas read+write (floor)", ["baseline", str(data), str(Path(tmp) / "copy.csv"), "0"])]
             if size <= args.in_memory_up_to:
                 runs.append(("dataclean in memory", ["clean", str(data), str(Path(tmp) / "mem"), "0"]))
-            runs.append((f"dataclean chunked {args.chunk_size:,}",
-                         ["clean", str(data), str(Path(tmp) / "chunk"), str(args.chunk_size)]))
+            runs.append(
+                (
+                    f"dataclean chunked {args.chunk_size:,}",
+                    ["clean", str(data), str(Path(tmp) / "chunk"), str(args.chunk_size)],
+                )
+            )
             for label, child in runs:
                 r = _child(["--child", *child])
                 extra = f"  {r['rows_clean']:,} / {r['rows_quarantined']:,}" if "rows_clean" in r else ""
-                print(f"{size:>10,} {label:<24}{r['seconds']:>9.1f}{r['seconds'] / size * 1e6:>13.1f}"
-                      f"{r['peak_mb']:>10,.0f}{extra}", flush=True)
+                print(
+                    f"{size:>10,} {label:<24}{r['seconds']:>9.1f}{r['seconds'] / size * 1e6:>13.1f}"
+                    f"{r['peak_mb']:>10,.0f}{extra}",
+                    flush=True,
+                )
             data.unlink()
 
 

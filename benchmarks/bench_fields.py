@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import messy_extract  # noqa: E402
+from _data import messy_extract
 
-from dataclean import registry  # noqa: E402
-from dataclean.exceptions import ValidationError  # noqa: E402
+from dataclean import registry
+from dataclean.exceptions import ValidationError
 
 FIELDS = [  # (column, kind, regex/checksum validator?)
     ("nhs_number", "nhs_number", True),
@@ -73,8 +73,10 @@ def main() -> None:
     for col, kind, _ in FIELDS:  # warm imports (phonenumbers metadata, jellyfish, ...)
         registry.get(kind).standardise_series(df[col].head(1000))
 
-    header = (f"{'field':<14}{'kind':<14}{'distinct':>9}{'standardise r/s':>17}{'is_valid r/s':>14}"
-              f"{'naive r/s':>12}{'std x':>8}{'valid x':>9}  target")
+    header = (
+        f"{'field':<14}{'kind':<14}{'distinct':>9}{'standardise r/s':>17}{'is_valid r/s':>14}"
+        f"{'naive r/s':>12}{'std x':>8}{'valid x':>9}  target"
+    )
     print(header)
     print("-" * len(header))
     total = 0.0
@@ -88,11 +90,15 @@ def main() -> None:
         std_rate, val_rate, naive_rate = len(s) / t_std, len(s) / t_val, len(sample) / t_naive
         target = ">=5M r/s & >=20x" if regex else ">=5x"
         ok = (val_rate >= 5e6 and val_rate / naive_rate >= 20) if regex else std_rate / naive_rate >= 5
-        print(f"{col:<14}{kind:<14}{s.nunique():>9,}{std_rate:>17,.0f}{val_rate:>14,.0f}{naive_rate:>12,.0f}"
-              f"{std_rate / naive_rate:>8.1f}{val_rate / naive_rate:>9.1f}  {target} {'ok' if ok else 'MISSED'}")
+        print(
+            f"{col:<14}{kind:<14}{s.nunique():>9,}{std_rate:>17,.0f}{val_rate:>14,.0f}{naive_rate:>12,.0f}"
+            f"{std_rate / naive_rate:>8.1f}{val_rate / naive_rate:>9.1f}  {target} {'ok' if ok else 'MISSED'}"
+        )
     print("-" * len(header))
-    print(f"whole field set (standardise_series, all {len(FIELDS)} columns) on {len(df):,} rows: {total:.2f} s "
-          f"(target < 15 s: {'ok' if total < 15 else 'MISSED'})")
+    print(
+        f"whole field set (standardise_series, all {len(FIELDS)} columns) on {len(df):,} rows: {total:.2f} s "
+        f"(target < 15 s: {'ok' if total < 15 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

@@ -23,12 +23,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import messy_extract  # noqa: E402
+from _data import messy_extract
 
-from dataclean import registry  # noqa: E402
-from dataclean._core import PLACEHOLDER_TOKENS  # noqa: E402
-from dataclean._dates import parse_date_series  # noqa: E402
-from dataclean.suite import load_suite  # noqa: E402
+from dataclean import registry
+from dataclean._core import PLACEHOLDER_TOKENS
+from dataclean._dates import parse_date_series
+from dataclean.suite import load_suite
 
 REFERENCE = dt.date(2026, 11, 24)
 PLACEHOLDER_REASONS = {"placeholder", "sentinel_date", "no_fixed_abode"}
@@ -66,7 +66,10 @@ def hand_written(df: pd.DataFrame, suite) -> dict[str, tuple[int, int]]:
             out[f"g_unique__{name}"] = (n_present, int(dup.sum()))
     for e in suite.expectations:
         if e.type == "expect_column_pair_values_to_be_chronological":
-            a, b = parse_date_series(frame[e.kwargs["column_A"]]), parse_date_series(frame[e.kwargs["column_B"]])
+            a, b = (
+                parse_date_series(frame[e.kwargs["column_A"]]),
+                parse_date_series(frame[e.kwargs["column_B"]]),
+            )
             both = frame[e.kwargs["column_A"]].notna() & frame[e.kwargs["column_B"]].notna()
             bad = both & (a > b)
             out[e.key] = (int(both.sum()), int(bad.sum()))
@@ -92,8 +95,11 @@ def gx_overheads() -> tuple[float, float]:
 
     tiny = pd.DataFrame({"a": ["x"] * 10})
     one = gx.ExpectationSuite(name="one", expectations=[gxe.ExpectColumnValuesToNotBeNull(column="a")])
-    many = gx.ExpectationSuite(name="many", expectations=[gxe.ExpectColumnValuesToNotBeNull(column="a")] * 1
-                               + [gxe.ExpectColumnValuesToMatchRegex(column="a", regex=f"^x{{{i % 3}}}") for i in range(20)])
+    many = gx.ExpectationSuite(
+        name="many",
+        expectations=[gxe.ExpectColumnValuesToNotBeNull(column="a")] * 1
+        + [gxe.ExpectColumnValuesToMatchRegex(column="a", regex=f"^x{{{i % 3}}}") for i in range(20)],
+    )
     validate_frame(tiny, one)
     t = time.perf_counter()
     validate_frame(tiny, one)
@@ -116,8 +122,10 @@ def main() -> None:
     suite = suite.with_reference_date(REFERENCE)
     t = time.perf_counter()
     df = messy_extract(args.rows, seed=2)
-    print(f"generated {len(df):,} rows x {df.shape[1]} columns in {time.perf_counter() - t:.1f} s "
-          f"(load excluded from the timings)")
+    print(
+        f"generated {len(df):,} rows x {df.shape[1]} columns in {time.perf_counter() - t:.1f} s "
+        f"(load excluded from the timings)"
+    )
     import_s, per_expectation = gx_overheads()
     validate(df.head(1000), suite)  # warm imports
 
@@ -130,19 +138,29 @@ def main() -> None:
         counts = hand_written(df, suite)
         best_hw = min(best_hw, time.perf_counter() - t)
     card = report.scorecard
-    mismatches = [k for k, (ev, bad) in counts.items() if not k.startswith("_")
-                  and (card.expectation(k).evaluated_count, card.expectation(k).unexpected_count) != (ev, bad)]
+    mismatches = [
+        k
+        for k, (ev, bad) in counts.items()
+        if not k.startswith("_")
+        and (card.expectation(k).evaluated_count, card.expectation(k).unexpected_count) != (ev, bad)
+    ]
     print(f"{'run':<40}{'seconds':>10}{'ratio':>8}")
     print(f"{'hand-written vectorised pandas':<40}{best_hw:>10.2f}{1.0:>8.2f}")
     print(f"{'dataclean.validate (GX + scorecard)':<40}{best_dc:>10.2f}{best_dc / best_hw:>8.2f}")
     print("dataclean stages (last run): " + ", ".join(f"{k} {v:.2f}s" for k, v in card.timings.items()))
-    print(f"expectations: {len(card.expectations)}; counts identical to the hand-written code: "
-          f"{'yes' if not mismatches else 'NO: ' + ', '.join(mismatches)}")
-    print(f"great-expectations import: {import_s:.2f} s; per-expectation overhead on a tiny frame: "
-          f"{1000 * per_expectation:.1f} ms")
+    print(
+        f"expectations: {len(card.expectations)}; counts identical to the hand-written code: "
+        f"{'yes' if not mismatches else 'NO: ' + ', '.join(mismatches)}"
+    )
+    print(
+        f"great-expectations import: {import_s:.2f} s; per-expectation overhead on a tiny frame: "
+        f"{1000 * per_expectation:.1f} ms"
+    )
     print(f"overall score {card.overall_score:.4f}, passed={card.passed}")
-    print(f"targets: <= 10 s: {'ok' if best_dc <= 10 else 'MISSED'}; <= 1.5x: "
-          f"{'ok' if best_dc / best_hw <= 1.5 else 'MISSED'}")
+    print(
+        f"targets: <= 10 s: {'ok' if best_dc <= 10 else 'MISSED'}; <= 1.5x: "
+        f"{'ok' if best_dc / best_hw <= 1.5 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ assert not nhs_number.is_valid("943 476 5918")  # wrong check digit
 assert postcode.validate("sw1a1aa") == "SW1A 1AA"
 
 # 2. whole columns: canonical values, a status and a reason per row
-people = pd.DataFrame({
-    "nhs_number": ["943 476 5919", "9434765918", None, "999-000-0026"],
-    "postcode": ["cm1 1qh", "ZZ99 3VZ", "CO1  1AA", "not known"],
-})
+people = pd.DataFrame(
+    {
+        "nhs_number": ["943 476 5919", "9434765918", None, "999-000-0026"],
+        "postcode": ["cm1 1qh", "ZZ99 3VZ", "CO1  1AA", "not known"],
+    }
+)
 result = nhs_number.standardise_series(people["nhs_number"])
 print(result.to_frame("nhs_number"))
 print(postcode.standardise_series(people["postcode"]).to_frame("postcode"))

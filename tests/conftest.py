@@ -23,16 +23,23 @@ def valid_nhs_numbers(n: int, start: int = 999000000) -> list[str]:
 def planted() -> pd.DataFrame:
     """20 person rows with a known set of planted defects (see tests/test_scorecard.py)."""
     nhs = valid_nhs_numbers(16)
-    numbers = [*nhs, nhs[0][:9] + str((int(nhs[0][9]) + 1) % 10), "UNKNOWN", None,
-               f"{nhs[0][:3]} {nhs[0][3:6]} {nhs[0][6:]}"]
+    numbers = [
+        *nhs,
+        nhs[0][:9] + str((int(nhs[0][9]) + 1) % 10),
+        "UNKNOWN",
+        None,
+        f"{nhs[0][:3]} {nhs[0][3:6]} {nhs[0][6:]}",
+    ]
     dob = ["1950-01-01"] * 20
     dod = [None] * 20
     dod[2], dod[3], dod[4] = "2020-01-01", "1949-12-31", "2021-06-01"
     updated = ["2025-06-01"] * 18 + ["2023-01-01", "2020-01-01"]
-    return pd.DataFrame({
-        "record_id": [f"R{i:02d}" for i in range(20)],
-        "nhs_number": numbers,
-        "date_of_birth": dob,
-        "date_of_death": dod,
-        "last_updated": updated,
-    })
+    return pd.DataFrame(
+        {
+            "record_id": [f"R{i:02d}" for i in range(20)],
+            "nhs_number": numbers,
+            "date_of_birth": dob,
+            "date_of_death": dod,
+            "last_updated": updated,
+        }
+    )

@@ -15,9 +15,19 @@ from dataclean.scorecard.render import to_html
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--enable-logging=stderr", "--v=0", "--window-size=1200,1600"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--window-size=1200,1600",
+]
 
 
 def render(page: Path, tmp_path: Path) -> tuple[Path, str]:
@@ -26,15 +36,16 @@ def render(page: Path, tmp_path: Path) -> tuple[Path, str]:
     shot = tmp_path / f"{page.stem}.png"
     proc = subprocess.run(
         [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return shot, proc.stderr
 
 
 def js_errors(log: str) -> list[str]:
-    return [line for line in log.splitlines()
-            if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)]
+    return [line for line in log.splitlines() if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)]
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -37,8 +37,13 @@ def test_validate_passes_with_exit_0(good_csv, tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "PASSED" in printed
-    assert {p.name for p in out.iterdir()} == {"scorecard.json", "scorecard.md", "scorecard.html", "junit.xml",
-                                               "failures.csv"}
+    assert {p.name for p in out.iterdir()} == {
+        "scorecard.json",
+        "scorecard.md",
+        "scorecard.html",
+        "junit.xml",
+        "failures.csv",
+    }
     doc = json.loads((out / "scorecard.json").read_text())
     assert doc["overall"]["passed"] is True
 
@@ -121,21 +126,28 @@ def test_missing_data_file_exit_2(tmp_path, capsys):
 
 def test_suite_init_drafts_roles(tmp_path, capsys):
     p = tmp_path / "extract.csv"
-    pd.DataFrame({
-        "Client ID": ["C1", "C2", "C3"],
-        "NHS No": ["943 476 5919", "9990000026", None],
-        "col_x": ["SW1A 1AA", "cm1 1qh", "CO1 1AA"],  # recognised by content
-        "DOB": ["07/03/1984", "1990-01-01", "02/02/2002"],
-        "Surname": ["Smith", "Jones", "Brown"],
-    }).to_csv(p, index=False)
+    pd.DataFrame(
+        {
+            "Client ID": ["C1", "C2", "C3"],
+            "NHS No": ["943 476 5919", "9990000026", None],
+            "col_x": ["SW1A 1AA", "cm1 1qh", "CO1 1AA"],  # recognised by content
+            "DOB": ["07/03/1984", "1990-01-01", "02/02/2002"],
+            "Surname": ["Smith", "Jones", "Brown"],
+        }
+    ).to_csv(p, index=False)
     out = tmp_path / "draft.yml"
     assert main(["suite", "init", str(p), "--output", str(out)]) == 0
     from dataclean.suite import load_suite
 
     suite = load_suite(out)
     roles = {c: s.role for c, s in suite.columns.items()}
-    assert roles == {"Client ID": "id", "NHS No": "nhs_number", "col_x": "postcode", "DOB": "date_of_birth",
-                     "Surname": "surname"}
+    assert roles == {
+        "Client ID": "id",
+        "NHS No": "nhs_number",
+        "col_x": "postcode",
+        "DOB": "date_of_birth",
+        "Surname": "surname",
+    }
     assert suite.id_column == "Client ID"
     assert suite.dedupe is not None
     assert main(["suite", "init", str(p), "--output", str(out)]) == 2  # exists, no --force

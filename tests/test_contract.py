@@ -58,8 +58,19 @@ EXAMPLES = {
 
 
 def test_registry_lists_the_required_kinds():
-    assert set(KINDS) >= {"nhs_number", "nino", "postcode", "phone", "email", "uprn", "date_of_birth",
-                          "person_name", "gender", "ethnicity", "address"}
+    assert set(KINDS) >= {
+        "nhs_number",
+        "nino",
+        "postcode",
+        "phone",
+        "email",
+        "uprn",
+        "date_of_birth",
+        "person_name",
+        "gender",
+        "ethnicity",
+        "address",
+    }
     assert set(EXAMPLES) == set(KINDS)
 
 
@@ -74,7 +85,7 @@ def test_unknown_kind_suggests():
 def test_module_satisfies_protocol(kind):
     module = registry.get(kind)
     assert isinstance(module, registry.FieldModule)
-    assert module.NAME == kind
+    assert kind == module.NAME
     assert isinstance(module.MAX_LENGTH, int)
 
 

@@ -19,8 +19,9 @@ NO_ARGS = {"ci_gate.py"}
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_example_runs(script: Path, tmp_path: Path):
     args = [] if script.name in NO_ARGS else [str(tmp_path / "out")]
-    proc = subprocess.run([sys.executable, str(script), *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(script), *args], cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
     allowed = EXPECTED_EXIT.get(script.name, (0,))
     assert proc.returncode in allowed, proc.stderr[-4000:]
     assert proc.stdout.strip(), "an example should show its result"

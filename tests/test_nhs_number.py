@@ -9,7 +9,15 @@ from dataclean.fields import nhs_number
 
 @pytest.mark.parametrize(
     "raw",
-    ["9434765919", "943 476 5919", "943-476-5919", " 943 476 5919 ", "943.476.5919", 9434765919, 9434765919.0],
+    [
+        "9434765919",
+        "943 476 5919",
+        "943-476-5919",
+        " 943 476 5919 ",
+        "943.476.5919",
+        9434765919,
+        9434765919.0,
+    ],
 )
 def test_accepts_common_spellings(raw):
     assert nhs_number.validate(raw) == "9434765919"

@@ -69,8 +69,16 @@ def test_clean_file_writes_outputs_in_input_format(planted, tmp_path):
     result = clean_file(src, SUITE, tmp_path / "out")
     out = tmp_path / "out"
     names = {p.name for p in out.iterdir()}
-    assert {"people.clean.csv", "people.quarantine.csv", "audit.csv", "merged.csv", "summary.json",
-            "before_scorecard.json", "after_scorecard.json", "after_scorecard.html"} <= names
+    assert {
+        "people.clean.csv",
+        "people.quarantine.csv",
+        "audit.csv",
+        "merged.csv",
+        "summary.json",
+        "before_scorecard.json",
+        "after_scorecard.json",
+        "after_scorecard.html",
+    } <= names
     back = pd.read_csv(out / "people.clean.csv", dtype=str)
     assert len(back) == len(result.clean)
     q = pd.read_csv(out / "people.quarantine.csv", dtype=str)
@@ -95,8 +103,9 @@ def test_chunked_matches_in_memory(planted, tmp_path, fmt):
     assert chunked.summary()["rows_quarantined"] == len(whole.quarantine)
     for stage in ("before", "after"):
         a, b = getattr(whole, stage), getattr(chunked, stage)
-        assert [(e.key, e.element_count, e.missing_count, e.unexpected_count) for e in a.expectations] == \
-               [(e.key, e.element_count, e.missing_count, e.unexpected_count) for e in b.expectations]
+        assert [(e.key, e.element_count, e.missing_count, e.unexpected_count) for e in a.expectations] == [
+            (e.key, e.element_count, e.missing_count, e.unexpected_count) for e in b.expectations
+        ]
         assert a.overall_score == pytest.approx(b.overall_score, abs=1e-12)
     read = pd.read_csv if fmt == "csv" else pd.read_parquet
     w = read(tmp_path / "whole" / f"big.clean.{fmt}").astype(str)

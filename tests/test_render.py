@@ -35,7 +35,12 @@ def test_json_follows_published_schema(card):
     assert doc["overall"]["passed"] is False
     assert doc["dimensions"]["accuracy"]["score"] is None
     e = next(x for x in doc["expectations"] if x["key"] == "g_valid_nhs_number__nhs_number")
-    assert (e["column"], e["dimension"], e["element_count"], e["unexpected_count"]) == ("nhs_number", "validity", 20, 2)
+    assert (e["column"], e["dimension"], e["element_count"], e["unexpected_count"]) == (
+        "nhs_number",
+        "validity",
+        20,
+        2,
+    )
 
 
 def test_json_round_trip(card, tmp_path):

@@ -82,7 +82,9 @@ def test_row_level_failures_carry_reason_codes(report):
     assert valid == {"R16": "invalid_checksum", "R17": "invalid_format"}
     assert set(f[f["expectation"] == "g_unique__nhs_number"]["record_id"]) == {"R00", "R19"}
     assert report.scorecard.expectation("g_valid_nhs_number__nhs_number").reasons == {
-        "invalid_checksum": 1, "invalid_format": 1}
+        "invalid_checksum": 1,
+        "invalid_format": 1,
+    }
 
 
 def test_input_frame_is_not_modified(planted):

@@ -104,8 +104,11 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_bad_expectation_arguments(tmp_path):
-    probs = problems_of(tmp_path, MINIMAL + "expectations:\n  - type: expect_column_values_to_be_between\n"
-                        "    column: nhs_number\n    min_valu: 3\n")
+    probs = problems_of(
+        tmp_path,
+        MINIMAL + "expectations:\n  - type: expect_column_values_to_be_between\n"
+        "    column: nhs_number\n    min_valu: 3\n",
+    )
     assert "invalid arguments for expect_column_values_to_be_between" in probs[0]
     assert "min_valu" in probs[0]
 
@@ -155,8 +158,13 @@ def test_dimension_inference(etype, dim):
 
 
 def test_dimension_override(tmp_path):
-    suite = load_suite(write(tmp_path, MINIMAL + "expectations:\n  - type: expect_column_values_to_match_regex\n"
-                             "    column: nhs_number\n    regex: '^9'\n    dimension: accuracy\n    weight: 3\n"))
+    suite = load_suite(
+        write(
+            tmp_path,
+            MINIMAL + "expectations:\n  - type: expect_column_values_to_match_regex\n"
+            "    column: nhs_number\n    regex: '^9'\n    dimension: accuracy\n    weight: 3\n",
+        )
+    )
     e = suite.expectations[-1]
     assert (e.dimension, e.weight) == ("accuracy", 3.0)
 

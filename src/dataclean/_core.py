@@ -50,9 +50,38 @@ STATUS_DTYPE = pd.CategoricalDtype([s.value for s in Status])
 #: Values that stand for "no data" in any free-text field, compared upper-cased and trimmed.
 PLACEHOLDER_TOKENS: frozenset[str] = frozenset(
     {
-        "UNKNOWN", "UNK", "NOT KNOWN", "NOTKNOWN", "NK", "N/K", "N/A", "NA", "N.A.", "NULL", "NONE",
-        "NIL", "TEST", "TESTING", "XXX", "XX", "X", "ZZZ", "ZZ", "TBC", "TBA", "NOT STATED",
-        "NOT PROVIDED", "NOT GIVEN", "NOT RECORDED", "REFUSED", "-", "--", "?", "??", ".", "0",
+        "UNKNOWN",
+        "UNK",
+        "NOT KNOWN",
+        "NOTKNOWN",
+        "NK",
+        "N/K",
+        "N/A",
+        "NA",
+        "N.A.",
+        "NULL",
+        "NONE",
+        "NIL",
+        "TEST",
+        "TESTING",
+        "XXX",
+        "XX",
+        "X",
+        "ZZZ",
+        "ZZ",
+        "TBC",
+        "TBA",
+        "NOT STATED",
+        "NOT PROVIDED",
+        "NOT GIVEN",
+        "NOT RECORDED",
+        "REFUSED",
+        "-",
+        "--",
+        "?",
+        "??",
+        ".",
+        "0",
     }
 )
 
@@ -311,8 +340,7 @@ def build_result(
         if isinstance(col.original.dtype, pd.StringDtype):
             compare_to = col.original
         elif pd.api.types.is_object_dtype(col.original.dtype):
-            compare_to = col.original.where(col.original.map(type, na_action="ignore") == str, pd.NA)
-            compare_to = compare_to.astype(STRING)
+            compare_to = col.original.astype(STRING)
         else:
             compare_to = col.text
     same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)

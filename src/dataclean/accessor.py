@@ -32,12 +32,15 @@ class DatacleanAccessor:
         if missing:
             from dataclean.exceptions import ConfigError
 
-            raise ConfigError(f"no column(s) {', '.join(map(repr, missing))} in this frame; "
-                              f"columns are {', '.join(map(str, self._df.columns))}")
+            raise ConfigError(
+                f"no column(s) {', '.join(map(repr, missing))} in this frame; "
+                f"columns are {', '.join(map(str, self._df.columns))}"
+            )
         return {col: registry.get(kind).standardise_series(self._df[col]) for col, kind in columns.items()}
 
-    def standardise(self, columns: Mapping[str, str] | None = None, *, suite: Any = None,
-                    invalid: str = "keep") -> pd.DataFrame:
+    def standardise(
+        self, columns: Mapping[str, str] | None = None, *, suite: Any = None, invalid: str = "keep"
+    ) -> pd.DataFrame:
         """A copy with the given columns (``{column: kind}``, or the suite's) in canonical form.
 
         ``invalid="keep"`` leaves values that are not valid as they were; ``"null"`` blanks them.
@@ -56,14 +59,18 @@ class DatacleanAccessor:
             if invalid == "null":
                 out[col] = res.value
             else:
-                raw = self._df[col] if isinstance(self._df[col].dtype, pd.StringDtype) else self._df[col].astype("string")
+                raw = (
+                    self._df[col] if isinstance(self._df[col].dtype, pd.StringDtype) else self._df[col].astype("string")
+                )
                 out[col] = res.value.where(res.valid, raw)
         return out
 
     def is_valid(self, columns: Mapping[str, str]) -> pd.DataFrame:
         """A boolean frame: one column per ``column: kind`` pair."""
-        return pd.DataFrame({c: registry.get(k).is_valid_series(self._df[c]) for c, k in columns.items()},
-                            index=self._df.index)
+        return pd.DataFrame(
+            {c: registry.get(k).is_valid_series(self._df[c]) for c, k in columns.items()},
+            index=self._df.index,
+        )
 
     def validate(self, suite: Any, **kwargs: Any) -> Any:
         """:func:`dataclean.validate` on this frame; the report shows itself as HTML in Jupyter."""

@@ -64,7 +64,9 @@ class _Tally:
             if spec.type == _UNIQUE:
                 col = spec.kwargs["column"]
                 values = frame[col].dropna()
-                self.hashes[spec.key].append(pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy())
+                self.hashes[spec.key].append(
+                    pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy()
+                )
 
     def scores(self) -> list[ExpectationScore]:
         out = []
@@ -86,10 +88,19 @@ class _Tally:
                 score = 1.0 if success else 0.0
             if key in self.errors:
                 success, score = False, 0.0
-            out.append(replace(first, element_count=element, missing_count=missing, unexpected_count=unexpected,
-                               score=score, success=success and key not in self.errors,
-                               examples=tuple(self.examples[key]), reasons=dict(self.reasons[key]),
-                               error=self.errors.get(key)))
+            out.append(
+                replace(
+                    first,
+                    element_count=element,
+                    missing_count=missing,
+                    unexpected_count=unexpected,
+                    score=score,
+                    success=success and key not in self.errors,
+                    examples=tuple(self.examples[key]),
+                    reasons=dict(self.reasons[key]),
+                    error=self.errors.get(key),
+                )
+            )
         return out
 
 
@@ -182,14 +193,27 @@ def clean_file_chunked(
         cards[stage] = build_scorecard(tally.scores(), suite, row_count=tally.rows, dataset=path.name, stage=stage)
         write_scorecard(cards[stage], out, formats, prefix=f"{stage}_")
     empty = pd.DataFrame()
-    counts = {"rows_clean": rows_clean, "rows_quarantined": rows_quarantined, "rows_merged": 0,
-              "cells_changed": cells_changed}
-    result = CleanResult(empty, empty, empty, cards["before"], cards["after"], rows_in=rows_in,
-                         timings={"total": time.perf_counter() - t0}, counts=counts)
+    counts = {
+        "rows_clean": rows_clean,
+        "rows_quarantined": rows_quarantined,
+        "rows_merged": 0,
+        "cells_changed": cells_changed,
+    }
+    result = CleanResult(
+        empty,
+        empty,
+        empty,
+        cards["before"],
+        cards["after"],
+        rows_in=rows_in,
+        timings={"total": time.perf_counter() - t0},
+        counts=counts,
+    )
     if not result.accounted:  # pragma: no cover - never lose rows
         raise AssertionError(f"row accounting failed: {result.summary()}")
     import json
 
-    (out / "summary.json").write_text(json.dumps({**result.summary(), "chunk_size": chunk_size}, indent=2),
-                                      encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps({**result.summary(), "chunk_size": chunk_size}, indent=2), encoding="utf-8"
+    )
     return result

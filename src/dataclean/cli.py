@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
     """A progress callback ``(stage, fraction)`` drawing a rich bar on stderr when it is a terminal."""
     if not enabled or not sys.stderr.isatty():
+
         def quiet(stage: str, fraction: float) -> None:
             log.info("%s (%.0f%%)", stage, 100 * fraction)
 
@@ -132,8 +133,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting", total=1.0)
 
         def update(stage: str, fraction: float) -> None:
@@ -154,11 +160,18 @@ def _print_card(card: Any) -> None:
         for c in ("dimension", "score", "threshold", "status"):
             t.add_column(c)
         for d in card.dimensions:
-            t.add_row(d.name, "not assessed" if d.score is None else f"{100 * d.score:.1f}%",
-                      "-" if d.threshold is None else f"{100 * d.threshold:.1f}%",
-                      f"[{colours[d.status]}]{d.status}[/]")
-        t.add_row("overall", f"{100 * (card.overall_score or 0):.1f}%", f"{100 * card.overall_threshold:.1f}%",
-                  f"[{colours[card.status]}]{card.status}[/]")
+            t.add_row(
+                d.name,
+                "not assessed" if d.score is None else f"{100 * d.score:.1f}%",
+                "-" if d.threshold is None else f"{100 * d.threshold:.1f}%",
+                f"[{colours[d.status]}]{d.status}[/]",
+            )
+        t.add_row(
+            "overall",
+            f"{100 * (card.overall_score or 0):.1f}%",
+            f"{100 * card.overall_threshold:.1f}%",
+            f"[{colours[card.status]}]{card.status}[/]",
+        )
         Console().print(t)
         for r in card.failure_reasons:
             print(f"  - {r}")
@@ -173,8 +186,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     df = read_table(args.data, sheet=args.sheet, delimiter=args.delimiter, encoding=args.encoding)
     with _progress(not args.no_progress) as progress:
         progress("validating", 0.1)
-        report = validate(df, args.suite, reference_date=args.reference_date, show_values=args.show_values,
-                          dedupe=False if args.no_dedupe else None, dataset=Path(args.data).name)
+        report = validate(
+            df,
+            args.suite,
+            reference_date=args.reference_date,
+            show_values=args.show_values,
+            dedupe=False if args.no_dedupe else None,
+            dataset=Path(args.data).name,
+        )
         progress("done", 1.0)
     card = report.scorecard
     _print_card(card)
@@ -192,8 +211,8 @@ def _cmd_suite(args: argparse.Namespace) -> int:
     from dataclean.suite import load_suite
 
     if args.suite_command == "init":
-        from dataclean.profile import draft_suite_yaml
         from dataclean.io import read_table
+        from dataclean.profile import draft_suite_yaml
 
         df = read_table(args.data)
         text = draft_suite_yaml(df, name=args.name or Path(args.data).stem)
@@ -207,8 +226,10 @@ def _cmd_suite(args: argparse.Namespace) -> int:
         return EXIT_OK
     suite = load_suite(args.suite)
     if args.suite_command == "check":
-        print(f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
-              f"{len(suite.expectations)} expectations")
+        print(
+            f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
+            f"{len(suite.expectations)} expectations"
+        )
         for e in suite.expectations:
             print(f"  {e.key:<55} {e.dimension:<13} {e.severity}")
         return EXIT_OK
@@ -237,8 +258,9 @@ def _linkage_config(suite_path: str, block: str) -> Any:
     suite = load_suite(suite_path)
     raw = getattr(suite, block) or (suite.dedupe if block == "link" else None)
     if raw is None:
-        raise ConfigError(f"suite {suite.name!r} has no '{block}:' block; add one (see docs/linkage.md)",
-                          source=suite.path)
+        raise ConfigError(
+            f"suite {suite.name!r} has no '{block}:' block; add one (see docs/linkage.md)", source=suite.path
+        )
     return LinkageConfig.from_dict(raw, source=suite.path)
 
 
@@ -252,8 +274,10 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         result = dedupe(df, config, progress=progress)
     paths = result.write(args.output)
     summary = result.summary() if hasattr(result, "summary") else {}
-    print(f"{len(df):,} records -> {result.clusters['cluster_id'].nunique():,} persons; "
-          f"{len(result.pairs):,} scored pairs, {len(result.review):,} for review")
+    print(
+        f"{len(df):,} records -> {result.clusters['cluster_id'].nunique():,} persons; "
+        f"{len(result.pairs):,} scored pairs, {len(result.review):,} for review"
+    )
     for k, v in summary.items():
         print(f"  {k}: {v}")
     print(f"wrote {', '.join(str(p) for p in (paths.values() if isinstance(paths, dict) else paths))}")
@@ -272,8 +296,10 @@ def _cmd_link(args: argparse.Namespace) -> int:
         result = link(frames, config, progress=progress)
     paths = result.write(args.output)
     total = sum(len(f) for f in frames.values())
-    print(f"{total:,} records in {len(frames)} files -> {result.clusters['cluster_id'].nunique():,} persons; "
-          f"{len(result.pairs):,} scored pairs, {len(result.review):,} for review")
+    print(
+        f"{total:,} records in {len(frames)} files -> {result.clusters['cluster_id'].nunique():,} persons; "
+        f"{len(result.pairs):,} scored pairs, {len(result.review):,} for review"
+    )
     print(f"wrote {', '.join(str(p) for p in (paths.values() if isinstance(paths, dict) else paths))}")
     return EXIT_OK
 
@@ -282,9 +308,17 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from dataclean.pipeline import clean_file
 
     with _progress(not args.no_progress) as progress:
-        result = clean_file(args.data, args.suite, args.output, dedupe=args.dedupe,
-                            reference_date=args.reference_date, formats=args.format,
-                            chunk_size=args.chunk_size, show_values=args.show_values, progress=progress)
+        result = clean_file(
+            args.data,
+            args.suite,
+            args.output,
+            dedupe=args.dedupe,
+            reference_date=args.reference_date,
+            formats=args.format,
+            chunk_size=args.chunk_size,
+            show_values=args.show_values,
+            progress=progress,
+        )
     print(result.summary_text())
     _print_card(result.after)
     return EXIT_OK if result.after.passed else EXIT_GATE_FAILED

@@ -82,15 +82,19 @@ class CleanResult:
         s = self.summary()
         before = "n/a" if s["score_before"] is None else f"{100 * s['score_before']:.1f}%"
         after = "n/a" if s["score_after"] is None else f"{100 * s['score_after']:.1f}%"
-        return (f"{s['rows_in']:,} rows in: {s['rows_clean']:,} clean, {s['rows_quarantined']:,} quarantined, "
-                f"{s['rows_merged']:,} merged into a survivor; {s['cells_changed']:,} cells standardised; "
-                f"score {before} -> {after}")
+        return (
+            f"{s['rows_in']:,} rows in: {s['rows_clean']:,} clean, {s['rows_quarantined']:,} quarantined, "
+            f"{s['rows_merged']:,} merged into a survivor; {s['cells_changed']:,} cells standardised; "
+            f"score {before} -> {after}"
+        )
 
     def _repr_html_(self) -> str:
         from html import escape
 
-        return (f"<p><b>dataclean.clean</b>: {escape(self.summary_text())}</p>"
-                f"<h4>After cleansing</h4>{self.after._repr_html_()}")
+        return (
+            f"<p><b>dataclean.clean</b>: {escape(self.summary_text())}</p>"
+            f"<h4>After cleansing</h4>{self.after._repr_html_()}"
+        )
 
 
 def _ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
@@ -109,14 +113,18 @@ def _audit(df: pd.DataFrame, suite: Suite, standardised: Mapping[str, Any], ids:
         before = df.loc[changed, col].astype("string")
         uniq, codes = np.unique(before.fillna("").to_numpy(dtype=str), return_inverse=True)
         masked = np.array([mask_value(u) for u in uniq], dtype=object)[codes]
-        parts.append(pd.DataFrame({
-            "row": df.index[changed].astype(str),
-            "record_id": ids[changed].to_numpy(),
-            "column": col,
-            "rule": f"standardise:{kind}",
-            "before": masked,
-            "after": res.value[changed].to_numpy(),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": df.index[changed].astype(str),
+                    "record_id": ids[changed].to_numpy(),
+                    "column": col,
+                    "rule": f"standardise:{kind}",
+                    "before": masked,
+                    "after": res.value[changed].to_numpy(),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in AUDIT_COLUMNS})
     return pd.concat(parts, ignore_index=True).astype("string")
@@ -157,19 +165,30 @@ def clean(
     # work on positions so duplicate or odd index labels cannot confuse row accounting
     data = data.set_axis(pd.RangeIndex(len(data)), axis=0)
     if suite.id_column and data[suite.id_column].duplicated().any():
-        log.warning("%s: the id column %r has duplicate values; rows are tracked by position too",
-                    dataset, suite.id_column)
+        log.warning(
+            "%s: the id column %r has duplicate values; rows are tracked by position too",
+            dataset,
+            suite.id_column,
+        )
     rows_in = len(data)
 
     step("scoring the input", 0.05)
-    before = validate(data, suite, standardise=False, dedupe=False, show_values=show_values,
-                      stage="before", dataset=dataset).scorecard
+    before = validate(
+        data, suite, standardise=False, dedupe=False, show_values=show_values, stage="before", dataset=dataset
+    ).scorecard
     timings["before"] = time.perf_counter() - t0
 
     step("standardising and validating", 0.35)
     t = time.perf_counter()
-    report = validate(data, suite, standardise=True, dedupe=False, show_values=show_values, stage="standardised",
-                      dataset=dataset)
+    report = validate(
+        data,
+        suite,
+        standardise=True,
+        dedupe=False,
+        show_values=show_values,
+        stage="standardised",
+        dataset=dataset,
+    )
     timings["standardise_validate"] = time.perf_counter() - t
     ids = _ids(data, suite)
     audit = _audit(data, suite, report.standardised, ids)
@@ -197,8 +216,15 @@ def clean(
 
     step("scoring the output", 0.85)
     t = time.perf_counter()
-    after = validate(clean_df, suite, standardise=False, dedupe=False, show_values=show_values,
-                     stage="after", dataset=dataset).scorecard
+    after = validate(
+        clean_df,
+        suite,
+        standardise=False,
+        dedupe=False,
+        show_values=show_values,
+        stage="after",
+        dataset=dataset,
+    ).scorecard
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     result = CleanResult(clean_df, quarantine, audit, before, after, merged, rows_in, timings, linkage)
@@ -227,8 +253,9 @@ def _merge_duplicates(clean_df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFram
     survivor_of = pd.Series(golden[survivor_col].astype("string").to_numpy(), index=golden["cluster_id"].to_numpy())
     survivor = cid.map(survivor_of).fillna(ids)
     is_survivor = survivor == ids
-    merged = pd.DataFrame({"record_id": ids[~is_survivor].to_numpy(),
-                           "survivor_id": survivor[~is_survivor].to_numpy()}).astype("string")
+    merged = pd.DataFrame(
+        {"record_id": ids[~is_survivor].to_numpy(), "survivor_id": survivor[~is_survivor].to_numpy()}
+    ).astype("string")
     keep_cols = [c for c in clean_df.columns if c in golden.columns]
     golden_rows = golden.set_index(golden[survivor_col].astype("string"))[keep_cols]
     survivors = clean_df.loc[is_survivor.to_numpy()].copy()
@@ -260,17 +287,34 @@ def clean_file(
     if chunk_size:
         from dataclean.chunked import clean_file_chunked
 
-        return clean_file_chunked(path, suite, output, chunk_size=chunk_size, reference_date=reference_date,
-                                  formats=formats, show_values=show_values, progress=progress, dedupe=dedupe)
+        return clean_file_chunked(
+            path,
+            suite,
+            output,
+            chunk_size=chunk_size,
+            reference_date=reference_date,
+            formats=formats,
+            show_values=show_values,
+            progress=progress,
+            dedupe=dedupe,
+        )
     df = read_table(path)
-    result = clean(df, suite, dedupe=dedupe, reference_date=reference_date, show_values=show_values,
-                   progress=progress, dataset=path.name)
+    result = clean(
+        df,
+        suite,
+        dedupe=dedupe,
+        reference_date=reference_date,
+        show_values=show_values,
+        progress=progress,
+        dataset=path.name,
+    )
     write_outputs(result, path, output, formats=formats)
     return result
 
 
-def write_outputs(result: CleanResult, source: Path, output: str | Path,
-                  *, formats: Iterable[str] = ("json", "md", "html")) -> dict[str, Path]:
+def write_outputs(
+    result: CleanResult, source: Path, output: str | Path, *, formats: Iterable[str] = ("json", "md", "html")
+) -> dict[str, Path]:
     """Write clean data (same format as ``source``), quarantine, audit, merged and both scorecards."""
     from dataclean.io import write_table
     from dataclean.scorecard.render import write_scorecard

@@ -100,9 +100,12 @@ def draft_suite(df: pd.DataFrame, *, name: str) -> dict[str, Any]:
             spec["mostly"] = round(max(min(p.valid_share, 0.99) - 0.01, 0.5), 2)
         columns[p.column] = spec
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "draft"
-    suite: dict[str, Any] = {"dataclean_suite": 1, "name": safe,
-                             "description": f"Draft suite profiled from {name}; review before use.",
-                             "columns": columns}
+    suite: dict[str, Any] = {
+        "dataclean_suite": 1,
+        "name": safe,
+        "description": f"Draft suite profiled from {name}; review before use.",
+        "columns": columns,
+    }
     if id_column:
         suite["dataset"] = {"id_column": id_column}
     updated = next((p.column for p in profiles if p.role == "last_updated"), None)
@@ -111,8 +114,9 @@ def draft_suite(df: pd.DataFrame, *, name: str) -> dict[str, Any]:
     dob = next((p.column for p in profiles if p.role == "date_of_birth"), None)
     dod = next((p.column for p in profiles if p.role == "date_of_death"), None)
     if dob and dod:
-        suite["expectations"] = [{"type": "expect_column_pair_values_to_be_chronological",
-                                  "column_A": dob, "column_B": dod}]
+        suite["expectations"] = [
+            {"type": "expect_column_pair_values_to_be_chronological", "column_A": dob, "column_B": dod}
+        ]
     suite["thresholds"] = {"overall": 0.9}
     block = draft_dedupe_block(profiles, id_column)
     if block:
@@ -125,8 +129,18 @@ def draft_dedupe_block(profiles: list[ColumnProfile], id_column: str | None) -> 
     roles = {p.role: p.column for p in profiles if p.role}
     if not (id_column and "date_of_birth" in roles and ("forename" in roles or "surname" in roles)):
         return None
-    person_roles = ("nhs_number", "nino", "forename", "surname", "date_of_birth", "postcode", "address",
-                    "phone", "email", "gender")
+    person_roles = (
+        "nhs_number",
+        "nino",
+        "forename",
+        "surname",
+        "date_of_birth",
+        "postcode",
+        "address",
+        "phone",
+        "email",
+        "gender",
+    )
     return {"id_column": id_column, "columns": {r: roles[r] for r in person_roles if r in roles}}
 
 
@@ -135,6 +149,8 @@ def draft_suite_yaml(df: pd.DataFrame, *, name: str) -> str:
     import yaml
 
     body = yaml.safe_dump(draft_suite(df, name=name), sort_keys=False, allow_unicode=True, width=100)
-    return ("# Draft written by `dataclean suite init`. Roles were guessed from column names and content:\n"
-            "# check each one, set thresholds your information-sharing agreement needs, then\n"
-            "# run `dataclean suite check` on this file. Reference: docs/suites.md\n" + body)
+    return (
+        "# Draft written by `dataclean suite init`. Roles were guessed from column names and content:\n"
+        "# check each one, set thresholds your information-sharing agreement needs, then\n"
+        "# run `dataclean suite check` on this file. Reference: docs/suites.md\n" + body
+    )

@@ -32,7 +32,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import great_expectations as gx
 
 SCHEMA_VERSION = 1
-DIMENSIONS: tuple[str, ...] = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
+DIMENSIONS: tuple[str, ...] = (
+    "completeness",
+    "uniqueness",
+    "consistency",
+    "timeliness",
+    "validity",
+    "accuracy",
+)
 SEVERITIES = ("critical", "warning", "info")
 
 #: Column roles and the field kind (``dataclean.registry``) that validates and standardises them.
@@ -278,7 +285,10 @@ def load_suite(path: str | Path) -> Suite:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{where}not valid YAML ({problem}). Check indentation and quoting.", source=str(p)) from exc
     if not isinstance(data, dict):
-        raise ConfigError("the file must hold a mapping with at least 'dataclean_suite', 'name' and 'columns'.", source=str(p))
+        raise ConfigError(
+            "the file must hold a mapping with at least 'dataclean_suite', 'name' and 'columns'.",
+            source=str(p),
+        )
     suite = Suite.from_dict(data, source=str(p), lines=_line_index(node))
     return suite
 
@@ -378,7 +388,10 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
     dataset = data.get("dataset") or {}
     id_column = dataset.get("id_column")
     if id_column and id_column not in columns:
-        problems.add(("dataset", "id_column"), f"{id_column!r} is not declared under 'columns'.{_did_you_mean(id_column, list(columns))}")
+        problems.add(
+            ("dataset", "id_column"),
+            f"{id_column!r} is not declared under 'columns'.{_did_you_mean(id_column, list(columns))}",
+        )
 
     ref = data.get("reference_date")
     reference_date = None
@@ -397,16 +410,25 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
         standardise = tuple(std)
         for i, c in enumerate(standardise):
             if c not in columns:
-                problems.add(("standardise", i), f"column {c!r} is not declared under 'columns'.{_did_you_mean(c, list(columns))}")
+                problems.add(
+                    ("standardise", i),
+                    f"column {c!r} is not declared under 'columns'.{_did_you_mean(c, list(columns))}",
+                )
             elif not columns[c].kind:
-                problems.add(("standardise", i), f"column {c!r} has no role with a standardiser (role: {columns[c].role}).")
+                problems.add(
+                    ("standardise", i),
+                    f"column {c!r} has no role with a standardiser (role: {columns[c].role}).",
+                )
 
     ref_iso = reference_date.isoformat() if reference_date else None
     expectations = _generated_expectations(columns, data, ref_iso)
     for i, raw in enumerate(data.get("expectations") or []):
         etype = raw["type"]
         if etype not in known:
-            problems.add(("expectations", i, "type"), f"unknown expectation type {etype!r}.{_did_you_mean(etype, sorted(known))}")
+            problems.add(
+                ("expectations", i, "type"),
+                f"unknown expectation type {etype!r}.{_did_you_mean(etype, sorted(known))}",
+            )
             continue
         kwargs = dict(raw.get("kwargs") or {})
         for k, v in raw.items():
@@ -418,9 +440,13 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
             kwargs["reference_date"] = ref_iso
         for ck in ("column", "column_A", "column_B"):
             if ck in kwargs and kwargs[ck] not in columns:
-                problems.add(("expectations", i, ck), f"column {kwargs[ck]!r} is not declared under 'columns'.{_did_you_mean(kwargs[ck], list(columns))}")
+                problems.add(
+                    ("expectations", i, ck),
+                    f"column {kwargs[ck]!r} is not declared under 'columns'.{_did_you_mean(kwargs[ck], list(columns))}",
+                )
         spec = ExpectationSpec(
-            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}" + "".join(f"__{kwargs[c]}" for c in ("column", "column_A", "column_B") if c in kwargs),
+            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}"
+            + "".join(f"__{kwargs[c]}" for c in ("column", "column_A", "column_B") if c in kwargs),
             type=etype,
             kwargs=kwargs,
             dimension=raw.get("dimension") or infer_dimension(etype),
@@ -513,33 +539,88 @@ def _known_expectation_types(dataclean_types: Mapping[str, type]) -> set[str]:
     return set(list_registered_expectation_implementations()) | set(dataclean_types)
 
 
-def _generated_expectations(columns: Mapping[str, ColumnSpec], data: Mapping[str, Any], ref_iso: str | None) -> list[ExpectationSpec]:
+def _generated_expectations(
+    columns: Mapping[str, ColumnSpec], data: Mapping[str, Any], ref_iso: str | None
+) -> list[ExpectationSpec]:
     from dataclean.gx.expectations import valid_kind_type
 
     out: list[ExpectationSpec] = []
     for name, c in columns.items():
         if c.required:
-            out.append(ExpectationSpec(f"g_not_null__{name}", "expect_column_values_to_not_be_null",
-                                       {"column": name}, "completeness", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_not_null__{name}",
+                    "expect_column_values_to_not_be_null",
+                    {"column": name},
+                    "completeness",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
             kw: dict[str, Any] = {"column": name}
             if c.kind:
                 kw["kind"] = c.kind
-            out.append(ExpectationSpec(f"g_not_placeholder__{name}", "expect_column_values_to_not_be_placeholder",
-                                       kw, "completeness", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_not_placeholder__{name}",
+                    "expect_column_values_to_not_be_placeholder",
+                    kw,
+                    "completeness",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
         if c.kind == "date_of_birth":
             kw = {"column": name, "mostly": c.mostly}
             if ref_iso:
                 kw["reference_date"] = ref_iso
-            out.append(ExpectationSpec(f"g_plausible_dob__{name}", "expect_column_values_to_be_plausible_date_of_birth",
-                                       kw, "validity", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_plausible_dob__{name}",
+                    "expect_column_values_to_be_plausible_date_of_birth",
+                    kw,
+                    "validity",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
         elif c.kind:
-            out.append(ExpectationSpec(f"g_valid_{c.kind}__{name}", valid_kind_type(c.kind),
-                                       {"column": name, "mostly": c.mostly}, "validity", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_valid_{c.kind}__{name}",
+                    valid_kind_type(c.kind),
+                    {"column": name, "mostly": c.mostly},
+                    "validity",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
         if c.allowed_values is not None:
-            out.append(ExpectationSpec(f"g_in_set__{name}", "expect_column_values_to_be_in_set",
-                                       {"column": name, "value_set": list(c.allowed_values), "mostly": c.mostly},
-                                       "validity", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_in_set__{name}",
+                    "expect_column_values_to_be_in_set",
+                    {"column": name, "value_set": list(c.allowed_values), "mostly": c.mostly},
+                    "validity",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
         if c.unique:
-            out.append(ExpectationSpec(f"g_unique__{name}", "expect_column_values_to_be_unique",
-                                       {"column": name}, "uniqueness", c.severity, c.weight, generated=True))
+            out.append(
+                ExpectationSpec(
+                    f"g_unique__{name}",
+                    "expect_column_values_to_be_unique",
+                    {"column": name},
+                    "uniqueness",
+                    c.severity,
+                    c.weight,
+                    generated=True,
+                )
+            )
     return out

@@ -76,7 +76,7 @@ def validate(value: Any) -> str:
 is_valid = make_is_valid(validate)
 
 
-def format(value: Any) -> str:  # noqa: A001 - the common API name
+def format(value: Any) -> str:
     """Display form ``943 476 5919`` (validates first)."""
     number = validate(value)
     return f"{number[:3]} {number[3:6]} {number[6:]}"

@@ -132,7 +132,13 @@ def validate(
     if duplicates is not None:
         scores.append(duplicates)
     card = build_scorecard(
-        scores, suite, row_count=len(data), dataset=dataset, stage=stage, duplicates=duplicates, timings=timings
+        scores,
+        suite,
+        row_count=len(data),
+        dataset=dataset,
+        stage=stage,
+        duplicates=duplicates,
+        timings=timings,
     )
     timings["scorecard"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
@@ -217,16 +223,25 @@ def _score_results(
             error = error[:300]
         index_list = res.get("unexpected_index_list") or []
         row_reasons = _row_reasons(spec, raw, index_list)
-        reasons = (
-            {str(k): int(v) for k, v in row_reasons.value_counts().items()} if row_reasons is not None else {}
-        )
+        reasons = {str(k): int(v) for k, v in row_reasons.value_counts().items()} if row_reasons is not None else {}
         examples = tuple(_example(v, show_values) for v in (res.get("partial_unexpected_list") or [])[:_MAX_EXAMPLES])
         scores.append(
             ExpectationScore(
-                key=spec.key, type=spec.type, columns=spec.columns, dimension=spec.dimension,
-                severity=spec.severity, weight=spec.weight, element_count=element, missing_count=missing,
-                unexpected_count=unexpected, score=score, success=bool(r.success) and not error,
-                mostly=spec.kwargs.get("mostly"), examples=examples, reasons=reasons, error=error,
+                key=spec.key,
+                type=spec.type,
+                columns=spec.columns,
+                dimension=spec.dimension,
+                severity=spec.severity,
+                weight=spec.weight,
+                element_count=element,
+                missing_count=missing,
+                unexpected_count=unexpected,
+                score=score,
+                success=bool(r.success) and not error,
+                mostly=spec.kwargs.get("mostly"),
+                examples=examples,
+                reasons=reasons,
+                error=error,
                 description=spec.description,
             )
         )
@@ -294,9 +309,17 @@ def _duplicate_persons(data: pd.DataFrame, suite: Suite) -> ExpectationScore | N
     records = int(summary["records"])
     dup = int(summary["duplicate_records"])
     return ExpectationScore(
-        key="g_duplicate_persons", type="dataclean_duplicate_persons", columns=(), dimension="uniqueness",
-        severity="warning", weight=1.0, element_count=records, missing_count=0, unexpected_count=dup,
-        score=None if records == 0 else 1.0 - dup / records, success=dup == 0,
+        key="g_duplicate_persons",
+        type="dataclean_duplicate_persons",
+        columns=(),
+        dimension="uniqueness",
+        severity="warning",
+        weight=1.0,
+        element_count=records,
+        missing_count=0,
+        unexpected_count=dup,
+        score=None if records == 0 else 1.0 - dup / records,
+        success=dup == 0,
         description="records that linkage says are further records of a person already present",
     )
 
@@ -338,8 +361,11 @@ def build_scorecard(
         threshold = th.dimensions.get(name, th.overall)
         dims.append(
             DimensionScore(
-                name=name, score=score, threshold=threshold if score is not None else th.dimensions.get(name),
-                status=_status(score, threshold, th.amber_margin), expectations=len(members),
+                name=name,
+                score=score,
+                threshold=threshold if score is not None else th.dimensions.get(name),
+                status=_status(score, threshold, th.amber_margin),
+                expectations=len(members),
                 failed_expectations=sum(not s.success for s in members),
                 weight=suite.dimension_weights.get(name, 1.0),
             )
@@ -373,14 +399,24 @@ def build_scorecard(
         columns.append(ColumnScore(col, spec.role if spec else None, col_score, per_dim))
 
     return Scorecard(
-        suite=suite.name, dataset=dataset, row_count=row_count, overall_score=overall,
-        overall_threshold=th.overall, status=status, passed=passed, dimensions=tuple(dims),
-        columns=tuple(columns), expectations=tuple(scores), failure_reasons=tuple(reasons),
+        suite=suite.name,
+        dataset=dataset,
+        row_count=row_count,
+        overall_score=overall,
+        overall_threshold=th.overall,
+        status=status,
+        passed=passed,
+        dimensions=tuple(dims),
+        columns=tuple(columns),
+        expectations=tuple(scores),
+        failure_reasons=tuple(reasons),
         generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
-        reference_date=(suite.reference_date or _dt.date.today()).isoformat(), stage=stage,
+        reference_date=(suite.reference_date or _dt.date.today()).isoformat(),
+        stage=stage,
         duplicates=(
             {"records": duplicates.element_count, "duplicate_records": duplicates.unexpected_count}
-            if duplicates is not None else None
+            if duplicates is not None
+            else None
         ),
         timings=dict(timings or {}),
     )

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCORECARD_SCHEMA_VERSION = "1.0"
-DIMENSIONS: tuple[str, ...] = ("completeness", "uniqueness", "consistency", "timeliness", "validity", "accuracy")
+DIMENSIONS: tuple[str, ...] = (
+    "completeness",
+    "uniqueness",
+    "consistency",
+    "timeliness",
+    "validity",
+    "accuracy",
+)
 
 DIMENSION_MEANING: dict[str, str] = {
     "completeness": "the data needed is present: non-null and not a placeholder",
@@ -150,8 +157,12 @@ class Scorecard:
                 for d in self.dimensions
             },
             "columns": [
-                {"column": c.column, "role": c.role, "score": _r(c.score),
-                 "dimensions": {k: _r(v) for k, v in c.dimensions.items()}}
+                {
+                    "column": c.column,
+                    "role": c.role,
+                    "score": _r(c.score),
+                    "dimensions": {k: _r(v) for k, v in c.dimensions.items()},
+                }
                 for c in self.columns
             ],
             "expectations": [
@@ -184,31 +195,61 @@ class Scorecard:
     def from_dict(cls, d: Mapping[str, Any]) -> Scorecard:
         """Rebuild from :meth:`to_dict` output (for ``dataclean scorecard diff``)."""
         dims = tuple(
-            DimensionScore(name=name, score=v["score"], threshold=v.get("threshold"), status=v["status"],
-                           expectations=v.get("expectations", 0), failed_expectations=v.get("failed_expectations", 0),
-                           weight=v.get("weight", 1.0))
+            DimensionScore(
+                name=name,
+                score=v["score"],
+                threshold=v.get("threshold"),
+                status=v["status"],
+                expectations=v.get("expectations", 0),
+                failed_expectations=v.get("failed_expectations", 0),
+                weight=v.get("weight", 1.0),
+            )
             for name, v in d["dimensions"].items()
         )
-        cols = tuple(ColumnScore(c["column"], c.get("role"), c.get("score"), c.get("dimensions", {}))
-                     for c in d.get("columns", []))
+        cols = tuple(
+            ColumnScore(c["column"], c.get("role"), c.get("score"), c.get("dimensions", {}))
+            for c in d.get("columns", [])
+        )
         exps = tuple(
             ExpectationScore(
-                key=e["key"], type=e["type"], columns=tuple(e.get("columns") or ([e["column"]] if e.get("column") else [])),
-                dimension=e["dimension"], severity=e.get("severity", "critical"), weight=e.get("weight", 1.0),
-                element_count=e["element_count"], missing_count=e.get("missing_count", 0),
-                unexpected_count=e["unexpected_count"], score=e.get("score"), success=e["success"],
-                mostly=e.get("mostly"), examples=tuple(e.get("examples", ())), reasons=e.get("reasons", {}),
-                error=e.get("error"), description=e.get("description"),
+                key=e["key"],
+                type=e["type"],
+                columns=tuple(e.get("columns") or ([e["column"]] if e.get("column") else [])),
+                dimension=e["dimension"],
+                severity=e.get("severity", "critical"),
+                weight=e.get("weight", 1.0),
+                element_count=e["element_count"],
+                missing_count=e.get("missing_count", 0),
+                unexpected_count=e["unexpected_count"],
+                score=e.get("score"),
+                success=e["success"],
+                mostly=e.get("mostly"),
+                examples=tuple(e.get("examples", ())),
+                reasons=e.get("reasons", {}),
+                error=e.get("error"),
+                description=e.get("description"),
             )
             for e in d.get("expectations", [])
         )
         o = d["overall"]
         return cls(
-            suite=d["suite"], dataset=d["dataset"], row_count=d["row_count"], overall_score=o["score"],
-            overall_threshold=o["threshold"], status=o["status"], passed=o["passed"], dimensions=dims,
-            columns=cols, expectations=exps, failure_reasons=tuple(o.get("failure_reasons", ())),
-            generated_at=d.get("generated_at", ""), reference_date=d.get("reference_date"), stage=d.get("stage"),
-            duplicates=d.get("duplicates"), timings=d.get("timings", {}), schema_version=d.get("schema_version", "1.0"),
+            suite=d["suite"],
+            dataset=d["dataset"],
+            row_count=d["row_count"],
+            overall_score=o["score"],
+            overall_threshold=o["threshold"],
+            status=o["status"],
+            passed=o["passed"],
+            dimensions=dims,
+            columns=cols,
+            expectations=exps,
+            failure_reasons=tuple(o.get("failure_reasons", ())),
+            generated_at=d.get("generated_at", ""),
+            reference_date=d.get("reference_date"),
+            stage=d.get("stage"),
+            duplicates=d.get("duplicates"),
+            timings=d.get("timings", {}),
+            schema_version=d.get("schema_version", "1.0"),
         )
 
     # ------------------------------------------------------------------ notebook display

@@ -16,8 +16,13 @@ from xml.etree import ElementTree as ET
 
 from dataclean.scorecard.model import DIMENSION_MEANING, Scorecard
 
-FORMATS = {"json": "scorecard.json", "md": "scorecard.md", "html": "scorecard.html", "junit": "junit.xml",
-           "txt": "scorecard.txt"}
+FORMATS = {
+    "json": "scorecard.json",
+    "md": "scorecard.md",
+    "html": "scorecard.html",
+    "junit": "junit.xml",
+    "txt": "scorecard.txt",
+}
 _RAG_COLOUR = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c", "not_assessed": "#505a5f"}
 _RAG_LABEL = {"green": "GREEN", "amber": "AMBER", "red": "RED", "not_assessed": "not assessed"}
 
@@ -61,9 +66,13 @@ def to_markdown(card: Scorecard) -> str:
         lines += ["", "**Why it failed**", ""] + [f"- {r}" for r in card.failure_reasons]
     failed = card.failed_expectations
     if failed:
-        lines += ["", "<details><summary>Failed expectations</summary>", "",
-                  "| Expectation | Column | Dimension | Severity | Failing rows | Score | Examples (masked) |",
-                  "|---|---|---|---|---:|---:|---|"]
+        lines += [
+            "",
+            "<details><summary>Failed expectations</summary>",
+            "",
+            "| Expectation | Column | Dimension | Severity | Failing rows | Score | Examples (masked) |",
+            "|---|---|---|---|---:|---:|---|",
+        ]
         for e in failed:
             ex = ", ".join(f"`{x}`" for x in e.examples) or "-"
             lines.append(
@@ -102,15 +111,21 @@ def _bar_chart(card: Scorecard) -> str:
         score_w = 0 if d.score is None else bar_w * d.score
         rows.append(f'<text x="0" y="{y + 15}" class="lbl">{html.escape(d.name)}</text>')
         rows.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="20" fill="#f3f2f1"/>')
-        rows.append(f'<rect x="{label_w}" y="{y}" width="{score_w:.1f}" height="20" fill="{colour}">'
-                    f"<title>{html.escape(d.name)}: {_pct(d.score)}</title></rect>")
+        rows.append(
+            f'<rect x="{label_w}" y="{y}" width="{score_w:.1f}" height="20" fill="{colour}">'
+            f"<title>{html.escape(d.name)}: {_pct(d.score)}</title></rect>"
+        )
         if d.threshold is not None:
             tx = label_w + bar_w * d.threshold
-            rows.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 2}" y2="{y + 22}" stroke="#0b0c0c" stroke-width="2"/>')
+            rows.append(
+                f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 2}" y2="{y + 22}" stroke="#0b0c0c" stroke-width="2"/>'
+            )
         rows.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}" class="val">{_pct(d.score)}</text>')
     height = 20 + len(card.dimensions) * row_h
-    return (f'<svg role="img" aria-label="Dimension scores" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>')
+    return (
+        f'<svg role="img" aria-label="Dimension scores" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>'
+    )
 
 
 _CSS = """
@@ -132,15 +147,17 @@ def to_html(card: Scorecard, *, standalone: bool = True) -> str:
     """Self-contained HTML (inline CSS and SVG chart; no scripts, fonts or network)."""
     e = html.escape
     verdict = "PASSED" if card.passed else "FAILED"
-    parts = [f'<div class="dc-card"><h1>Data quality scorecard: {e(card.dataset)}</h1>',
-             f'<p class="verdict">{verdict} {_rag(card.status)} overall {_pct(card.overall_score)} '
-             f"(threshold {_pct(card.overall_threshold)})</p>",
-             f"<p>Suite <code>{e(card.suite)}</code>, {card.row_count:,} rows, reference date "
-             f"{e(str(card.reference_date))}, generated {e(card.generated_at)}.</p>",
-             _bar_chart(card),
-             "<h2>Dimensions</h2><table><thead><tr><th>Dimension</th><th>Meaning</th><th class=num>Score</th>"
-             "<th class=num>Threshold</th><th>Status</th><th class=num>Expectations</th><th class=num>Failed</th>"
-             "</tr></thead><tbody>"]
+    parts = [
+        f'<div class="dc-card"><h1>Data quality scorecard: {e(card.dataset)}</h1>',
+        f'<p class="verdict">{verdict} {_rag(card.status)} overall {_pct(card.overall_score)} '
+        f"(threshold {_pct(card.overall_threshold)})</p>",
+        f"<p>Suite <code>{e(card.suite)}</code>, {card.row_count:,} rows, reference date "
+        f"{e(str(card.reference_date))}, generated {e(card.generated_at)}.</p>",
+        _bar_chart(card),
+        "<h2>Dimensions</h2><table><thead><tr><th>Dimension</th><th>Meaning</th><th class=num>Score</th>"
+        "<th class=num>Threshold</th><th>Status</th><th class=num>Expectations</th><th class=num>Failed</th>"
+        "</tr></thead><tbody>",
+    ]
     for d in card.dimensions:
         parts.append(
             f"<tr><td>{e(d.name)}</td><td>{e(DIMENSION_MEANING[d.name])}</td><td class=num>{_pct(d.score)}</td>"
@@ -150,15 +167,21 @@ def to_html(card: Scorecard, *, standalone: bool = True) -> str:
     parts.append("</tbody></table>")
     if card.failure_reasons:
         parts.append("<h2>Why it failed</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in card.failure_reasons) + "</ul>")
-    parts.append("<h2>Columns</h2><table><thead><tr><th>Column</th><th>Role</th><th class=num>Score</th>"
-                 "<th>By dimension</th></tr></thead><tbody>")
+    parts.append(
+        "<h2>Columns</h2><table><thead><tr><th>Column</th><th>Role</th><th class=num>Score</th>"
+        "<th>By dimension</th></tr></thead><tbody>"
+    )
     for c in card.columns:
         dims = ", ".join(f"{k} {_pct(v)}" for k, v in c.dimensions.items())
-        parts.append(f"<tr><td>{e(c.column)}</td><td>{e(c.role or '-')}</td><td class=num>{_pct(c.score)}</td>"
-                     f"<td>{e(dims)}</td></tr>")
-    parts.append("</tbody></table><h2>Expectations</h2><table><thead><tr><th>Expectation</th><th>Column</th>"
-                 "<th>Dimension</th><th>Severity</th><th class=num>Failing rows</th><th class=num>Score</th>"
-                 "<th>Result</th><th>Reasons</th><th>Examples (masked)</th></tr></thead><tbody>")
+        parts.append(
+            f"<tr><td>{e(c.column)}</td><td>{e(c.role or '-')}</td><td class=num>{_pct(c.score)}</td>"
+            f"<td>{e(dims)}</td></tr>"
+        )
+    parts.append(
+        "</tbody></table><h2>Expectations</h2><table><thead><tr><th>Expectation</th><th>Column</th>"
+        "<th>Dimension</th><th>Severity</th><th class=num>Failing rows</th><th class=num>Score</th>"
+        "<th>Result</th><th>Reasons</th><th>Examples (masked)</th></tr></thead><tbody>"
+    )
     for x in card.expectations:
         reasons = ", ".join(f"{k}: {v}" for k, v in x.reasons.items())
         ex = ", ".join(f"<code>{e(v)}</code>" for v in x.examples)
@@ -202,7 +225,9 @@ def to_junit(card: Scorecard) -> str:
                 t_e += 1
             elif not x.success and x.severity == "critical":
                 el = ET.SubElement(tc, "failure", message=msg, type=x.type)
-                el.text = msg + ("; reasons: " + ", ".join(f"{k}={v}" for k, v in x.reasons.items()) if x.reasons else "")
+                el.text = msg + (
+                    "; reasons: " + ", ".join(f"{k}={v}" for k, v in x.reasons.items()) if x.reasons else ""
+                )
                 t_f += 1
             elif not x.success:
                 ET.SubElement(tc, "skipped", message=f"{x.severity}: {msg}")
@@ -216,8 +241,16 @@ def to_junit(card: Scorecard) -> str:
         failures += t_f
         errors += t_e
         skipped += t_s
-    gate = ET.SubElement(root, "testsuite", name=f"{card.dataset}.gate", tests="1",
-                         failures="0" if card.passed else "1", errors="0", skipped="0", time="0")
+    gate = ET.SubElement(
+        root,
+        "testsuite",
+        name=f"{card.dataset}.gate",
+        tests="1",
+        failures="0" if card.passed else "1",
+        errors="0",
+        skipped="0",
+        time="0",
+    )
     tc = ET.SubElement(gate, "testcase", classname=f"{card.dataset}.gate", name="quality_gate", time="0")
     if not card.passed:
         reason = "; ".join(card.failure_reasons)
@@ -236,8 +269,9 @@ def to_junit(card: Scorecard) -> str:
 RENDERERS = {"json": to_json, "md": to_markdown, "html": to_html, "junit": to_junit, "txt": to_text}
 
 
-def write_scorecard(card: Scorecard, directory: str | Path, formats: Iterable[str] = ("json",),
-                    *, prefix: str = "") -> dict[str, Path]:
+def write_scorecard(
+    card: Scorecard, directory: str | Path, formats: Iterable[str] = ("json",), *, prefix: str = ""
+) -> dict[str, Path]:
     """Write the scorecard in each format into ``directory``; returns the paths by format."""
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -278,18 +312,26 @@ class ScorecardDiff:
 
     @property
     def regressions(self) -> tuple[ScoreChange, ...]:
-        return tuple(c for c in self.changes if (c.delta is not None and c.delta < -self.tolerance)
-                     or (c.before is not None and c.after is None))
+        return tuple(
+            c
+            for c in self.changes
+            if (c.delta is not None and c.delta < -self.tolerance) or (c.before is not None and c.after is None)
+        )
 
     @property
     def improvements(self) -> tuple[ScoreChange, ...]:
         return tuple(c for c in self.changes if c.delta is not None and c.delta > self.tolerance)
 
     def to_markdown(self) -> str:
-        lines = [f"## Scorecard change: {self.after.dataset}", "",
-                 f"Overall {_pct(self.before.overall_score)} -> {_pct(self.after.overall_score)}; "
-                 f"{'PASSED' if self.after.passed else 'FAILED'} (was {'PASSED' if self.before.passed else 'FAILED'}).",
-                 "", "| What | Before | After | Change |", "|---|---:|---:|---:|"]
+        lines = [
+            f"## Scorecard change: {self.after.dataset}",
+            "",
+            f"Overall {_pct(self.before.overall_score)} -> {_pct(self.after.overall_score)}; "
+            f"{'PASSED' if self.after.passed else 'FAILED'} (was {'PASSED' if self.before.passed else 'FAILED'}).",
+            "",
+            "| What | Before | After | Change |",
+            "|---|---:|---:|---:|",
+        ]
         for c in self.changes:
             if c.delta is None and c.before == c.after:
                 continue
@@ -329,4 +371,6 @@ def load_scorecard(path: str | Path) -> Scorecard:
     except FileNotFoundError as exc:
         raise ConfigError("scorecard file not found", source=str(path)) from exc
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a dataclean scorecard.json ({exc.__class__.__name__}: {exc})", source=str(path)) from exc
+        raise ConfigError(
+            f"not a dataclean scorecard.json ({exc.__class__.__name__}: {exc})", source=str(path)
+        ) from exc
