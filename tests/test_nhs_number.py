@@ -112,3 +112,17 @@ def test_series_agrees_with_scalar(values):
             assert r.value.iloc[i] == nhs_number.validate(v)
         else:
             assert not r.valid.iloc[i], v
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(nhs_like, max_size=30))
+def test_arrow_fast_path_agrees_with_scalar(values):
+    s = pd.Series(values, dtype="string")  # pyarrow-backed: is_valid_series takes the Arrow path
+    assert list(nhs_number.is_valid_series(s)) == [nhs_number.is_valid(v) for v in values]
+
+
+def test_long_padding_is_judged_after_trimming():
+    padded = " " * 100 + "9434765919" + " " * 100
+    assert nhs_number.is_valid(padded)
+    assert nhs_number.is_valid_series(pd.Series([padded], dtype="string")).all()
+    assert nhs_number.standardise_series(pd.Series([padded], dtype=object)).valid.all()

@@ -181,7 +181,7 @@ def scalar_text(value: Any, *, max_length: int = 256) -> str:
         text = str(int(value))
     else:
         raise InvalidType()
-    if len(text) > max_length:
+    if len(text) > max_length and len(text.strip(WHITESPACE)) > max_length:
         raise InvalidLength(f"The value is longer than {max_length} characters.")
     return text
 
@@ -324,17 +324,28 @@ def build_result(
     as text, before trimming).
     """
     index = col.original.index
-    n = len(index)
     valid = np.asarray(valid, dtype=bool) & col.usable
-    reason = reason.astype(STRING).copy() if len(reason) else pd.Series([], dtype=STRING, index=index)
-    reason_arr = reason.to_numpy(dtype=object, na_value=None)
-    reason_arr = np.where(col.missing, "missing", reason_arr)
-    reason_arr = np.where(col.bad_type, "invalid_type", reason_arr)
-    reason_arr = np.where(col.too_long, "invalid_length", reason_arr)
     invalid = ~valid & ~col.missing
-    # an invalid row always has a reason
-    no_reason = invalid & pd.isna(pd.Series(reason_arr)).to_numpy()
-    reason_arr = np.where(no_reason, "invalid_format", reason_arr)
+    # reasons as codes into a small list of categories: cheap to override and to turn into strings
+    codes, cats = pd.factorize(pd.Series(reason).to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    categories = [str(c) for c in cats]
+    codes = codes.astype(np.int32, copy=False)
+
+    def code_of(name: str) -> int:
+        if name not in categories:
+            categories.append(name)
+        return categories.index(name)
+
+    if col.missing.any():
+        codes = np.where(col.missing, code_of("missing"), codes)
+    if col.bad_type.any():
+        codes = np.where(col.bad_type, code_of("invalid_type"), codes)
+    if col.too_long.any():
+        codes = np.where(col.too_long, code_of("invalid_length"), codes)
+    no_reason = invalid & (codes < 0)  # an invalid row always has a reason
+    if no_reason.any():
+        codes = np.where(no_reason, code_of("invalid_format"), codes)
+
     value = pd.Series(canonical, index=index).astype(value_dtype).where(valid, pd.NA)
     if compare_to is None:
         if isinstance(col.original.dtype, pd.StringDtype):
@@ -344,15 +355,28 @@ def build_result(
         else:
             compare_to = col.text
     same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
-    status = np.full(n, Status.CHANGED.value, dtype=object)
-    status[valid & same] = Status.UNCHANGED.value
-    status[invalid] = Status.INVALID.value
-    status[col.missing] = Status.MISSING.value
+    status = np.full(len(index), 1, dtype=np.int8)  # order of Status: unchanged, changed, invalid, missing
+    status[valid & same] = 0
+    status[invalid] = 2
+    status[col.missing] = 3
     return StandardiseResult(
         value=value.rename(col.original.name),
-        status=pd.Series(pd.Categorical(status, dtype=STATUS_DTYPE), index=index, name="status"),
-        reason=pd.Series(reason_arr, index=index, dtype=STRING, name="reason"),
+        status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
+        reason=pd.Series(strings_from_codes(codes, categories), index=index, name="reason"),
     )
+
+
+def strings_from_codes(codes: np.ndarray, categories: list[str]) -> pd.api.extensions.ExtensionArray:
+    """A pandas ``string`` array from integer codes (-1 = missing) into ``categories``, without
+    building a Python object per row."""
+    import pyarrow as pa
+
+    if not categories:
+        return pd.array([pd.NA] * len(codes), dtype=STRING)
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=codes < 0, type=pa.int32()), pa.array(categories, type=pa.string())
+    )
+    return pd.array(dictionary.cast(pa.large_string()), dtype=STRING)
 
 
 def result_from_scalar(
@@ -385,6 +409,17 @@ def result_from_scalar(
     reason = pd.Series(reason_u[codes], index=index, dtype=object)
     valid = canon.notna().to_numpy(dtype=bool)
     return build_result(col, canon, reason, valid, value_dtype=value_dtype)
+
+
+def arrow_strings(values: pd.Series) -> Any | None:
+    """The pyarrow array behind a pyarrow-backed ``string`` Series, else None (use the general path)."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        arr = values.array.__arrow_array__()
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return None
 
 
 def fullmatch(text: pd.Series, pattern: str) -> np.ndarray:

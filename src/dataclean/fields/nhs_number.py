@@ -29,6 +29,7 @@ from dataclean._core import (
     WHITESPACE,
     WHITESPACE_RE,
     StandardiseResult,
+    arrow_strings,
     build_result,
     fullmatch,
     make_is_valid,
@@ -100,23 +101,46 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     valid = np.zeros(n, dtype=bool)
     if ten.any():
         nums = compacted[ten].astype("int64").to_numpy()
-        place = 10 ** np.arange(9, -1, -1, dtype=np.int64)
-        digits = (nums[:, None] // place) % 10  # shape (k, 10)
-        check = 11 - (digits[:, :9] @ _WEIGHTS) % 11
-        check = np.where(check == 11, 0, check)
-        ok = (check != 10) & (check == digits[:, 9])
-        repeated = (digits == digits[:, :1]).all(axis=1)
-        sub_reason = np.where(repeated, "placeholder", np.where(ok, None, "invalid_checksum"))
-        reason[ten] = sub_reason
-        valid[ten] = ok & ~repeated
+        ok = _checksum_ok(nums)
+        repeated = nums % 1111111111 == 0  # 0000000000, 1111111111, ... 9999999999
+        reason[ten] = np.where(repeated, "placeholder", np.where(ok, None, "invalid_checksum"))
+        valid[ten] = ok
         test_range = valid & compacted.str.startswith("999").fillna(False).to_numpy(dtype=bool)
         reason[test_range] = "test_range"
     return build_result(col, compacted.astype(STRING), pd.Series(reason, index=values.index), valid)
 
 
+def _checksum_ok(nums: np.ndarray) -> np.ndarray:
+    """Valid check digit and not repeated digits, for an int64 array of 10-digit numbers."""
+    place = 10 ** np.arange(9, -1, -1, dtype=np.int64)
+    digits = (nums[:, None] // place) % 10
+    check = 11 - (digits[:, :9] @ _WEIGHTS) % 11
+    check = np.where(check == 11, 0, check)
+    repeated = (digits == digits[:, :1]).all(axis=1)
+    return (check != 10) & (check == digits[:, 9]) & ~repeated
+
+
 def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of valid NHS numbers, aligned to ``values``."""
-    return standardise_series(values).valid
+    """Boolean mask of valid NHS numbers, aligned to ``values``.
+
+    On pyarrow-backed string columns this runs entirely in Arrow compute and numpy (no
+    per-row objects); other columns go through :func:`standardise_series`.
+    """
+    arr = arrow_strings(values)
+    if arr is None:
+        return standardise_series(values).valid
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim(arr, WHITESPACE)
+    short = pc.less_equal(pc.utf8_length(trimmed), MAX_LENGTH)
+    compacted = pc.replace_substring_regex(trimmed, _SEPARATORS, "")
+    ten = pc.and_kleene(short, pc.match_substring_regex(compacted, "^[0-9]{10}$"))
+    mask = ten.fill_null(False).to_numpy(zero_copy_only=False)
+    if mask.any():
+        nums = pc.cast(pc.filter(compacted, mask), pa.int64()).to_numpy()
+        mask[mask] = _checksum_ok(nums)
+    return pd.Series(mask, index=values.index)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
