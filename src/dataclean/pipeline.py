@@ -211,9 +211,6 @@ def clean(
         clean_df, merged, linkage = _merge_duplicates(clean_df, suite)
         timings["dedupe"] = time.perf_counter() - t
 
-    clean_df = clean_df.set_axis(original_index[clean_df.index.to_numpy()], axis=0)
-    quarantine = quarantine.set_axis(original_index[quarantine.index.to_numpy()], axis=0)
-
     step("scoring the output", 0.85)
     t = time.perf_counter()
     after = validate(
@@ -227,6 +224,9 @@ def clean(
     ).scorecard
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
+    # back to the caller's row labels (scoring ran on positions, which are always unique)
+    clean_df = clean_df.set_axis(original_index[clean_df.index.to_numpy()], axis=0)
+    quarantine = quarantine.set_axis(original_index[quarantine.index.to_numpy()], axis=0)
     result = CleanResult(clean_df, quarantine, audit, before, after, merged, rows_in, timings, linkage)
     if not result.accounted:  # pragma: no cover - guarded by tests; never silently lose rows
         raise AssertionError(f"row accounting failed: {result.summary()}")

@@ -312,10 +312,14 @@ class ScorecardDiff:
 
     @property
     def regressions(self) -> tuple[ScoreChange, ...]:
+        """Scores that fell by more than the tolerance, and an overall score that can no longer be
+        worked out. A dimension or expectation with nothing left to evaluate is shown in the
+        table as "not assessed" but is not a regression: the data, not its quality, changed."""
         return tuple(
             c
             for c in self.changes
-            if (c.delta is not None and c.delta < -self.tolerance) or (c.before is not None and c.after is None)
+            if (c.delta is not None and c.delta < -self.tolerance)
+            or (c.what == "overall" and c.before is not None and c.after is None)
         )
 
     @property
