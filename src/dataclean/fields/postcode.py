@@ -1,0 +1,245 @@
+"""UK postcode.
+
+Outward code (area + district) and inward code (sector digit + unit letters), one space
+between: ``SW1A 1AA``. All six formats (``A9 9AA``, ``A99 9AA``, ``A9A 9AA``, ``AA9 9AA``,
+``AA99 9AA``, ``AA9A 9AA``) with Royal Mail's letter rules: first letter never Q, V, X; second
+never I, J, Z; third (A9A) only A-H, J, K, P, S, T, U, W; fourth (AA9A) only A, B, E, H, M, N, P,
+R, V, W, X, Y; the inward letters never C, I, K, M, O, V.
+
+Also recognised:
+
+* ``GIR 0AA`` (historic Girobank): valid;
+* ``BFPO 1234`` (British Forces Post Office): valid, canonical ``BFPO 1234``, note ``bfpo``;
+* overseas territories in UK format (``ASCN 1ZZ``, ``BBND 1ZZ``, ``BIQQ 1ZZ``, ``FIQQ 1ZZ``,
+  ``GX11 1AA``, ``PCRN 1ZZ``, ``SIQQ 1ZZ``, ``STHL 1ZZ``, ``TDCU 1ZZ``, ``TKCA 1ZZ``): valid, note
+  ``overseas_territory``;
+* NHS pseudo-postcodes ``ZZ99 ...`` (no real address): invalid with reason ``placeholder``;
+  :func:`pseudo_postcode_meaning` says what each means (``ZZ99 3VZ`` is no fixed abode, a key
+  social care signal).
+
+Common faults fixed (row status ``changed``): any case, missing or extra spaces, and the letter
+O typed for zero in the inward code's digit position (``SW1A OAA`` -> ``SW1A 0AA``; only that
+position is unambiguous). Reasons: ``missing``, ``invalid_type``, ``invalid_length``,
+``invalid_format`` (not postcode-shaped), ``invalid_component`` (postcode-shaped but a letter
+in a position where Royal Mail never uses it), ``outward_only`` (``CM1``), ``placeholder``.
+
+>>> from dataclean.fields import postcode
+>>> postcode.validate("sw1a1aa")
+'SW1A 1AA'
+>>> postcode.is_valid("ZZ99 3VZ")
+False
+>>> postcode.pseudo_postcode_meaning("zz99 3vz")
+'no fixed abode'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import (
+    STRING,
+    WHITESPACE_RE,
+    StandardiseResult,
+    build_result,
+    make_is_valid,
+    scalar_text,
+    to_text,
+)
+from dataclean.exceptions import InvalidComponent, InvalidFormat, PlaceholderValue, ValidationError
+
+NAME = "postcode"
+DESCRIPTION = "UK postcode: canonical upper case with one space (SW1A 1AA)"
+MAX_LENGTH = 16
+
+_OUTWARD = (
+    r"(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
+)
+_INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
+STRICT = f"^{_OUTWARD}{_INWARD}$"  # on compacted (no spaces) upper-case text
+SHAPE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+OUTWARD_ONLY = f"^{_OUTWARD}$"
+PSEUDO = r"^ZZ99[0-9][A-Z]{2}$"
+BFPO = r"^BFPO[0-9]{1,4}$"
+GIRO = "GIR0AA"
+OVERSEAS = frozenset(
+    {"ASCN1ZZ", "BBND1ZZ", "BIQQ1ZZ", "FIQQ1ZZ", "GX111AA", "PCRN1ZZ", "SIQQ1ZZ", "STHL1ZZ", "TDCU1ZZ", "TKCA1ZZ"}
+)
+PSEUDO_MEANINGS = {
+    "ZZ99 3VZ": "no fixed abode",
+    "ZZ99 3WZ": "address not known",
+    "ZZ99 3CZ": "England, not otherwise specified",
+}
+_STRIP = re.compile(f"[{WHITESPACE_RE}]")
+_STRICT_RE, _SHAPE_RE, _OUTWARD_RE = re.compile(STRICT), re.compile(SHAPE), re.compile(OUTWARD_ONLY)
+_PSEUDO_RE, _BFPO_RE = re.compile(PSEUDO), re.compile(BFPO)
+
+
+def compact(value: Any) -> str:
+    """Upper case with all whitespace removed; no checks."""
+    return _STRIP.sub("", scalar_text(value, max_length=MAX_LENGTH)).upper()
+
+
+def _fix_o_for_zero(code: str) -> str:
+    if len(code) >= 5 and code[-3] == "O":
+        fixed = code[:-3] + "0" + code[-2:]
+        if _STRICT_RE.match(fixed):
+            return fixed
+    return code
+
+
+def _spaced(code: str) -> str:
+    return f"{code[:-3]} {code[-3:]}"
+
+
+def _classify(code: str) -> tuple[str | None, str | None]:
+    """(canonical or None, reason or note) for a compacted upper-case value."""
+    if not code.isascii():
+        return None, "invalid_format"
+    if _PSEUDO_RE.match(code):
+        return None, "placeholder"
+    if code == GIRO:
+        return "GIR 0AA", None
+    if _BFPO_RE.match(code):
+        return f"BFPO {code[4:]}", "bfpo"
+    if code in OVERSEAS:
+        return _spaced(code), "overseas_territory"
+    code = _fix_o_for_zero(code)
+    if _STRICT_RE.match(code):
+        return _spaced(code), None
+    if _OUTWARD_RE.match(code):
+        return None, "outward_only"
+    if _SHAPE_RE.match(code):
+        return None, "invalid_component"
+    return None, "invalid_format"
+
+
+_ERRORS: dict[str, type[ValidationError]] = {
+    "placeholder": PlaceholderValue,
+    "invalid_component": InvalidComponent,
+    "outward_only": InvalidFormat,
+    "invalid_format": InvalidFormat,
+}
+_MESSAGES = {
+    "placeholder": "NHS pseudo-postcodes (ZZ99 ...) stand for no real address.",
+    "invalid_component": "A letter is in a position where UK postcodes never use it.",
+    "outward_only": "Only the outward code (such as CM1) is given; the inward code is missing.",
+    "invalid_format": "The value does not have the shape of a UK postcode.",
+}
+
+
+def validate(value: Any) -> str:
+    """Return the canonical postcode (``SW1A 1AA``, ``BFPO 1234``), or raise."""
+    if not scalar_text(value, max_length=MAX_LENGTH).isascii():
+        raise InvalidFormat(_MESSAGES["invalid_format"])
+    canonical, reason = _classify(compact(value))
+    if canonical is None:
+        raise _ERRORS[reason](_MESSAGES[reason], reason=reason)
+    return canonical
+
+
+is_valid = make_is_valid(validate)
+
+
+def format(value: Any) -> str:
+    """The display form, which is the canonical form."""
+    return validate(value)
+
+
+def pseudo_postcode_meaning(value: Any) -> str | None:
+    """What an NHS pseudo-postcode means, or None for anything else."""
+    try:
+        code = compact(value)
+    except ValidationError:
+        return None
+    if not _PSEUDO_RE.match(code):
+        return None
+    return PSEUDO_MEANINGS.get(_spaced(code), "country of residence outside the UK")
+
+
+# --------------------------------------------------------------------------------------- columns
+
+
+def _compact_series(values: pd.Series) -> tuple[Any, pd.Series]:
+    col = to_text(values, max_length=MAX_LENGTH)
+    return col, col.text.str.replace(f"[{WHITESPACE_RE}]", "", regex=True).str.upper()
+
+
+def _match(text: pd.Series, pattern: str) -> np.ndarray:
+    return text.str.match(pattern).fillna(False).to_numpy(dtype=bool)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Canonical postcodes, status and reason per row (vectorised regexes, no per-row Python)."""
+    col, code = _compact_series(values)
+    ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
+    code = code.where(ascii_ok, "")
+    # letter O for zero in the inward digit position, only where that makes a valid postcode
+    o_fixed = code.str.slice(0, -3) + "0" + code.str.slice(-2)
+    use_fix = (code.str.len().fillna(0).to_numpy() >= 5) & (code.str.slice(-3, -2) == "O").fillna(False).to_numpy()
+    use_fix &= _match(o_fixed, STRICT)
+    code = code.where(~use_fix, o_fixed)
+
+    pseudo = _match(code, PSEUDO)
+    giro = (code == GIRO).fillna(False).to_numpy(dtype=bool)
+    bfpo = _match(code, BFPO)
+    overseas = code.isin(OVERSEAS).fillna(False).to_numpy(dtype=bool)
+    strict = _match(code, STRICT) & ~pseudo
+    outward = _match(code, OUTWARD_ONLY)
+    shape = _match(code, SHAPE)
+
+    valid = (strict | giro | bfpo | overseas) & ~pseudo
+    spaced = code.str.slice(0, -3) + " " + code.str.slice(-3)
+    canonical = spaced.where(~bfpo, "BFPO " + code.str.slice(4))
+    reason = np.select(
+        [~col.usable, pseudo, bfpo, overseas, valid, outward, shape],
+        ["", "placeholder", "bfpo", "overseas_territory", "", "outward_only", "invalid_component"],
+        default="invalid_format",
+    ).astype(object)
+    reason[reason == ""] = None
+    return build_result(col, canonical.astype(STRING), pd.Series(reason, index=values.index), valid)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid postcodes, aligned to ``values``."""
+    return standardise_series(values).valid
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (``<NA>`` for valid rows without a note)."""
+    return standardise_series(values).reason
+
+
+def components_series(values: pd.Series) -> pd.DataFrame:
+    """Postcode parts for matching: postcode, outward, inward, area, district, sector.
+
+    ``CM1 1QH`` -> outward ``CM1``, inward ``1QH``, area ``CM``, district ``CM1``, sector ``CM1 1``.
+    Invalid rows are ``<NA>`` throughout.
+    """
+    pc = standardise_series(values).value
+    outward = pc.str.split(" ").str[0]
+    inward = pc.str.split(" ").str[1]
+    return pd.DataFrame(
+        {
+            "postcode": pc,
+            "outward": outward,
+            "inward": inward,
+            "area": outward.str.extract(r"^([A-Z]+)", expand=False),
+            "district": outward,
+            "sector": outward + " " + inward.str.slice(0, 1),
+        },
+        index=values.index,
+    ).astype(STRING)
+
+
+def pseudo_postcode_meaning_series(values: pd.Series) -> pd.Series:
+    """Column version of :func:`pseudo_postcode_meaning` (``<NA>`` for ordinary postcodes)."""
+    _, code = _compact_series(values)
+    pseudo = _match(code, PSEUDO)
+    spaced = code.str.slice(0, -3) + " " + code.str.slice(-3)
+    meaning = spaced.map(PSEUDO_MEANINGS).fillna("country of residence outside the UK")
+    return meaning.where(pseudo, pd.NA).astype(STRING)

@@ -1,0 +1,102 @@
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataclean import exceptions as exc
+from dataclean.fields import postcode
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("M1 1AE", "M1 1AE"),  # A9 9AA
+        ("B33 8TH", "B33 8TH"),  # A99 9AA
+        ("W1A 0AX", "W1A 0AX"),  # A9A 9AA
+        ("CR2 6XH", "CR2 6XH"),  # AA9 9AA
+        ("DN55 1PT", "DN55 1PT"),  # AA99 9AA
+        ("EC1A 1BB", "EC1A 1BB"),  # AA9A 9AA
+        ("sw1a1aa", "SW1A 1AA"),
+        ("  Sw1A   1aA ", "SW1A 1AA"),
+        ("cm1\t1qh", "CM1 1QH"),
+        ("SW1A OAA", "SW1A 0AA"),  # letter O typed for zero in the inward digit
+        ("GIR 0AA", "GIR 0AA"),
+        ("bfpo 57", "BFPO 57"),
+        ("BIQQ 1ZZ", "BIQQ 1ZZ"),
+    ],
+)
+def test_valid_forms(raw, canonical):
+    assert postcode.validate(raw) == canonical
+    assert postcode.is_valid(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "error"),
+    [
+        ("ZZ99 3VZ", "placeholder", exc.PlaceholderValue),
+        ("CM1", "outward_only", exc.InvalidFormat),
+        ("QA1 1AA", "invalid_component", exc.InvalidComponent),  # Q never first
+        ("AI1 1AA", "invalid_component", exc.InvalidComponent),  # I never second
+        ("SW1A 1AC", "invalid_component", exc.InvalidComponent),  # C never in the inward letters
+        ("W1I 0AX", "invalid_component", exc.InvalidComponent),  # I not allowed third in A9A
+        ("SW1A-1AA", "invalid_format", exc.InvalidFormat),
+        ("SW1A 1AAA", "invalid_format", exc.InvalidFormat),
+        ("ſw1a 1aa", "invalid_format", exc.InvalidFormat),  # non-ASCII letters are not postcode letters
+        ("", "missing", exc.MissingValue),
+    ],
+)
+def test_invalid_with_reason(raw, reason, error):
+    with pytest.raises(error) as info:
+        postcode.validate(raw)
+    assert info.value.reason == reason
+
+
+def test_notes_and_series():
+    s = pd.Series(["bfpo 1234", "BIQQ 1ZZ", "ZZ99 3VZ", "cm1 1qh", None, "CM1 1QH"], index=list("abcdef"))
+    before = s.copy()
+    r = postcode.standardise_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert r.value.fillna("").tolist() == ["BFPO 1234", "BIQQ 1ZZ", "", "CM1 1QH", "", "CM1 1QH"]
+    assert r.reason.fillna("").tolist() == ["bfpo", "overseas_territory", "placeholder", "", "missing", ""]
+    assert r.status.tolist() == ["changed", "unchanged", "invalid", "changed", "missing", "unchanged"]
+
+
+def test_pseudo_postcode_meanings():
+    assert postcode.pseudo_postcode_meaning("ZZ99 3VZ") == "no fixed abode"
+    assert postcode.pseudo_postcode_meaning("zz993wz") == "address not known"
+    assert postcode.pseudo_postcode_meaning("ZZ99 3CZ") == "England, not otherwise specified"
+    assert postcode.pseudo_postcode_meaning("ZZ99 1AB") == "country of residence outside the UK"
+    assert postcode.pseudo_postcode_meaning("CM1 1QH") is None
+    s = postcode.pseudo_postcode_meaning_series(pd.Series(["ZZ99 3VZ", "CM1 1QH", None]))
+    assert s.fillna("").tolist() == ["no fixed abode", "", ""]
+
+
+def test_components():
+    c = postcode.components_series(pd.Series(["cm1 1qh", "EC1A 1BB", "junk"]))
+    assert c.loc[0].tolist() == ["CM1 1QH", "CM1", "1QH", "CM", "CM1", "CM1 1"]
+    assert c.loc[1, "sector"] == "EC1A 1" and c.loc[1, "area"] == "EC"
+    assert c.loc[2].isna().all()
+
+
+letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcz"
+postcode_like = st.one_of(
+    st.from_regex(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9O][A-Za-z]{2}", fullmatch=True),
+    st.text(alphabet=letters + "0123456789 ", max_size=10),
+    st.sampled_from(["GIR 0AA", "BFPO 12", "ZZ99 3VZ", "STHL 1ZZ", "CM1"]),
+    st.none(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(postcode_like, max_size=25))
+def test_series_agrees_with_scalar(values):
+    r = postcode.standardise_series(pd.Series(values, dtype=object))
+    for i, v in enumerate(values):
+        ok = postcode.is_valid(v)
+        assert bool(r.valid.iloc[i]) == ok, v
+        if ok:
+            assert r.value.iloc[i] == postcode.validate(v)
+        elif v is not None and str(v).strip():
+            with pytest.raises(exc.ValidationError) as info:
+                postcode.validate(v)
+            assert r.reason.iloc[i] == info.value.reason, v
