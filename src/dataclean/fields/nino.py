@@ -1,0 +1,141 @@
+"""National Insurance number (NINO), following HMRC's rules (National Insurance Manual NIM39110).
+
+Two prefix letters, six digits, one suffix letter A-D: canonical ``AB123456C`` (upper case, no
+spaces); ``ab 12 34 56 c`` and ``AB-12-34-56-C`` are accepted.
+
+* First letter never D, F, I, Q, U or V; second letter never D, F, I, O, Q, U or V
+  (reason ``invalid_component``; ``QQ 12 34 56 C``, the usual documentation example, fails here).
+* Prefixes BG, GB, KN, NK, NT, TN and ZZ are never allocated (reason ``unallocated_prefix``).
+* ``TN`` + date of birth (DDMMYY) + ``M``/``F`` was a temporary reference, not a NINO
+  (reason ``temporary_reference``).
+* A number without its suffix letter (``AB123456``) is reported as ``missing_suffix``: some
+  systems drop it, but it cannot be checked or matched reliably.
+* Prefixes that some sources describe as administrative (CR, FY, MW, NC, PP, PY, PZ) are valid
+  with the note ``administrative_prefix``: worth a look, not a failure (this is not confirmed
+  by HMRC's published rules).
+
+There is no check digit: a well-formed NINO may still not have been issued.
+
+>>> from dataclean.fields import nino
+>>> nino.validate("ab 12 34 56 c")
+'AB123456C'
+>>> nino.is_valid("QQ123456C")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import STRING, WHITESPACE_RE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean.exceptions import InvalidComponent, InvalidFormat, ValidationError
+
+NAME = "nino"
+DESCRIPTION = "National Insurance number: two letters, six digits, suffix A-D (AB123456C)"
+MAX_LENGTH = 32
+
+UNALLOCATED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+ADMINISTRATIVE = frozenset({"CR", "FY", "MW", "NC", "PP", "PY", "PZ"})
+SHAPE = r"^[A-Z]{2}[0-9]{6}[A-Z]$"
+STRICT = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
+TEMPORARY = r"^TN[0-9]{6}[MF]$"
+NO_SUFFIX = r"^[A-Z]{2}[0-9]{6}$"
+_SEPARATORS = f"[{WHITESPACE_RE}\\-]"
+_SEP_RE = re.compile(_SEPARATORS)
+_STRICT_RE, _SHAPE_RE, _TEMP_RE, _NO_SUFFIX_RE = map(re.compile, (STRICT, SHAPE, TEMPORARY, NO_SUFFIX))
+
+_MESSAGES = {
+    "temporary_reference": "TN + date of birth + M/F is a temporary reference, not a National Insurance number.",
+    "unallocated_prefix": "This prefix is never allocated by HMRC.",
+    "invalid_component": "A prefix letter or the suffix letter is not one HMRC uses.",
+    "missing_suffix": "The suffix letter (A-D) is missing.",
+    "invalid_format": "A National Insurance number is two letters, six digits and a letter A-D.",
+}
+
+
+def compact(value: Any) -> str:
+    """Upper case with spaces and hyphens removed; no checks."""
+    return _SEP_RE.sub("", scalar_text(value, max_length=MAX_LENGTH)).upper()
+
+
+def _classify(code: str) -> tuple[bool, str | None]:
+    if not code.isascii():
+        return False, "invalid_format"
+    if _TEMP_RE.match(code):
+        return False, "temporary_reference"
+    if _NO_SUFFIX_RE.match(code):
+        return False, "missing_suffix"
+    if not _SHAPE_RE.match(code):
+        return False, "invalid_format"
+    if code[:2] in UNALLOCATED:
+        return False, "unallocated_prefix"
+    if not _STRICT_RE.match(code):
+        return False, "invalid_component"
+    return True, ("administrative_prefix" if code[:2] in ADMINISTRATIVE else None)
+
+
+def validate(value: Any) -> str:
+    """Return the canonical NINO (``AB123456C``), or raise a ValidationError subclass."""
+    text = scalar_text(value, max_length=MAX_LENGTH)
+    code = compact(text) if text.isascii() else "\x80"
+    ok, reason = _classify(code)
+    if not ok:
+        error: type[ValidationError] = (
+            InvalidFormat if reason in ("invalid_format", "missing_suffix") else InvalidComponent
+        )
+        raise error(_MESSAGES[reason], reason=reason)
+    return code
+
+
+is_valid = make_is_valid(validate)
+
+
+def format(value: Any) -> str:
+    """Display form ``AB 12 34 56 C``."""
+    c = validate(value)
+    return f"{c[:2]} {c[2:4]} {c[4:6]} {c[6:8]} {c[8]}"
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Canonical NINOs, status and reason per row (vectorised regexes)."""
+    col = to_text(values, max_length=MAX_LENGTH)
+    ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
+    code = col.text.str.replace(_SEPARATORS, "", regex=True).str.upper().where(ascii_ok, "\x80")
+
+    def match(pattern: str) -> np.ndarray:
+        return code.str.match(pattern).fillna(False).to_numpy(dtype=bool)
+
+    temporary, no_suffix, shape, strict = match(TEMPORARY), match(NO_SUFFIX), match(SHAPE), match(STRICT)
+    prefix = code.str.slice(0, 2)
+    unallocated = prefix.isin(UNALLOCATED).fillna(False).to_numpy(dtype=bool)
+    admin = prefix.isin(ADMINISTRATIVE).fillna(False).to_numpy(dtype=bool)
+    valid = strict & ~unallocated & ~temporary
+    reason = np.select(
+        [~col.usable, temporary, no_suffix, ~shape, unallocated, ~strict, admin],
+        [
+            "",
+            "temporary_reference",
+            "missing_suffix",
+            "invalid_format",
+            "unallocated_prefix",
+            "invalid_component",
+            "administrative_prefix",
+        ],
+        default="",
+    ).astype(object)
+    reason[reason == ""] = None
+    return build_result(col, code.astype(STRING), pd.Series(reason, index=values.index), valid)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid NINOs, aligned to ``values``."""
+    return standardise_series(values).valid
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (``<NA>`` for valid rows without a note)."""
+    return standardise_series(values).reason
