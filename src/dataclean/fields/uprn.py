@@ -1,0 +1,88 @@
+"""Unique Property Reference Number (UPRN), from the National Address Gazetteer.
+
+A positive whole number of 1 to 12 digits, the property's identifier for life. Canonical form:
+the digits without leading zeros (``000100012345`` and ``100012345`` are the same property);
+``0`` is not a UPRN. Integer columns and float columns holding whole numbers (as ``read_csv``
+gives for a column with blanks) are accepted. Reasons: ``missing``, ``invalid_type``,
+``invalid_format`` (anything but digits, after removing spaces), ``invalid_length`` (more than
+12 digits), ``invalid_component`` (zero).
+
+The check is of form only: whether the UPRN exists needs the AddressBase / LLPG extract (see
+``expect_column_values_to_be_in_reference_data``).
+
+>>> from dataclean.fields import uprn
+>>> uprn.validate(" 000100012345 ")
+'100012345'
+>>> uprn.is_valid("1234567890123")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import STRING, WHITESPACE_RE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean.exceptions import InvalidComponent, InvalidFormat, InvalidLength
+
+NAME = "uprn"
+DESCRIPTION = "Unique Property Reference Number: 1-12 digits"
+MAX_LENGTH = 32
+MAX_DIGITS = 12
+_SPACES = re.compile(f"[{WHITESPACE_RE}]")
+
+
+def compact(value: Any) -> str:
+    """Remove spaces; no other checks."""
+    return _SPACES.sub("", scalar_text(value, max_length=MAX_LENGTH))
+
+
+def validate(value: Any) -> str:
+    """Return the UPRN without leading zeros, or raise."""
+    digits = compact(value)
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidFormat("A UPRN has only digits.")
+    number = digits.lstrip("0")
+    if not number:
+        raise InvalidComponent("0 is not a UPRN.")
+    if len(number) > MAX_DIGITS:
+        raise InvalidLength(f"A UPRN has at most {MAX_DIGITS} digits.")
+    return number
+
+
+is_valid = make_is_valid(validate)
+
+
+def format(value: Any) -> str:
+    """The display form, which is the canonical form."""
+    return validate(value)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Canonical UPRNs, status and reason per row (vectorised)."""
+    col = to_text(values, max_length=MAX_LENGTH)
+    digits = col.text.str.replace(f"[{WHITESPACE_RE}]", "", regex=True)
+    is_digits = digits.str.fullmatch("[0-9]+").fillna(False).to_numpy(dtype=bool)
+    number = digits.str.lstrip("0")
+    length = number.str.len().fillna(0).to_numpy()
+    zero = is_digits & (length == 0)
+    too_long = is_digits & (length > MAX_DIGITS)
+    valid = is_digits & ~zero & ~too_long
+    reason = np.select(
+        [~col.usable, ~is_digits, zero, too_long], ["", "invalid_format", "invalid_component", "invalid_length"], ""
+    ).astype(object)
+    reason[reason == ""] = None
+    return build_result(col, number.astype(STRING), pd.Series(reason, index=values.index), valid)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid UPRNs, aligned to ``values``."""
+    return standardise_series(values).valid
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (``<NA>`` for valid rows)."""
+    return standardise_series(values).reason
