@@ -1,0 +1,158 @@
+"""Email address: syntax check and canonical form (domain lower-cased).
+
+A practical subset of RFC 5322: a dot-atom local part (letters, digits and
+``!#$%&'*+/=?^_`{|}~-``, dots not first, last or doubled; at most 64 characters), one ``@``, and
+a domain of at least two dot-separated labels (letters, digits, inner hyphens; at most 63
+characters each) ending in an alphabetic top-level label. ASCII only: internationalised addresses
+are reported ``invalid_format``. Surrounding whitespace, angle brackets and a ``mailto:`` prefix
+are removed. The local part keeps its case (it may be case-sensitive); the domain is lower-cased.
+
+Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``missing_at``, ``invalid_format``
+(local part or more than one ``@``), ``invalid_domain``, ``placeholder`` (``none@none.com``,
+``noemail@...``, ``test@test.com``, ``x@x.com``...).
+
+Deliverability (MX records, whether the mailbox exists) is NOT checked: that needs the network.
+
+>>> from dataclean.fields import email
+>>> email.validate(" Jo.Bloggs@EXAMPLE.org ")
+'Jo.Bloggs@example.org'
+>>> email.is_valid("jo.bloggs.example.org")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import STRING, WHITESPACE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean.exceptions import InvalidFormat, PlaceholderValue
+
+NAME = "email"
+DESCRIPTION = "Email address: syntax only, domain lower-cased"
+MAX_LENGTH = 254
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+LOCAL = rf"^{_ATOM}(?:\.{_ATOM})*$"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+DOMAIN = rf"^(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$"
+PLACEHOLDER_LOCALS = frozenset(
+    {
+        "none",
+        "noemail",
+        "no.email",
+        "no-email",
+        "nomail",
+        "no",
+        "na",
+        "n/a",
+        "null",
+        "unknown",
+        "notknown",
+        "not.known",
+        "test",
+        "x",
+        "xx",
+        "xxx",
+        "dummy",
+        "email",
+        "noone",
+        "nobody",
+        "refused",
+    }
+)
+PLACEHOLDER_DOMAINS = frozenset(
+    {"none.com", "noemail.com", "test.com", "x.com", "email.com", "unknown.com", "nomail.com"}
+)
+_LOCAL_RE, _DOMAIN_RE = re.compile(LOCAL), re.compile(DOMAIN)
+
+
+def compact(value: Any) -> str:
+    """Trim whitespace, angle brackets and a ``mailto:`` prefix; no checks."""
+    text = scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip(WHITESPACE)
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text
+
+
+def _classify(text: str) -> tuple[str | None, str | None]:
+    if not text.isascii():
+        return None, "invalid_format"
+    if "@" not in text:
+        return None, "missing_at"
+    if text.count("@") > 1:
+        return None, "invalid_format"
+    local, domain = text.split("@")
+    if len(local) > 64 or not _LOCAL_RE.match(local):
+        return None, "invalid_format"
+    if not _DOMAIN_RE.match(domain):
+        return None, "invalid_domain"
+    domain = domain.lower()
+    if local.lower() in PLACEHOLDER_LOCALS or domain in PLACEHOLDER_DOMAINS:
+        return None, "placeholder"
+    return f"{local}@{domain}", None
+
+
+def validate(value: Any) -> str:
+    """Return the address with its domain lower-cased, or raise."""
+    canonical, reason = _classify(compact(value))
+    if canonical is None:
+        if reason == "placeholder":
+            raise PlaceholderValue("This address stands in for 'no email'.")
+        raise InvalidFormat(f"Not a valid email address ({reason.replace('_', ' ')}).", reason=reason)
+    return canonical
+
+
+is_valid = make_is_valid(validate)
+
+
+def format(value: Any) -> str:
+    """The display form, which is the canonical form."""
+    return validate(value)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Canonical addresses, status and reason per row (vectorised regexes)."""
+    col = to_text(values, max_length=MAX_LENGTH)
+    text = col.text
+    bracketed = (text.str.startswith("<") & text.str.endswith(">")).fillna(False)
+    text = text.where(~bracketed, text.str.slice(1, -1).str.strip(WHITESPACE))
+    text = text.str.replace(r"^(?i:mailto:)", "", regex=True)
+    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
+    ats = text.str.count("@").fillna(0).to_numpy()
+    parts = text.str.split("@", n=1, expand=True).reindex(columns=[0, 1])
+    local, domain = parts[0].astype(STRING), parts[1].astype(STRING)
+    local_ok = (local.str.len() <= 64).fillna(False).to_numpy(dtype=bool) & local.str.match(LOCAL).fillna(
+        False
+    ).to_numpy(dtype=bool)
+    domain_ok = domain.str.match(DOMAIN).fillna(False).to_numpy(dtype=bool)
+    domain_l = domain.str.lower()
+    placeholder = (
+        (local.str.lower().isin(PLACEHOLDER_LOCALS) | domain_l.isin(PLACEHOLDER_DOMAINS))
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    reason = np.select(
+        [~col.usable, ~ascii_ok, ats == 0, ats > 1, ~local_ok, ~domain_ok, placeholder],
+        ["", "invalid_format", "missing_at", "invalid_format", "invalid_format", "invalid_domain", "placeholder"],
+        "",
+    ).astype(object)
+    reason[reason == ""] = None
+    valid = col.usable & ascii_ok & (ats == 1) & local_ok & domain_ok & ~placeholder
+    canonical = local + "@" + domain_l
+    return build_result(col, canonical, pd.Series(reason, index=values.index), valid)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid addresses, aligned to ``values``."""
+    return standardise_series(values).valid
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (``<NA>`` for valid rows)."""
+    return standardise_series(values).reason
