@@ -1,0 +1,87 @@
+"""Shared machinery for code-list fields (NHS Data Dictionary gender and ethnic category).
+
+A code list maps normalised free text (upper case, punctuation to spaces, spaces collapsed) to a
+code. Lookups are dictionary maps over the whole column, so the cost is per row of C-level hash
+lookups, not Python calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import STRING, WHITESPACE, StandardiseResult, build_result, scalar_text, to_text
+from dataclean.exceptions import InvalidComponent
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+
+
+def normalise_text(text: str) -> str:
+    """The lookup key: for text with letters, upper case with anything but ASCII letters and digits
+    turned into one space, trimmed (``Male.`` -> ``MALE``); text without letters is only trimmed,
+    so ``-1`` does not become ``1``."""
+    if not _HAS_LETTER.search(text):
+        return text.strip(WHITESPACE)
+    return _NON_ALNUM.sub(" ", text.upper()).strip()
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    labels: Mapping[str, str]
+    synonyms: Mapping[str, str]
+    notes: Mapping[str, str] = field(default_factory=dict)  # normalised input -> note on a valid row
+    max_length: int = 64
+
+    def lookup(self) -> dict[str, str]:
+        table = {normalise_text(k): v for k, v in self.synonyms.items()}
+        for code, label in self.labels.items():
+            table.setdefault(normalise_text(code), code)
+            table.setdefault(normalise_text(label), code)
+            # "A - White British", "A White British"
+            table.setdefault(normalise_text(f"{code} {label}"), code)
+        return table
+
+    def validate(self, value: Any) -> str:
+        key = normalise_text(scalar_text(value, max_length=self.max_length)) if _ascii(value) else ""
+        code = _TABLES[self.name].get(key)
+        if code is None:
+            raise InvalidComponent(
+                f"Not a recognised {self.name.replace('_', ' ')} code or description.", reason="unknown_code"
+            )
+        return code
+
+    def note(self, value: Any) -> str | None:
+        key = normalise_text(scalar_text(value, max_length=self.max_length))
+        return self.notes.get(key)
+
+    def standardise_series(self, values: pd.Series) -> StandardiseResult:
+        col = to_text(values, max_length=self.max_length)
+        ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
+        has_letter = col.text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
+        normalised = col.text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+        key = normalised.where(has_letter, col.text.str.strip(WHITESPACE)).where(ascii_ok, "")
+        code = key.map(_TABLES[self.name]).astype(STRING)
+        valid = code.notna().to_numpy(dtype=bool)
+        note = key.map(self.notes) if self.notes else pd.Series(None, index=values.index, dtype=object)
+        reason = np.where(valid, note.to_numpy(dtype=object, na_value=None), "unknown_code").astype(object)
+        reason[~col.usable] = None
+        return build_result(col, code, pd.Series(reason, index=values.index), valid)
+
+
+def _ascii(value: Any) -> bool:
+    return not isinstance(value, str) or value.isascii()
+
+
+_TABLES: dict[str, dict[str, str]] = {}
+
+
+def register(codes: CodeList) -> CodeList:
+    _TABLES[codes.name] = codes.lookup()
+    return codes
