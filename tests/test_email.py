@@ -62,3 +62,49 @@ def test_series_agrees_with_scalar(values):
         assert bool(r.valid.iloc[i]) == ok, v
         if ok:
             assert r.value.iloc[i] == email.validate(v)
+
+
+@pytest.mark.parametrize("raw", ["jo\n@example.org", "jo\t@example.org", "jo@exa\nmple.org", "jo @example.org"])
+def test_whitespace_and_control_characters_inside_are_invalid(raw):
+    # Python's "$" matches before a trailing newline: the column and scalar code must both reject these
+    assert not email.is_valid(raw)
+    assert email.reason_series(pd.Series([raw])).iloc[0] == "invalid_format"
+
+
+def test_reserved_domains_are_a_note_and_real_providers_are_not_placeholders():
+    r = email.standardise_series(pd.Series(["Jo@Example.COM", "jo@care.test", "jo@email.com", "email@email.com"]))
+    assert r.valid.tolist() == [True, True, True, False]
+    assert r.reason.fillna("").tolist() == ["reserved_domain", "reserved_domain", "", "placeholder"]
+    assert r.value.iloc[0] == "Jo@example.com"
+
+
+def test_junk_and_input_not_mutated():
+    junk = [None, float("nan"), pd.NA, b"jo@example.org", "😀@😀.com", "x" * 10**6 + "@example.org", 1.5, True]
+    s = pd.Series(junk, dtype=object)
+    before = s.copy()
+    r = email.standardise_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert not r.valid.any()
+    assert r.reason.tolist() == [
+        "missing",
+        "missing",
+        "missing",
+        "invalid_type",
+        "invalid_format",
+        "invalid_length",
+        "invalid_type",
+        "invalid_type",
+    ]
+    assert not any(email.is_valid(v) for v in junk)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(email_like, st.text(alphabet="ab@.\n\t x-", max_size=15)), max_size=20))
+def test_series_reasons_agree_with_scalar(values):
+    r = email.standardise_series(pd.Series(values, dtype=object))
+    for i, v in enumerate(values):
+        try:
+            expected = email.note(email.validate(v))
+        except exc.ValidationError as e:
+            expected = e.reason
+        assert (None if pd.isna(r.reason.iloc[i]) else r.reason.iloc[i]) == expected, v

@@ -8,8 +8,12 @@ are reported ``invalid_format``. Surrounding whitespace, angle brackets and a ``
 are removed. The local part keeps its case (it may be case-sensitive); the domain is lower-cased.
 
 Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``missing_at``, ``invalid_format``
-(local part or more than one ``@``), ``invalid_domain``, ``placeholder`` (``none@none.com``,
-``noemail@...``, ``test@test.com``, ``x@x.com``...).
+(local part, more than one ``@``, or spaces / control characters inside the address),
+``invalid_domain``, ``placeholder`` (``none@none.com``, ``noemail@...``, ``test@test.com``,
+``x@x.com``...). Note on a valid row: ``reserved_domain`` for the domains kept for
+documentation and testing (``example.com``, ``example.org``, ``example.net`` and anything under
+``.example``, ``.test``, ``.invalid``, ``.localhost``; RFC 2606 / RFC 6761), so test records can be
+found in live data.
 
 Deliverability (MX records, whether the mailbox exists) is NOT checked: that needs the network.
 
@@ -64,9 +68,12 @@ PLACEHOLDER_LOCALS = frozenset(
         "refused",
     }
 )
-PLACEHOLDER_DOMAINS = frozenset(
-    {"none.com", "noemail.com", "test.com", "x.com", "email.com", "unknown.com", "nomail.com"}
-)
+PLACEHOLDER_DOMAINS = frozenset({"none.com", "noemail.com", "test.com", "x.com", "unknown.com", "nomail.com"})
+#: Domains reserved for documentation and testing (RFC 2606, RFC 6761): a note, not a failure.
+RESERVED_DOMAINS = frozenset({"example.com", "example.org", "example.net"})
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+#: Printable ASCII without space: every character an address may contain.
+_PRINTABLE = r"[!-~]+"
 _LOCAL_RE, _DOMAIN_RE = re.compile(LOCAL), re.compile(DOMAIN)
 
 
@@ -85,7 +92,7 @@ def _classify(text: str) -> tuple[str | None, str | None]:
         return None, "invalid_format"
     if "@" not in text:
         return None, "missing_at"
-    if text.count("@") > 1:
+    if text.count("@") > 1 or not re.fullmatch(_PRINTABLE, text):
         return None, "invalid_format"
     local, domain = text.split("@")
     if len(local) > 64 or not _LOCAL_RE.match(local):
@@ -96,6 +103,14 @@ def _classify(text: str) -> tuple[str | None, str | None]:
     if local.lower() in PLACEHOLDER_LOCALS or domain in PLACEHOLDER_DOMAINS:
         return None, "placeholder"
     return f"{local}@{domain}", None
+
+
+def note(address: str) -> str | None:
+    """A note for a valid canonical address: ``reserved_domain`` or None."""
+    domain = address.rpartition("@")[2]
+    if domain in RESERVED_DOMAINS or domain.rpartition(".")[2] in RESERVED_TLDS:
+        return "reserved_domain"
+    return None
 
 
 def validate(value: Any) -> str:
@@ -125,6 +140,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     text = text.str.replace(r"^(?i:mailto:)", "", regex=True)
     ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
     ats = text.str.count("@").fillna(0).to_numpy()
+    printable = text.str.fullmatch(_PRINTABLE).fillna(False).to_numpy(dtype=bool)
     parts = text.str.split("@", n=1, expand=True).reindex(columns=[0, 1])
     local, domain = parts[0].astype(STRING), parts[1].astype(STRING)
     local_ok = (local.str.len() <= 64).fillna(False).to_numpy(dtype=bool) & local.str.match(LOCAL).fillna(
@@ -137,13 +153,25 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         .fillna(False)
         .to_numpy(dtype=bool)
     )
+    valid = col.usable & ascii_ok & (ats == 1) & printable & local_ok & domain_ok & ~placeholder
+    reserved = valid & (
+        domain_l.isin(RESERVED_DOMAINS) | domain_l.str.extract(r"\.([^.]*)$", expand=False).isin(RESERVED_TLDS)
+    ).fillna(False).to_numpy(dtype=bool)
     reason = np.select(
-        [~col.usable, ~ascii_ok, ats == 0, ats > 1, ~local_ok, ~domain_ok, placeholder],
-        ["", "invalid_format", "missing_at", "invalid_format", "invalid_format", "invalid_domain", "placeholder"],
+        [~col.usable, ~ascii_ok, ats == 0, (ats > 1) | ~printable, ~local_ok, ~domain_ok, placeholder, reserved],
+        [
+            "",
+            "invalid_format",
+            "missing_at",
+            "invalid_format",
+            "invalid_format",
+            "invalid_domain",
+            "placeholder",
+            "reserved_domain",
+        ],
         "",
     ).astype(object)
     reason[reason == ""] = None
-    valid = col.usable & ascii_ok & (ats == 1) & local_ok & domain_ok & ~placeholder
     canonical = local + "@" + domain_l
     return build_result(col, canonical, pd.Series(reason, index=values.index), valid)
 
