@@ -100,3 +100,70 @@ def test_series_agrees_with_scalar(values):
             with pytest.raises(exc.ValidationError) as info:
                 postcode.validate(v)
             assert r.reason.iloc[i] == info.value.reason, v
+
+
+@pytest.mark.parametrize("raw", ["N/A", "unknown", "NFA", "no fixed abode", "ZZ99", "0", "TBC"])
+def test_text_placeholders(raw):
+    with pytest.raises(exc.PlaceholderValue):
+        postcode.validate(raw)
+    assert postcode.reason_series(pd.Series([raw])).iloc[0] == "placeholder"
+
+
+def test_no_break_space_is_a_separator_but_non_ascii_letters_are_not_letters():
+    assert postcode.validate("SW1A\xa01AA") == "SW1A 1AA"  # pasted from a spreadsheet
+    assert postcode.standardise_series(pd.Series(["SW1A\xa01AA"])).value.iloc[0] == "SW1A 1AA"
+    # "ſ".upper() is "S" in Python: it must not turn into a valid postcode letter
+    assert postcode.reason_series(pd.Series(["ſW1A 1AA"], dtype="string")).iloc[0] == "invalid_format"
+
+
+def test_components_for_outward_only_bfpo_and_special_codes():
+    s = pd.Series(["cm1", "bfpo 57", "GIR 0AA", "SW1A OAA", "ZZ99 3VZ"], index=[5, 6, 7, 8, 9])
+    c = postcode.components_series(s)
+    assert list(c.index) == [5, 6, 7, 8, 9]
+    assert list(c.columns) == list(postcode.COMPONENTS)
+    assert c.loc[5].fillna("").tolist() == ["", "CM1", "", "CM", "CM1", ""]
+    assert c.loc[6].fillna("").tolist() == ["BFPO 57", "", "", "", "", ""]
+    assert c.loc[7].tolist() == ["GIR 0AA", "GIR", "0AA", "GIR", "GIR", "GIR 0"]
+    assert c.loc[8, "sector"] == "SW1A 0"
+    assert c.loc[9].isna().all()
+    assert postcode.sector_series(s).equals(c["sector"])
+    assert postcode.area_series(s).fillna("").tolist() == ["CM", "", "GIR", "SW", ""]
+    assert postcode.district_series(s).fillna("").tolist() == ["CM1", "", "GIR", "SW1A", ""]
+    assert postcode.outward_series(s).equals(c["outward"])
+    assert postcode.inward_series(s).fillna("").tolist() == ["", "", "0AA", "0AA", ""]
+    assert postcode.components("cm1 1qh") == c.iloc[0].to_dict() | {
+        "postcode": "CM1 1QH",
+        "inward": "1QH",
+        "sector": "CM1 1",
+    }
+
+
+def test_junk_never_raises_and_input_not_mutated():
+    junk = [None, float("nan"), pd.NA, b"SW1A 1AA", "😀", "x" * 10**6, 1.5, True, ["SW1A 1AA"], 12345]
+    s = pd.Series(junk, dtype=object)
+    before = s.copy()
+    r = postcode.standardise_series(s)
+    c = postcode.components_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert not r.valid.any() and c.isna().all().all()
+    assert r.reason.tolist()[:8] == [
+        "missing",
+        "missing",
+        "missing",
+        "invalid_type",
+        "invalid_format",
+        "invalid_length",
+        "invalid_type",
+        "invalid_type",
+    ]
+    assert not any(postcode.is_valid(v) for v in junk)
+    assert all(v is None for v in postcode.components(b"SW1A 1AA").values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(postcode_like, max_size=20))
+def test_components_agree_with_scalar(values):
+    c = postcode.components_series(pd.Series(values, dtype=object))
+    for i, v in enumerate(values):
+        got = {k: (None if pd.isna(x) else x) for k, x in c.iloc[i].items()}
+        assert got == postcode.components(v), v

@@ -15,7 +15,14 @@ Also recognised:
   ``overseas_territory``;
 * NHS pseudo-postcodes ``ZZ99 ...`` (no real address): invalid with reason ``placeholder``;
   :func:`pseudo_postcode_meaning` says what each means (``ZZ99 3VZ`` is no fixed abode, a key
-  social care signal).
+  social care signal). Text placeholders (``UNKNOWN``, ``N/A``, ``NFA``, ``NO FIXED ABODE``...)
+  are ``placeholder`` too.
+
+Components for linkage (:func:`components`, :func:`components_series`, and one function per
+part: :func:`outward_series`, :func:`inward_series`, :func:`area_series`,
+:func:`district_series`, :func:`sector_series`): ``SW1A 1AA`` has outward ``SW1A``, inward
+``1AA``, area ``SW``, district ``SW1A`` and sector ``SW1A 1``. An outward-only value (``CM1``)
+still gives its outward code, area and district; BFPO numbers and invalid values give none.
 
 Common faults fixed (row status ``changed``): any case, missing or extra spaces, and the letter
 O typed for zero in the inward code's digit position (``SW1A OAA`` -> ``SW1A 0AA``; only that
@@ -41,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import (
+    PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE_RE,
     StandardiseResult,
@@ -68,6 +76,12 @@ BFPO = r"^BFPO[0-9]{1,4}$"
 GIRO = "GIR0AA"
 OVERSEAS = frozenset(
     {"ASCN1ZZ", "BBND1ZZ", "BIQQ1ZZ", "FIQQ1ZZ", "GX111AA", "PCRN1ZZ", "SIQQ1ZZ", "STHL1ZZ", "TDCU1ZZ", "TKCA1ZZ"}
+)
+#: Text that stands for "no postcode", compared with whitespace removed and upper-cased.
+PLACEHOLDERS = frozenset(
+    t.replace(" ", "")
+    for t in PLACEHOLDER_TOKENS
+    | {"NFA", "N.F.A.", "NO FIXED ABODE", "NO POSTCODE", "NONE GIVEN", "ZZ99", "ZZ99ZZZ", "ABROAD", "OVERSEAS"}
 )
 PSEUDO_MEANINGS = {
     "ZZ99 3VZ": "no fixed abode",
@@ -100,7 +114,7 @@ def _classify(code: str) -> tuple[str | None, str | None]:
     """(canonical or None, reason or note) for a compacted upper-case value."""
     if not code.isascii():
         return None, "invalid_format"
-    if _PSEUDO_RE.match(code):
+    if _PSEUDO_RE.match(code) or code in PLACEHOLDERS:
         return None, "placeholder"
     if code == GIRO:
         return "GIR 0AA", None
@@ -134,9 +148,11 @@ _MESSAGES = {
 
 def validate(value: Any) -> str:
     """Return the canonical postcode (``SW1A 1AA``, ``BFPO 1234``), or raise."""
-    if not scalar_text(value, max_length=MAX_LENGTH).isascii():
+    # ASCII is checked before upper-casing: Python maps some non-ASCII letters to ASCII ("ſ" -> "S")
+    text = _STRIP.sub("", scalar_text(value, max_length=MAX_LENGTH))
+    if not text.isascii():
         raise InvalidFormat(_MESSAGES["invalid_format"])
-    canonical, reason = _classify(compact(value))
+    canonical, reason = _classify(text.upper())
     if canonical is None:
         raise _ERRORS[reason](_MESSAGES[reason], reason=reason)
     return canonical
@@ -165,26 +181,27 @@ def pseudo_postcode_meaning(value: Any) -> str | None:
 
 
 def _compact_series(values: pd.Series) -> tuple[Any, pd.Series]:
+    """The text column and the compacted upper-case code ("" where the text is not ASCII)."""
     col = to_text(values, max_length=MAX_LENGTH)
-    return col, col.text.str.replace(f"[{WHITESPACE_RE}]", "", regex=True).str.upper()
+    code = col.text.str.replace(f"[{WHITESPACE_RE}]", "", regex=True)
+    ascii_ok = ~code.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
+    return col, code.where(ascii_ok, "").str.upper()
 
 
 def _match(text: pd.Series, pattern: str) -> np.ndarray:
     return text.str.match(pattern).fillna(False).to_numpy(dtype=bool)
 
 
-def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Canonical postcodes, status and reason per row (vectorised regexes, no per-row Python)."""
+def _analyse(values: pd.Series) -> tuple[Any, pd.Series, pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """(text column, compacted code after the O-for-zero fix, canonical, reason, valid, bfpo)."""
     col, code = _compact_series(values)
-    ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
-    code = code.where(ascii_ok, "")
     # letter O for zero in the inward digit position, only where that makes a valid postcode
     o_fixed = code.str.slice(0, -3) + "0" + code.str.slice(-2)
     use_fix = (code.str.len().fillna(0).to_numpy() >= 5) & (code.str.slice(-3, -2) == "O").fillna(False).to_numpy()
     use_fix &= _match(o_fixed, STRICT)
     code = code.where(~use_fix, o_fixed)
 
-    pseudo = _match(code, PSEUDO)
+    pseudo = _match(code, PSEUDO) | code.isin(PLACEHOLDERS).fillna(False).to_numpy(dtype=bool)
     giro = (code == GIRO).fillna(False).to_numpy(dtype=bool)
     bfpo = _match(code, BFPO)
     overseas = code.isin(OVERSEAS).fillna(False).to_numpy(dtype=bool)
@@ -201,6 +218,12 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         default="invalid_format",
     ).astype(object)
     reason[reason == ""] = None
+    return col, code, canonical, reason, valid & col.usable, bfpo
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Canonical postcodes, status and reason per row (vectorised regexes, no per-row Python)."""
+    col, _, canonical, reason, valid, _ = _analyse(values)
     return build_result(col, canonical.astype(STRING), pd.Series(reason, index=values.index), valid)
 
 
@@ -214,18 +237,48 @@ def reason_series(values: pd.Series) -> pd.Series:
     return standardise_series(values).reason
 
 
+COMPONENTS: tuple[str, ...] = ("postcode", "outward", "inward", "area", "district", "sector")
+
+
+def components(value: Any) -> dict[str, str | None]:
+    """The parts of one postcode (see :func:`components_series`); never raises.
+
+    >>> components("sw1a1aa")["sector"]
+    'SW1A 1'
+    """
+    parts: dict[str, str | None] = dict.fromkeys(COMPONENTS)
+    try:
+        canonical = validate(value)
+    except ValidationError as exc:
+        if exc.reason != "outward_only":
+            return parts
+        outward = compact(value)
+    else:
+        parts["postcode"] = canonical
+        if canonical.startswith("BFPO "):
+            return parts
+        outward, inward = canonical.split(" ")
+        parts["inward"], parts["sector"] = inward, f"{outward} {inward[0]}"
+    parts["outward"] = parts["district"] = outward
+    parts["area"] = re.match(r"[A-Z]+", outward).group(0)  # type: ignore[union-attr]
+    return parts
+
+
 def components_series(values: pd.Series) -> pd.DataFrame:
     """Postcode parts for matching: postcode, outward, inward, area, district, sector.
 
     ``CM1 1QH`` -> outward ``CM1``, inward ``1QH``, area ``CM``, district ``CM1``, sector ``CM1 1``.
-    Invalid rows are ``<NA>`` throughout.
+    Outward-only rows (``CM1``, reason ``outward_only``) keep outward, area and district; BFPO
+    rows have only ``postcode``; other invalid rows are ``<NA>`` throughout.
     """
-    pc = standardise_series(values).value
-    outward = pc.str.split(" ").str[0]
-    inward = pc.str.split(" ").str[1]
-    return pd.DataFrame(
+    _, code, canonical, reason, valid, bfpo = _analyse(values)
+    geographic = valid & ~bfpo
+    outward_only = reason == "outward_only"
+    outward = code.str.slice(0, -3).where(geographic, code.where(outward_only))
+    inward = code.str.slice(-3).where(geographic)
+    frame = pd.DataFrame(
         {
-            "postcode": pc,
+            "postcode": canonical.where(valid),
             "outward": outward,
             "inward": inward,
             "area": outward.str.extract(r"^([A-Z]+)", expand=False),
@@ -233,7 +286,33 @@ def components_series(values: pd.Series) -> pd.DataFrame:
             "sector": outward + " " + inward.str.slice(0, 1),
         },
         index=values.index,
-    ).astype(STRING)
+    )
+    return frame.astype(STRING)
+
+
+def outward_series(values: pd.Series) -> pd.Series:
+    """Outward code per row (``SW1A``); see :func:`components_series`."""
+    return components_series(values)["outward"]
+
+
+def inward_series(values: pd.Series) -> pd.Series:
+    """Inward code per row (``1AA``); see :func:`components_series`."""
+    return components_series(values)["inward"]
+
+
+def area_series(values: pd.Series) -> pd.Series:
+    """Postcode area per row (``SW``): the letters of the outward code."""
+    return components_series(values)["area"]
+
+
+def district_series(values: pd.Series) -> pd.Series:
+    """Postcode district per row (``SW1A``): the outward code."""
+    return components_series(values)["district"]
+
+
+def sector_series(values: pd.Series) -> pd.Series:
+    """Postcode sector per row (``SW1A 1``): outward code, space, inward digit."""
+    return components_series(values)["sector"]
 
 
 def pseudo_postcode_meaning_series(values: pd.Series) -> pd.Series:
