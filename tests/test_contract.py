@@ -158,3 +158,17 @@ def test_package_exports_every_kind_and_entry_point():
     assert set(registry.kinds()) <= set(dataclean.__all__)
     assert set(dataclean._LAZY) <= set(dataclean.__all__)
     assert dataclean.nhs_number is registry.get("nhs_number")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_distinct_value_path_matches_direct_path(kind):
+    """Large string columns are standardised once per distinct value; results must not change."""
+    module = registry.get(kind)
+    base = [EXAMPLES[kind], None, "zz", " ", EXAMPLES[kind].upper(), "😀", "0000000000", "x" * 300]
+    values = (base * 400)[: 3000]
+    as_string = pd.Series(values, dtype="string", index=range(3000, 0, -1))
+    as_object = pd.Series(values, dtype=object, index=range(3000, 0, -1))
+    fast, direct = module.standardise_series(as_string), module.standardise_series(as_object)
+    pd.testing.assert_series_equal(fast.value, direct.value, check_names=False)
+    pd.testing.assert_series_equal(fast.reason, direct.reason, check_names=False)
+    assert fast.status.tolist() == direct.status.tolist()

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import STRING, WHITESPACE, StandardiseResult, build_result, scalar_text, to_text
+from dataclean._core import (
+    STRING,
+    WHITESPACE,
+    StandardiseResult,
+    build_result,
+    per_distinct_value,
+    scalar_text,
+    to_text,
+)
 from dataclean.exceptions import InvalidComponent
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -62,6 +70,9 @@ class CodeList:
         return self.notes.get(key)
 
     def standardise_series(self, values: pd.Series) -> StandardiseResult:
+        return per_distinct_value(self._standardise)(values)
+
+    def _standardise(self, values: pd.Series) -> StandardiseResult:
         col = to_text(values, max_length=self.max_length)
         ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
         has_letter = col.text.str.contains(r"[A-Za-z]", regex=True).fillna(False)

@@ -438,3 +438,38 @@ def mask_value(value: Any, *, keep_start: int = 2, keep_end: int = 2) -> str:
     if len(text) <= keep_start + keep_end + 2:
         return "*" * len(text)
     return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[len(text) - keep_end :]
+
+
+#: Columns shorter than this are processed directly (factorising costs more than it saves).
+DISTINCT_MIN_ROWS = 2048
+
+
+def per_distinct_value(standardise: Callable[..., StandardiseResult]) -> Callable[..., StandardiseResult]:
+    """Decorate a column ``standardise_series`` so it works on each distinct value once.
+
+    Real columns repeat (a county has far fewer postcodes than residents; gender has a handful of
+    values), so the column is factorised, the distinct values are standardised, and the results
+    are expanded back by position with Arrow ``take``. Only for ``string`` columns: object columns
+    can mix ``1``, ``1.0`` and ``True``, which factorise as equal but are not the same input.
+    """
+    import functools
+
+    @functools.wraps(standardise)
+    def wrapper(values: pd.Series, *args: Any, **kwargs: Any) -> StandardiseResult:
+        if not isinstance(values.dtype, pd.StringDtype) or len(values) < DISTINCT_MIN_ROWS:
+            return standardise(values, *args, **kwargs)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) > 0.8 * len(values):
+            return standardise(values, *args, **kwargs)
+        distinct = pd.concat(
+            [pd.Series(uniques, dtype=values.dtype), pd.Series([pd.NA], dtype=values.dtype)], ignore_index=True
+        ).rename(values.name)
+        result = standardise(distinct, *args, **kwargs)
+        take = np.where(codes < 0, len(uniques), codes)
+
+        def expand(s: pd.Series) -> pd.Series:
+            return pd.Series(s.array.take(take), index=values.index, name=s.name)
+
+        return StandardiseResult(value=expand(result.value), status=expand(result.status), reason=expand(result.reason))
+
+    return wrapper

@@ -107,9 +107,30 @@ DOB_PLACEHOLDER_TOKENS: frozenset[str] = PLACEHOLDER_TOKENS | frozenset(
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12, "january": 1, "february": 2, "march": 3, "april": 4,
-    "june": 6, "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 
 # --- patterns (ASCII only; explicit classes so Python re and the column engine agree) ---------
@@ -237,8 +258,9 @@ def _pivot(yy: int, month: int, day: int, ref: _dt.date) -> int:
     return year
 
 
-def _judge(year: int, month: int, day: int, ref: _dt.date, *, note: str | None = None,
-           day_first: bool = False) -> _Outcome:
+def _judge(
+    year: int, month: int, day: int, ref: _dt.date, *, note: str | None = None, day_first: bool = False
+) -> _Outcome:
     """Checks shared by every format, on numeric parts (year already four digits)."""
     if not 1 <= month <= 12 or year < 1 or day < 1:
         return _Outcome(None, "impossible_date")
@@ -264,8 +286,7 @@ def _numeric(d: str, m: str, y: str, ref: _dt.date, *, day_first: bool = True) -
         return _Outcome(None, "sentinel_date")  # the zero date 00/00/0000
     day, month = int(d), int(m)
     if len(y) == 2:
-        return _judge(_pivot(int(y), month, day, ref), month, day, ref, note="two_digit_year",
-                      day_first=day_first)
+        return _judge(_pivot(int(y), month, day, ref), month, day, ref, note="two_digit_year", day_first=day_first)
     return _judge(int(y), month, day, ref, day_first=day_first)
 
 
@@ -415,8 +436,9 @@ def _object_dates_to_text(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _judge_arrays(y: np.ndarray, m: np.ndarray, d: np.ndarray, ref: _dt.date,
-                  day_first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _judge_arrays(
+    y: np.ndarray, m: np.ndarray, d: np.ndarray, ref: _dt.date, day_first: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Vectorised :func:`_judge` for four-digit years: (key yyyymmdd, valid, reason, ambiguous)."""
     n = len(y)
     reason = np.full(n, None, dtype=object)
@@ -440,9 +462,7 @@ def _judge_arrays(y: np.ndarray, m: np.ndarray, d: np.ndarray, ref: _dt.date,
     return key, valid, reason, ambiguous
 
 
-def _fast_path(
-    u: pd.Series, ref: _dt.date
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """ISO and numeric dd/mm/yyyy on distinct texts, vectorised. Returns (handled, iso, reason,
     valid, ambiguous) arrays over ``u``; rows not handled go to the scalar parser."""
     n = len(u)
@@ -468,9 +488,7 @@ def _fast_path(
     iso = np.full(n, None, dtype=object)
     if valid.any():
         k = pd.Series(key[valid]).astype(STRING)
-        iso[valid] = (k.str.slice(0, 4) + "-" + k.str.slice(4, 6) + "-" + k.str.slice(6, 8)).to_numpy(
-            dtype=object
-        )
+        iso[valid] = (k.str.slice(0, 4) + "-" + k.str.slice(4, 6) + "-" + k.str.slice(6, 8)).to_numpy(dtype=object)
     return handled, iso, reason, valid, ambiguous
 
 
@@ -561,9 +579,7 @@ def swap_day_month_series(values: pd.Series) -> pd.Series:
     ok &= (d <= 12) & (m <= dim)
     key = pd.Series(np.where(ok, y * 10000 + d * 100 + m, 0)).astype(STRING)
     out = key.str.slice(0, 4) + "-" + key.str.slice(4, 6) + "-" + key.str.slice(6, 8)
-    return pd.Series(out.to_numpy(dtype=object), index=values.index, dtype=STRING, name=values.name).where(
-        ok, pd.NA
-    )
+    return pd.Series(out.to_numpy(dtype=object), index=values.index, dtype=STRING, name=values.name).where(ok, pd.NA)
 
 
 def age_series(dob: pd.Series, on: _dt.date) -> pd.Series:
@@ -574,6 +590,4 @@ def age_series(dob: pd.Series, on: _dt.date) -> pd.Series:
     """
     ok, y, m, d = _iso_parts(dob)
     years = on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
-    return pd.Series(pd.array(np.where(ok, years, 0), dtype="Int64"), index=dob.index, name=dob.name).where(
-        ok, pd.NA
-    )
+    return pd.Series(pd.array(np.where(ok, years, 0), dtype="Int64"), index=dob.index, name=dob.name).where(ok, pd.NA)

@@ -32,7 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import STRING, WHITESPACE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean._core import (
+    STRING,
+    WHITESPACE,
+    StandardiseResult,
+    build_result,
+    make_is_valid,
+    per_distinct_value,
+    scalar_text,
+    to_text,
+)
 from dataclean.exceptions import InvalidFormat, PlaceholderValue
 
 NAME = "email"
@@ -131,6 +140,7 @@ def format(value: Any) -> str:
     return validate(value)
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical addresses, status and reason per row (vectorised regexes)."""
     col = to_text(values, max_length=MAX_LENGTH)

@@ -33,6 +33,7 @@ from dataclean._core import (
     build_result,
     fullmatch,
     make_is_valid,
+    per_distinct_value,
     scalar_text,
     to_text,
 )
@@ -88,6 +89,7 @@ def note(number: str) -> str | None:
     return "test_range" if number.startswith("999") else None
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Validate and canonicalise a whole column (vectorised: regex plus numpy checksum)."""
     col = to_text(values, max_length=MAX_LENGTH)

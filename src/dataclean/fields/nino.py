@@ -31,7 +31,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import STRING, WHITESPACE_RE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean._core import (
+    STRING,
+    WHITESPACE_RE,
+    StandardiseResult,
+    build_result,
+    make_is_valid,
+    per_distinct_value,
+    scalar_text,
+    to_text,
+)
 from dataclean.exceptions import InvalidComponent, InvalidFormat, ValidationError
 
 NAME = "nino"
@@ -100,6 +109,7 @@ def format(value: Any) -> str:
     return f"{c[:2]} {c[2:4]} {c[4:6]} {c[6:8]} {c[8]}"
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical NINOs, status and reason per row (vectorised regexes)."""
     col = to_text(values, max_length=MAX_LENGTH)

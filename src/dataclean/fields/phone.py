@@ -77,15 +77,35 @@ MAX_DIGITS = 17  # 00 + a 15-digit E.164 number
 #: Text placeholders a phone column holds besides the shared tokens.
 PHONE_PLACEHOLDER_TOKENS: frozenset[str] = PLACEHOLDER_TOKENS | frozenset(
     {
-        "EX-DIRECTORY", "EX DIRECTORY", "EXDIRECTORY", "NO PHONE", "NO NUMBER", "NOT ON PHONE",
-        "NO TELEPHONE", "NONE GIVEN", "DECLINED", "WITHHELD", "N.K.", "N/A.",
+        "EX-DIRECTORY",
+        "EX DIRECTORY",
+        "EXDIRECTORY",
+        "NO PHONE",
+        "NO NUMBER",
+        "NOT ON PHONE",
+        "NO TELEPHONE",
+        "NONE GIVEN",
+        "DECLINED",
+        "WITHHELD",
+        "N.K.",
+        "N/A.",
     }
 )
 #: Digit strings (as written nationally, ``0`` for ``+44``) that stand for "no number".
 PLACEHOLDER_DIGITS: frozenset[str] = frozenset(
     {
-        "123456789", "0123456789", "01234567890", "012345678901", "1234567890", "12345678901",
-        "12345678910", "01234567891", "9876543210", "09876543210", "07123456789", "07000000000",
+        "123456789",
+        "0123456789",
+        "01234567890",
+        "012345678901",
+        "1234567890",
+        "12345678901",
+        "12345678910",
+        "01234567891",
+        "9876543210",
+        "09876543210",
+        "07123456789",
+        "07000000000",
     }
 )
 # every digit the same, optionally after a leading 0 and one more digit (07777777777, 02000000000)
@@ -95,10 +115,26 @@ _PLACEHOLDER_RUN = rf"0?[1-9]?{_SAME_DIGITS}"
 #: Ofcom's numbers for TV and radio drama, as E.164 prefixes; each range is prefix + 3 digits.
 DRAMA_PREFIXES: frozenset[str] = frozenset(
     {
-        "+441134960", "+441144960", "+441154960", "+441164960", "+441174960", "+441184960",
-        "+441214960", "+441314960", "+441414960", "+441514960", "+441614960", "+442079460",
-        "+441914980", "+442896496", "+442920180", "+441632960", "+447700900", "+448081570",
-        "+449098790", "+443069990",
+        "+441134960",
+        "+441144960",
+        "+441154960",
+        "+441164960",
+        "+441174960",
+        "+441184960",
+        "+441214960",
+        "+441314960",
+        "+441414960",
+        "+441514960",
+        "+441614960",
+        "+442079460",
+        "+441914980",
+        "+442896496",
+        "+442920180",
+        "+441632960",
+        "+447700900",
+        "+448081570",
+        "+449098790",
+        "+443069990",
     }
 )
 
@@ -402,9 +438,7 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
     valid_u[:m] = pd.notna(e164_u[:m])
     # notes on valid rows
     e164_s = pd.Series(e164_u[:m], dtype=STRING)
-    drama = (
-        (e164_s.str.len() == 13) & e164_s.str.slice(0, 10).isin(DRAMA_PREFIXES)
-    ).fillna(False).to_numpy(dtype=bool)
+    drama = ((e164_s.str.len() == 13) & e164_s.str.slice(0, 10).isin(DRAMA_PREFIXES)).fillna(False).to_numpy(dtype=bool)
     with_ext = valid_u[:m] & pd.notna(ext_u[:m])
     notes = np.where(drama, "drama_range", np.where(with_ext, "extension", None))
     reason_all[:m] = np.where(valid_u[:m], notes, reason_all[:m])

@@ -54,6 +54,7 @@ from dataclean._core import (
     StandardiseResult,
     build_result,
     make_is_valid,
+    per_distinct_value,
     scalar_text,
     to_text,
 )
@@ -221,6 +222,7 @@ def _analyse(values: pd.Series) -> tuple[Any, pd.Series, pd.Series, np.ndarray, 
     return col, code, canonical, reason, valid & col.usable, bfpo
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical postcodes, status and reason per row (vectorised regexes, no per-row Python)."""
     col, _, canonical, reason, valid, _ = _analyse(values)

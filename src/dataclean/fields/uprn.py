@@ -25,7 +25,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import STRING, WHITESPACE_RE, StandardiseResult, build_result, make_is_valid, scalar_text, to_text
+from dataclean._core import (
+    STRING,
+    WHITESPACE_RE,
+    StandardiseResult,
+    build_result,
+    make_is_valid,
+    per_distinct_value,
+    scalar_text,
+    to_text,
+)
 from dataclean.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 NAME = "uprn"
@@ -61,6 +70,7 @@ def format(value: Any) -> str:
     return validate(value)
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical UPRNs, status and reason per row (vectorised)."""
     col = to_text(values, max_length=MAX_LENGTH)
