@@ -33,6 +33,7 @@ from dataclean._core import (
     StandardiseResult,
     build_result,
     make_is_valid,
+    per_distinct_value,
     scalar_text,
     to_text,
 )
@@ -77,6 +78,7 @@ def format(value: Any) -> str:
     return validate(value)
 
 
+@per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical UPRNs, status and reason per row (vectorised)."""
     col = to_text(values, max_length=MAX_LENGTH)
