@@ -69,3 +69,41 @@ def test_series_agrees_with_scalar(values):
             with pytest.raises(exc.ValidationError) as info:
                 nino.validate(v)
             assert r.reason.iloc[i] == info.value.reason, v
+
+
+def test_oo_breaks_the_second_letter_rule_even_though_some_lists_call_it_administrative():
+    assert nino.reason_series(pd.Series(["OO123456A", "CR123456A"])).tolist() == [
+        "invalid_component",
+        "administrative_prefix",
+    ]
+
+
+def test_junk_never_raises_and_input_not_mutated():
+    junk = [None, float("nan"), pd.NA, b"AB123456C", "😀", "A" * 10**6, 1.5, True, 123456, "ＡＢ123456Ｃ"]
+    s = pd.Series(junk, dtype=object)
+    before = s.copy()
+    r = nino.standardise_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert not r.valid.any()
+    assert r.reason.tolist() == [
+        "missing",
+        "missing",
+        "missing",
+        "invalid_type",
+        "invalid_format",
+        "invalid_length",
+        "invalid_type",
+        "invalid_type",
+        "invalid_format",
+        "invalid_format",  # full-width letters are not ASCII
+    ]
+    assert not any(nino.is_valid(v) for v in junk)
+
+
+def test_string_column_of_repeats_matches_object_column():
+    values = ["ab 12 34 56 c", "QQ123456C", None, "PP123456A"] * 1000  # long enough for the distinct-value path
+    a = nino.standardise_series(pd.Series(values, dtype="string"))
+    b = nino.standardise_series(pd.Series(values, dtype=object))
+    assert a.value.tolist() == b.value.tolist()
+    assert a.reason.fillna("").tolist() == b.reason.fillna("").tolist()
+    assert a.status.tolist() == b.status.tolist()
