@@ -7,7 +7,9 @@ Codes: ``1`` male, ``2`` female, ``9`` indeterminate (unable to be classified), 
 known: it becomes ``X`` with the note ``legacy_code``. ``X`` itself is valid with the note
 ``not_known`` (it is a code, but the completeness dimension may want to count it).
 
-Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``unknown_code``.
+Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``placeholder`` (``N/A``, ``NULL``,
+``TEST``, ``-``...), ``unknown_code`` (anything else, including ``Other`` and ``Non-binary``, which
+are gender identities rather than person stated gender codes: they are reported, not guessed).
 
 >>> from dataclean.fields import gender
 >>> gender.validate("Female")
@@ -23,7 +25,17 @@ from typing import Any
 import pandas as pd
 
 from dataclean._codes import CodeList, normalise_text, register
-from dataclean._core import StandardiseResult, make_is_valid, scalar_text
+from dataclean._core import (
+    PLACEHOLDER_TOKENS,
+    STRING,
+    WHITESPACE,
+    StandardiseResult,
+    make_is_valid,
+    map_distinct,
+    scalar_text,
+    to_text,
+)
+from dataclean.exceptions import InvalidComponent, PlaceholderValue
 
 NAME = "gender"
 DESCRIPTION = "NHS Data Dictionary person stated gender code: 1, 2, 9, X"
@@ -45,6 +57,7 @@ _SYNONYMS = {
     "INDETERMINATE": "9",
     "UNABLE TO BE CLASSIFIED": "9",
     "U": "X",
+    "UNK": "X",
     "UNKNOWN": "X",
     "NOT KNOWN": "X",
     "NK": "X",
@@ -53,30 +66,19 @@ _SYNONYMS = {
     "NOT RECORDED": "X",
     "PREFER NOT TO SAY": "X",
     "NOT SPECIFIED": "X",
+    "DECLINED": "X",
     "0": "X",
 }
-CODES = register(
-    CodeList(
-        NAME,
-        LABELS,
-        _SYNONYMS,
-        notes={
-            "0": "legacy_code",
-            "X": "not_known",
-            "U": "not_known",
-            "UNKNOWN": "not_known",
-            "NOT KNOWN": "not_known",
-            "NK": "not_known",
-            "N K": "not_known",
-            "NOT STATED": "not_known",
-            "NOT RECORDED": "not_known",
-            "PREFER NOT TO SAY": "not_known",
-            "NOT SPECIFIED": "not_known",
-            "NOT KNOWN NOT RECORDED": "not_known",
-        },
-        max_length=MAX_LENGTH,
-    )
-)
+_TABLE = CodeList(NAME, LABELS, _SYNONYMS).lookup()
+_NOTES = {key: "not_known" for key, code in _TABLE.items() if code == "X"} | {"0": "legacy_code"}
+CODES = register(CodeList(NAME, LABELS, _SYNONYMS, notes=_NOTES, max_length=MAX_LENGTH))
+
+#: Text that stands for "no data" (reason ``placeholder``) unless it is a spelling of a code.
+PLACEHOLDERS = frozenset(normalise_text(t) for t in PLACEHOLDER_TOKENS) - _TABLE.keys()
+
+
+def _key(text: str) -> str:
+    return normalise_text(text) if text.isascii() else ""
 
 
 def compact(value: Any) -> str:
@@ -85,8 +87,15 @@ def compact(value: Any) -> str:
 
 
 def validate(value: Any) -> str:
-    """Return the code (``1``, ``2``, ``9`` or ``X``), or raise InvalidComponent (``unknown_code``)."""
-    return CODES.validate(value)
+    """Return the code (``1``, ``2``, ``9`` or ``X``), or raise (``placeholder``, ``unknown_code``)."""
+    # trimmed first, so a no-break space pasted after "Male" is judged as the column code judges it
+    text = scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
+    try:
+        return CODES.validate(text)
+    except InvalidComponent:
+        if _key(text) in PLACEHOLDERS:
+            raise PlaceholderValue("The value stands for 'no gender recorded'.") from None
+        raise
 
 
 is_valid = make_is_valid(validate)
@@ -99,12 +108,26 @@ def format(value: Any) -> str:
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Codes, status and reason per row (dictionary lookups over the column)."""
-    return CODES.standardise_series(values)
+    result = CODES.standardise_series(values)
+    unknown = (result.reason == "unknown_code").fillna(False).to_numpy(dtype=bool)
+    if not unknown.any():
+        return result
+    # one normalisation per distinct unrecognised value, to tell placeholders apart
+    keys = map_distinct(to_text(values[unknown], max_length=MAX_LENGTH).text, _key)
+    reason = result.reason.to_numpy(dtype=object, na_value=None)
+    reason[unknown] = keys.isin(PLACEHOLDERS).map({True: "placeholder", False: "unknown_code"}).to_numpy(dtype=object)
+    return StandardiseResult(
+        value=result.value,
+        status=result.status,
+        reason=pd.Series(reason, index=result.reason.index, name=result.reason.name, dtype=STRING),
+    )
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid codes, aligned to ``values``."""
     return standardise_series(values).valid
 
 
 def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (notes ``not_known`` / ``legacy_code`` on valid rows)."""
     return standardise_series(values).reason
