@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _data import messy_extract
 
 from dataclean import registry
-from dataclean._core import PLACEHOLDER_TOKENS
+from dataclean._core import PLACEHOLDER_TOKENS, WHITESPACE_RE
 from dataclean._dates import parse_date_series
 from dataclean.suite import load_suite
 
@@ -50,7 +50,8 @@ def hand_written(df: pd.DataFrame, suite) -> dict[str, tuple[int, int]]:
         n_present = int(present.sum())
         if c.required:
             out[f"g_not_null__{name}"] = (len(s), len(s) - n_present)
-            generic = s.str.upper().str.replace(r"\s+", " ", regex=True).isin(PLACEHOLDER_TOKENS).fillna(False)
+            upper = s.str.upper().str.replace(f"[{WHITESPACE_RE}]+", " ", regex=True)
+            generic = upper.isin(PLACEHOLDER_TOKENS).fillna(False)
             if c.kind:
                 generic = generic | std[name].reason.isin(PLACEHOLDER_REASONS).fillna(False) if name in std else generic
             out[f"g_not_placeholder__{name}"] = (n_present, int((generic.to_numpy() & present).sum()))

@@ -53,7 +53,7 @@ class ValidationReport:
     failures: pd.DataFrame
     data: pd.DataFrame
     standardised: Mapping[str, StandardiseResult] = field(default_factory=dict)
-    gx_result: Any = None
+    gx_results: Any = None
 
     @property
     def passed(self) -> bool:
@@ -111,12 +111,12 @@ def validate(
     timings["standardise"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    from dataclean.gx import validate_frame
+    from dataclean.gx import validate_frame_by_columns
     from dataclean.gx.expectations import precomputed
 
     cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items()}
     with precomputed(cache):
-        gx_result = validate_frame(
+        gx_results = validate_frame_by_columns(
             frame, suite.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
         )
     timings["great_expectations"] = time.perf_counter() - t
@@ -128,7 +128,7 @@ def validate(
         timings["dedupe"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    scores, failures = _score_results(gx_result, suite, frame, data, show_values=show_values)
+    scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
     if duplicates is not None:
         scores.append(duplicates)
     card = build_scorecard(
@@ -143,7 +143,7 @@ def validate(
     timings["scorecard"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     log.info("validated %d rows against suite %s: score %s", len(data), suite.name, card.overall_score)
-    return ValidationReport(card, failures, frame, standardised, gx_result)
+    return ValidationReport(card, failures, frame, standardised, gx_results)
 
 
 def check_columns(df: pd.DataFrame, suite: Suite, *, source: str | None = None) -> None:
@@ -194,14 +194,14 @@ def _exception_message(info: Any) -> str | None:
 
 
 def _score_results(
-    gx_result: Any, suite: Suite, frame: pd.DataFrame, raw: pd.DataFrame, *, show_values: bool
+    gx_results: list[Any], suite: Suite, frame: pd.DataFrame, raw: pd.DataFrame, *, show_values: bool
 ) -> tuple[list[ExpectationScore], pd.DataFrame]:
     id_col = suite.id_column
     ids = raw[id_col] if id_col else None
     by_key = {e.key: e for e in suite.expectations}
     scores: list[ExpectationScore] = []
     failure_parts: list[pd.DataFrame] = []
-    for r in gx_result.results:
+    for r in gx_results:
         cfg = r.expectation_config
         key = (cfg.meta or {}).get("dataclean_key")
         spec = by_key.get(key)
