@@ -151,8 +151,9 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
     ats = text.str.count("@").fillna(0).to_numpy()
     printable = text.str.fullmatch(_PRINTABLE).fillna(False).to_numpy(dtype=bool)
-    parts = text.str.split("@", n=1, expand=True).reindex(columns=[0, 1])
-    local, domain = parts[0].astype(STRING), parts[1].astype(STRING)
+    # split at the first "@" with regex replaces (Arrow compute; str.split(expand=True) loops in Python)
+    local = text.str.replace(r"(?s)@.*", "", regex=True).astype(STRING)
+    domain = text.str.replace(r"(?s)^[^@]*@", "", regex=True).where(ats > 0).astype(STRING)
     local_ok = (local.str.len() <= 64).fillna(False).to_numpy(dtype=bool) & local.str.match(LOCAL).fillna(
         False
     ).to_numpy(dtype=bool)
@@ -165,7 +166,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     )
     valid = col.usable & ascii_ok & (ats == 1) & printable & local_ok & domain_ok & ~placeholder
     reserved = valid & (
-        domain_l.isin(RESERVED_DOMAINS) | domain_l.str.extract(r"\.([^.]*)$", expand=False).isin(RESERVED_TLDS)
+        domain_l.isin(RESERVED_DOMAINS) | domain_l.str.replace(r"^.*\.", "", regex=True).isin(RESERVED_TLDS)
     ).fillna(False).to_numpy(dtype=bool)
     reason = np.select(
         [~col.usable, ~ascii_ok, ats == 0, (ats > 1) | ~printable, ~local_ok, ~domain_ok, placeholder, reserved],

@@ -41,7 +41,6 @@ from dataclean._core import (
     WHITESPACE,
     StandardiseResult,
     make_is_valid,
-    map_distinct,
     scalar_text,
     to_text,
 )
@@ -316,6 +315,14 @@ def _key(text: str) -> str:
     return normalise_text(text) if text.isascii() else ""
 
 
+def _keys_series(text: pd.Series) -> pd.Series:
+    """Column version of :func:`_key` (the lookup key of :func:`dataclean._codes.normalise_text`)."""
+    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
+    has_letter = text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
+    normalised = text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+    return normalised.where(has_letter, text.str.strip(WHITESPACE)).where(ascii_ok, "")
+
+
 def compact(value: Any) -> str:
     """Upper case with punctuation removed (the lookup key); no checks."""
     return normalise_text(scalar_text(value, max_length=MAX_LENGTH))
@@ -349,13 +356,12 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
 
 
 def _refine(values: pd.Series, result: StandardiseResult) -> StandardiseResult:
-    """Replace ``unknown_code`` with ``placeholder`` / ``group_only`` where the text says so
-    (one normalisation per distinct unknown value)."""
+    """Replace ``unknown_code`` with ``placeholder`` / ``group_only`` where the text says so."""
     unknown = (result.reason == "unknown_code").fillna(False).to_numpy(dtype=bool)
     if not unknown.any():
         return result
     col = to_text(values[unknown], max_length=MAX_LENGTH)
-    keys = map_distinct(col.text, _key)
+    keys = _keys_series(col.text)
     refined = keys.map(_EXTRA_REASONS).fillna("unknown_code").to_numpy(dtype=object)
     reason = result.reason.to_numpy(dtype=object, na_value=None)
     reason[unknown] = refined

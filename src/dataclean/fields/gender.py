@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dataclean._codes import CodeList, normalise_text, register
@@ -31,7 +32,6 @@ from dataclean._core import (
     WHITESPACE,
     StandardiseResult,
     make_is_valid,
-    map_distinct,
     scalar_text,
     to_text,
 )
@@ -81,6 +81,14 @@ def _key(text: str) -> str:
     return normalise_text(text) if text.isascii() else ""
 
 
+def _keys_series(text: pd.Series) -> pd.Series:
+    """Column version of :func:`_key` (the lookup key of :func:`dataclean._codes.normalise_text`)."""
+    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
+    has_letter = text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
+    normalised = text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+    return normalised.where(has_letter, text.str.strip(WHITESPACE)).where(ascii_ok, "")
+
+
 def compact(value: Any) -> str:
     """Upper case with punctuation removed (the lookup key); no checks."""
     return normalise_text(scalar_text(value, max_length=MAX_LENGTH))
@@ -112,10 +120,11 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     unknown = (result.reason == "unknown_code").fillna(False).to_numpy(dtype=bool)
     if not unknown.any():
         return result
-    # one normalisation per distinct unrecognised value, to tell placeholders apart
-    keys = map_distinct(to_text(values[unknown], max_length=MAX_LENGTH).text, _key)
+    # tell placeholders apart from other unrecognised values
+    keys = _keys_series(to_text(values[unknown], max_length=MAX_LENGTH).text)
     reason = result.reason.to_numpy(dtype=object, na_value=None)
-    reason[unknown] = keys.isin(PLACEHOLDERS).map({True: "placeholder", False: "unknown_code"}).to_numpy(dtype=object)
+    placeholder = keys.isin(PLACEHOLDERS).fillna(False).to_numpy(dtype=bool)
+    reason[unknown] = np.where(placeholder, "placeholder", "unknown_code").astype(object)
     return StandardiseResult(
         value=result.value,
         status=result.status,

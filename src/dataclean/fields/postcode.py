@@ -283,7 +283,7 @@ def components_series(values: pd.Series) -> pd.DataFrame:
             "postcode": canonical.where(valid),
             "outward": outward,
             "inward": inward,
-            "area": outward.str.extract(r"^([A-Z]+)", expand=False),
+            "area": outward.str.replace(r"[0-9].*", "", regex=True),  # the letters before the first digit
             "district": outward,
             "sector": outward + " " + inward.str.slice(0, 1),
         },
