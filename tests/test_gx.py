@@ -134,3 +134,12 @@ def test_metric_names_are_namespaced():
 
     ours = [m for m in _registered_metrics if "dataclean" in m]
     assert ours and all(".dataclean_" in m for m in ours)
+
+
+def test_valid_codes_are_not_placeholders_for_their_kind():
+    """Gender "X" (not known) and "0" (legacy) are valid codes, not placeholders, once the kind is given."""
+    cls = EXPECTATIONS["expect_column_values_to_not_be_placeholder"]
+    df = pd.DataFrame({"g": ["X", "0", "F", "unknown", "N/A"]})
+    assert run(cls(column="g"), df).result["unexpected_index_list"] == [0, 1, 3, 4]
+    r = run(cls(column="g", kind="gender"), df)
+    assert r.result["unexpected_index_list"] == [4]  # "unknown" maps to X; "N/A" is a placeholder

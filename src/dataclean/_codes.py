@@ -57,7 +57,8 @@ class CodeList:
         return table
 
     def validate(self, value: Any) -> str:
-        key = normalise_text(scalar_text(value, max_length=self.max_length)) if _ascii(value) else ""
+        text = scalar_text(value, max_length=self.max_length).strip(WHITESPACE)
+        key = normalise_text(text) if text.isascii() else ""
         code = _TABLES[self.name].get(key)
         if code is None:
             raise InvalidComponent(
@@ -84,10 +85,6 @@ class CodeList:
         reason = np.where(valid, note.to_numpy(dtype=object, na_value=None), "unknown_code").astype(object)
         reason[~col.usable] = None
         return build_result(col, code, pd.Series(reason, index=values.index), valid)
-
-
-def _ascii(value: Any) -> bool:
-    return not isinstance(value, str) or value.isascii()
 
 
 _TABLES: dict[str, dict[str, str]] = {}

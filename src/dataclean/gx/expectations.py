@@ -45,7 +45,7 @@ KIND_CLASS_SUFFIX: dict[str, str] = {
 }
 
 #: Reason codes that mean "a stand-in for missing data" rather than a malformed value.
-PLACEHOLDER_REASONS = frozenset({"placeholder", "sentinel_date", "no_fixed_abode"})
+PLACEHOLDER_REASONS = frozenset({"placeholder", "sentinel_date"})
 
 
 def _camel_to_snake(name: str) -> str:
@@ -192,7 +192,9 @@ def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
     if kind is not None:
         reasons = kind_reasons(column, kind)
         specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
-        generic = generic | specific
+        # a generic token that is a valid value of this kind (gender "X" or "0") is not a placeholder
+        valid = kind_valid_mask(column, kind).fillna(False).to_numpy(dtype=bool)
+        generic = (generic & ~valid) | specific
     return pd.Series(generic, index=column.index)
 
 
