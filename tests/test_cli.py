@@ -170,3 +170,26 @@ def test_scorecard_diff_exit_codes(planted_csv, good_csv, tmp_path, capsys):
     assert "regression" in capsys.readouterr().out
     assert main(["scorecard", "diff", str(b), str(a), "--format", "md"]) == 0
     assert main(["scorecard", "diff", str(a), str(tmp_path / "none.json")]) == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_validate_reads_csv_parquet_and_excel_alike(planted, tmp_path, suffix):
+    from dataclean.io import write_table
+    from dataclean.scorecard import validate
+
+    path = write_table(planted, tmp_path / f"people{suffix}")
+    card = validate(path, SUITE).scorecard
+    got = {e.key: (e.element_count, e.missing_count, e.unexpected_count) for e in card.expectations}
+    assert got["g_valid_nhs_number__nhs_number"] == (20, 1, 2)
+    assert got["g_unique__nhs_number"] == (20, 1, 2)
+    assert card.dataset == f"people{suffix}"
+
+
+def test_wrong_delimiter_is_explained(tmp_path, capsys):
+    p = tmp_path / "semi.csv"
+    p.write_text("record_id;nhs_number\nR1;9434765919\n")
+    from dataclean.io import read_table
+
+    assert list(read_table(p).columns) == ["record_id", "nhs_number"]  # sniffed
+    with pytest.raises(Exception, match="pass --delimiter"):
+        read_table(p, delimiter=",")
