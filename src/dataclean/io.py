@@ -115,9 +115,22 @@ def _check_columns(df: pd.DataFrame, path: Path, columns: Sequence[str] | None) 
     return df
 
 
+def _check_header(path: Path, encoding: str, delimiter: str) -> None:
+    """pandas renames a repeated column to ``a.1``; say so instead of guessing which is meant."""
+    with open(path, encoding=encoding, newline="") as fh:
+        header = next(csv.reader(fh, delimiter=delimiter), [])
+    names = [h.strip() for h in header]
+    dupes = sorted({h for h in names if names.count(h) > 1})
+    if dupes:
+        raise DataFileError(
+            f"{path}: duplicate column name(s) {', '.join(map(repr, dupes))} in the header; rename them"
+        )
+
+
 def _csv_options(path: Path, encoding: str | None, delimiter: str | None) -> dict:
     enc = _encoding(path, encoding)
     sep = _sniff_delimiter(path, enc, delimiter)
+    _check_header(path, enc, sep)
     return {
         "encoding": enc,
         "sep": sep,
