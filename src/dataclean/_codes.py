@@ -24,7 +24,7 @@ from dataclean._core import (
     scalar_text,
     to_text,
 )
-from dataclean.exceptions import InvalidComponent
+from dataclean.exceptions import InvalidComponent, PlaceholderValue
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
@@ -41,11 +41,16 @@ def normalise_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class CodeList:
+    """A code list: labels, free-text synonyms, notes on valid rows, and reasons for text that is
+    recognisably not a code (``extra_reasons``: normalised text -> ``placeholder``, ``group_only``...)."""
+
     name: str
     labels: Mapping[str, str]
     synonyms: Mapping[str, str]
     notes: Mapping[str, str] = field(default_factory=dict)  # normalised input -> note on a valid row
     max_length: int = 64
+    extra_reasons: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)  # reason -> message for validate()
 
     def lookup(self) -> dict[str, str]:
         table = {normalise_text(k): v for k, v in self.synonyms.items()}
@@ -56,33 +61,41 @@ class CodeList:
             table.setdefault(normalise_text(f"{code} {label}"), code)
         return table
 
-    def validate(self, value: Any) -> str:
+    def key(self, value: Any) -> str:
+        """The lookup key of a scalar (trimmed before the ASCII check, as the column code does)."""
         text = scalar_text(value, max_length=self.max_length).strip(WHITESPACE)
-        key = normalise_text(text) if text.isascii() else ""
+        return normalise_text(text) if text.isascii() else ""
+
+    def validate(self, value: Any) -> str:
+        key = self.key(value)
         code = _TABLES[self.name].get(key)
         if code is None:
-            raise InvalidComponent(
-                f"Not a recognised {self.name.replace('_', ' ')} code or description.", reason="unknown_code"
-            )
+            reason = self.extra_reasons.get(key, "unknown_code")
+            message = self.messages.get(reason, f"Not a recognised {self.name.replace('_', ' ')} code or description.")
+            if reason == "placeholder":
+                raise PlaceholderValue(message)
+            raise InvalidComponent(message, reason=reason)
         return code
 
-    def note(self, value: Any) -> str | None:
-        key = normalise_text(scalar_text(value, max_length=self.max_length))
-        return self.notes.get(key)
+    def keys_series(self, text: pd.Series) -> pd.Series:
+        """Column version of :meth:`key` on already-trimmed text."""
+        ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
+        has_letter = text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
+        normalised = text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+        return normalised.where(has_letter, text.str.strip(WHITESPACE)).where(ascii_ok, "")
 
     def standardise_series(self, values: pd.Series) -> StandardiseResult:
         return per_distinct_value(self._standardise)(values)
 
     def _standardise(self, values: pd.Series) -> StandardiseResult:
         col = to_text(values, max_length=self.max_length)
-        ascii_ok = ~col.text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
-        has_letter = col.text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
-        normalised = col.text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-        key = normalised.where(has_letter, col.text.str.strip(WHITESPACE)).where(ascii_ok, "")
+        key = self.keys_series(col.text)
         code = key.map(_TABLES[self.name]).astype(STRING)
         valid = code.notna().to_numpy(dtype=bool)
         note = key.map(self.notes) if self.notes else pd.Series(None, index=values.index, dtype=object)
-        reason = np.where(valid, note.to_numpy(dtype=object, na_value=None), "unknown_code").astype(object)
+        invalid_reason = key.map(self.extra_reasons).fillna("unknown_code") if self.extra_reasons else "unknown_code"
+        invalid_reason = np.broadcast_to(np.asarray(invalid_reason, dtype=object), (len(values),))
+        reason = np.where(valid, note.to_numpy(dtype=object, na_value=None), invalid_reason).astype(object)
         reason[~col.usable] = None
         return build_result(col, code, pd.Series(reason, index=values.index), valid)
 

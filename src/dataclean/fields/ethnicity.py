@@ -37,14 +37,10 @@ import pandas as pd
 from dataclean._codes import CodeList, normalise_text, register
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
-    STRING,
-    WHITESPACE,
     StandardiseResult,
     make_is_valid,
     scalar_text,
-    to_text,
 )
-from dataclean.exceptions import InvalidComponent, PlaceholderValue
 
 NAME = "ethnicity"
 DESCRIPTION = "NHS Data Dictionary ethnic category code (A-S, Z; 99 not known)"
@@ -304,23 +300,23 @@ _SYNONYMS = dict(_synonym_pairs())
 _TABLE = CodeList(NAME, LABELS, _SYNONYMS).lookup()
 _NOTES = {key: "not_stated" for key, code in _TABLE.items() if code == "Z"}
 _NOTES |= {key: "not_known" for key, code in _TABLE.items() if code == "99"}
-CODES = register(CodeList(NAME, LABELS, _SYNONYMS, notes=_NOTES, max_length=MAX_LENGTH))
-
 #: Text that stands for "no data" (reason ``placeholder``) unless it is a spelling of a code.
 PLACEHOLDERS = frozenset(normalise_text(t) for t in PLACEHOLDER_TOKENS) - _TABLE.keys()
 _EXTRA_REASONS = dict.fromkeys(PLACEHOLDERS, "placeholder") | dict.fromkeys(GROUP_ONLY - _TABLE.keys(), "group_only")
-
-
-def _key(text: str) -> str:
-    return normalise_text(text) if text.isascii() else ""
-
-
-def _keys_series(text: pd.Series) -> pd.Series:
-    """Column version of :func:`_key` (the lookup key of :func:`dataclean._codes.normalise_text`)."""
-    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
-    has_letter = text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
-    normalised = text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    return normalised.where(has_letter, text.str.strip(WHITESPACE)).where(ascii_ok, "")
+CODES = register(
+    CodeList(
+        NAME,
+        LABELS,
+        _SYNONYMS,
+        notes=_NOTES,
+        max_length=MAX_LENGTH,
+        extra_reasons=_EXTRA_REASONS,
+        messages={
+            "placeholder": "The value stands for 'no ethnicity recorded'.",
+            "group_only": "Only the group heading is given, not the category.",
+        },
+    )
+)
 
 
 def compact(value: Any) -> str:
@@ -330,16 +326,7 @@ def compact(value: Any) -> str:
 
 def validate(value: Any) -> str:
     """Return the ethnic category code, or raise (``placeholder``, ``group_only``, ``unknown_code``)."""
-    text = scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
-    try:
-        return CODES.validate(text)
-    except InvalidComponent:
-        extra = _EXTRA_REASONS.get(_key(text))
-        if extra == "placeholder":
-            raise PlaceholderValue("The value stands for 'no ethnicity recorded'.") from None
-        if extra == "group_only":
-            raise InvalidComponent("Only the group heading is given, not the category.", reason="group_only") from None
-        raise
+    return CODES.validate(value)
 
 
 is_valid = make_is_valid(validate)
@@ -352,24 +339,7 @@ def format(value: Any) -> str:
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Codes, status and reason per row (dictionary lookups over the column)."""
-    return _refine(values, CODES.standardise_series(values))
-
-
-def _refine(values: pd.Series, result: StandardiseResult) -> StandardiseResult:
-    """Replace ``unknown_code`` with ``placeholder`` / ``group_only`` where the text says so."""
-    unknown = (result.reason == "unknown_code").fillna(False).to_numpy(dtype=bool)
-    if not unknown.any():
-        return result
-    col = to_text(values[unknown], max_length=MAX_LENGTH)
-    keys = _keys_series(col.text)
-    refined = keys.map(_EXTRA_REASONS).fillna("unknown_code").to_numpy(dtype=object)
-    reason = result.reason.to_numpy(dtype=object, na_value=None)
-    reason[unknown] = refined
-    return StandardiseResult(
-        value=result.value,
-        status=result.status,
-        reason=pd.Series(reason, index=result.reason.index, name=result.reason.name, dtype=STRING),
-    )
+    return CODES.standardise_series(values)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:

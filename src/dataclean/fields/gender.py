@@ -22,20 +22,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dataclean._codes import CodeList, normalise_text, register
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
-    STRING,
-    WHITESPACE,
     StandardiseResult,
     make_is_valid,
     scalar_text,
-    to_text,
 )
-from dataclean.exceptions import InvalidComponent, PlaceholderValue
 
 NAME = "gender"
 DESCRIPTION = "NHS Data Dictionary person stated gender code: 1, 2, 9, X"
@@ -71,22 +66,19 @@ _SYNONYMS = {
 }
 _TABLE = CodeList(NAME, LABELS, _SYNONYMS).lookup()
 _NOTES = {key: "not_known" for key, code in _TABLE.items() if code == "X"} | {"0": "legacy_code"}
-CODES = register(CodeList(NAME, LABELS, _SYNONYMS, notes=_NOTES, max_length=MAX_LENGTH))
-
 #: Text that stands for "no data" (reason ``placeholder``) unless it is a spelling of a code.
 PLACEHOLDERS = frozenset(normalise_text(t) for t in PLACEHOLDER_TOKENS) - _TABLE.keys()
-
-
-def _key(text: str) -> str:
-    return normalise_text(text) if text.isascii() else ""
-
-
-def _keys_series(text: pd.Series) -> pd.Series:
-    """Column version of :func:`_key` (the lookup key of :func:`dataclean._codes.normalise_text`)."""
-    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
-    has_letter = text.str.contains(r"[A-Za-z]", regex=True).fillna(False)
-    normalised = text.str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    return normalised.where(has_letter, text.str.strip(WHITESPACE)).where(ascii_ok, "")
+CODES = register(
+    CodeList(
+        NAME,
+        LABELS,
+        _SYNONYMS,
+        notes=_NOTES,
+        max_length=MAX_LENGTH,
+        extra_reasons=dict.fromkeys(PLACEHOLDERS, "placeholder"),
+        messages={"placeholder": "The value stands for 'no gender recorded'."},
+    )
+)
 
 
 def compact(value: Any) -> str:
@@ -96,14 +88,7 @@ def compact(value: Any) -> str:
 
 def validate(value: Any) -> str:
     """Return the code (``1``, ``2``, ``9`` or ``X``), or raise (``placeholder``, ``unknown_code``)."""
-    # trimmed first, so a no-break space pasted after "Male" is judged as the column code judges it
-    text = scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
-    try:
-        return CODES.validate(text)
-    except InvalidComponent:
-        if _key(text) in PLACEHOLDERS:
-            raise PlaceholderValue("The value stands for 'no gender recorded'.") from None
-        raise
+    return CODES.validate(value)
 
 
 is_valid = make_is_valid(validate)
@@ -116,20 +101,7 @@ def format(value: Any) -> str:
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Codes, status and reason per row (dictionary lookups over the column)."""
-    result = CODES.standardise_series(values)
-    unknown = (result.reason == "unknown_code").fillna(False).to_numpy(dtype=bool)
-    if not unknown.any():
-        return result
-    # tell placeholders apart from other unrecognised values
-    keys = _keys_series(to_text(values[unknown], max_length=MAX_LENGTH).text)
-    reason = result.reason.to_numpy(dtype=object, na_value=None)
-    placeholder = keys.isin(PLACEHOLDERS).fillna(False).to_numpy(dtype=bool)
-    reason[unknown] = np.where(placeholder, "placeholder", "unknown_code").astype(object)
-    return StandardiseResult(
-        value=result.value,
-        status=result.status,
-        reason=pd.Series(reason, index=result.reason.index, name=result.reason.name, dtype=STRING),
-    )
+    return CODES.standardise_series(values)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
