@@ -1,0 +1,282 @@
+"""Person names (a forename or surname column): clean case and spacing, split titles, flag
+placeholders, and derive matching keys.
+
+* Whitespace collapsed, curly apostrophes and backticks become ``'``, hyphens keep no spaces.
+* Case: each word capitalised (``mary-jane`` -> ``Mary-Jane``, ``O'BRIEN`` -> ``O'Brien``,
+  ``d'arcy`` -> ``D'Arcy``); ``Mc`` always takes a capital after it (``McDonald``); ``Mac`` only
+  for a short list of established Scottish and Irish names (``MacDonald``, ``MacLeod``,
+  ``MacKenzie``...), so ``Machin``, ``Mack``, ``Macey`` and ``Mace`` stay as they are. Particles
+  (``de``, ``van``, ``von``, ``da``, ``di``, ``le``, ``la``, ``du``, ``del``, ``der``, ``den``,
+  ``ter``) are lower case when they are not the first word; families vary, so exact-match users
+  should compare case-insensitively.
+* Titles (``Mr``, ``Mrs``, ``Ms``, ``Miss``, ``Mx``, ``Dr``, ``Rev``, ``Prof``, ``Sir``, ``Dame``,
+  ``Lady``, ``Lord``, with or without a dot) are split off: the canonical value has no title;
+  :func:`split_title_series` returns both parts.
+* Placeholders are invalid with reason ``placeholder``: ``UNKNOWN``, ``NOT KNOWN``, ``N/A``,
+  ``TEST``, ``XXX``, ``ZZZ``, ``BABY``, ``BABY OF <mother>`` (the NHS newborn convention),
+  ``BABY 1``, ``TWIN 1``, ``INFANT`` and single letters. Digits or other symbols give
+  ``invalid_format``.
+
+Matching keys (used by linkage): :func:`phonetic_keys_series` (Soundex, Metaphone and NYSIIS from
+jellyfish), :func:`nickname_canonical_series` (Bob, Rob, Robert -> ``Robert``, from the
+``nicknames`` package) and :func:`initial_series`. All per-value work runs once per distinct name.
+
+>>> from dataclean.fields import person_name
+>>> person_name.validate("  mary-jane  o'BRIEN ")
+"Mary-Jane O'Brien"
+>>> person_name.validate("MR. JOHN MCDONALD")
+'John McDonald'
+>>> person_name.is_valid("Baby of Smith")
+False
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import (
+    PLACEHOLDER_TOKENS,
+    STRING,
+    WHITESPACE,
+    StandardiseResult,
+    factorize_text,
+    make_is_valid,
+    result_from_scalar,
+    scalar_text,
+    to_text,
+)
+from dataclean.exceptions import InvalidFormat, PlaceholderValue
+
+NAME = "person_name"
+DESCRIPTION = "Person name: case and spacing cleaned, titles split off, placeholders flagged"
+MAX_LENGTH = 128
+
+TITLES = frozenset(
+    {"MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "REVD", "PROF", "SIR", "DAME", "LADY", "LORD", "MASTER"}
+)
+PARTICLES = frozenset({"de", "van", "von", "da", "di", "le", "la", "du", "del", "der", "den", "ter", "dos", "das"})
+MAC_NAMES = frozenset(
+    {
+        "macdonald",
+        "macleod",
+        "mackenzie",
+        "macgregor",
+        "macintyre",
+        "macmillan",
+        "maclean",
+        "macpherson",
+        "macarthur",
+        "macaulay",
+        "mackay",
+        "macneil",
+        "macrae",
+        "macdougall",
+        "macfarlane",
+        "mackinnon",
+        "maclennan",
+        "macdonnell",
+        "macbride",
+        "maccarthy",
+    }
+)
+NAME_PLACEHOLDERS = frozenset(
+    PLACEHOLDER_TOKENS
+    | {"BABY", "INFANT", "NEWBORN", "UNNAMED", "NONAME", "NO NAME", "FORENAME", "SURNAME", "NAME", "PATIENT", "CLIENT"}
+)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+_ALLOWED = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*'?$")
+_BABY = re.compile(r"^(?:BABY|TWIN|TRIPLET|INFANT)(?: OF\b.*| ?[0-9IVX]+| [AB])?$")
+_SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
+
+
+def compact(value: Any) -> str:
+    """Trim, collapse internal whitespace, normalise apostrophes and hyphen spacing; no checks."""
+    text = scalar_text(value, max_length=MAX_LENGTH).translate(_APOSTROPHES)
+    text = _SPACES.sub(" ", text).strip()
+    return re.sub(r" ?- ?", "-", text)
+
+
+def _split_title(text: str) -> tuple[str | None, str]:
+    parts = text.split(" ")
+    if len(parts) > 1 and parts[0].rstrip(".").upper() in TITLES:
+        return parts[0].rstrip(".").capitalize(), " ".join(parts[1:])
+    return None, text
+
+
+def _case_word(word: str, first: bool) -> str:
+    low = word.lower()
+    if not first and low in PARTICLES:
+        return low
+    if "'" in low:  # O'Brien, D'Arcy, but "Jones'" stays
+        head, _, tail = low.partition("'")
+        return _case_word(head, first) + "'" + (tail[:1].upper() + tail[1:] if tail else "")
+    if low.startswith("mc") and len(low) > 2:
+        return "Mc" + low[2].upper() + low[3:]
+    if low in MAC_NAMES:
+        return "Mac" + low[3].upper() + low[4:]
+    return low[:1].upper() + low[1:]
+
+
+def _case(name: str) -> str:
+    words = name.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        out.append("-".join(_case_word(part, i == 0 and j == 0) for j, part in enumerate(word.split("-"))))
+    return " ".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _standardise_text(text: str) -> str:
+    """The canonical name of compacted text, or raise. Cached: names repeat across columns."""
+    _, name = _split_title(text)
+    upper = name.upper()
+    bare = upper.rstrip(".")
+    if upper in NAME_PLACEHOLDERS or bare in NAME_PLACEHOLDERS or bare in TITLES or _BABY.match(upper):
+        raise PlaceholderValue("The value stands for a missing name.")
+    if len(name.replace("'", "").replace("-", "").replace(" ", "")) == 1:
+        raise PlaceholderValue("A single letter is not a name.")
+    if not _ALLOWED.match(name):
+        raise InvalidFormat("A name has letters, spaces, hyphens and apostrophes only.")
+    return _case(name)
+
+
+def validate(value: Any) -> str:
+    """Return the cleaned name without a title, or raise (``placeholder``, ``invalid_format``)."""
+    return _standardise_text(compact(value))
+
+
+is_valid = make_is_valid(validate)
+
+
+def format(value: Any) -> str:
+    """The display form, which is the canonical form."""
+    return validate(value)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Cleaned names, status and reason per row (the casing rules run once per distinct name)."""
+    return result_from_scalar(values, validate, max_length=MAX_LENGTH)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid names, aligned to ``values``."""
+    return standardise_series(values).valid
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row."""
+    return standardise_series(values).reason
+
+
+def split_title_series(values: pd.Series) -> pd.DataFrame:
+    """``title`` (``Mr``, ``Dr``... or <NA>) and ``name`` (the rest, as written) per row."""
+    col = to_text(values, max_length=MAX_LENGTH)
+    first = col.text.str.split(" ", n=1).str[0]
+    rest = col.text.str.split(" ", n=1).str[1]
+    is_title = first.str.rstrip(".").str.upper().isin(TITLES).fillna(False) & rest.notna()
+    return pd.DataFrame(
+        {
+            "title": first.str.rstrip(".").str.capitalize().where(is_title, pd.NA),
+            "name": rest.where(is_title, col.text),
+        },
+        index=values.index,
+    ).astype(STRING)
+
+
+def _per_distinct(values: pd.Series, func: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Apply ``func`` (canonical name -> tuple) once per distinct valid name."""
+    canonical = standardise_series(values).value
+    codes, uniques = factorize_text(canonical)
+    rows = [func(u) for u in uniques] + [tuple(None for _ in columns)]
+    table = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    out = table.iloc[np.where(codes < 0, len(uniques), codes)].set_axis(values.index, axis=0)
+    return out.astype(STRING)
+
+
+def phonetic_keys_series(values: pd.Series) -> pd.DataFrame:
+    """Soundex, Metaphone and NYSIIS keys of each cleaned name (``<NA>`` where not valid)."""
+    import jellyfish
+
+    def keys(name: str) -> tuple[str, str, str]:
+        letters = re.sub(r"[^A-Za-z]", "", name)
+        return jellyfish.soundex(letters), jellyfish.metaphone(letters), jellyfish.nysiis(letters)
+
+    return _per_distinct(values, keys, ("soundex", "metaphone", "nysiis"))
+
+
+@functools.lru_cache(maxsize=1)
+def _nicknamer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+#: Names kept as they are although the ``nicknames`` table lists them under another name too.
+KEEP_AS_CANONICAL = frozenset(
+    {
+        "mary",
+        "john",
+        "william",
+        "james",
+        "thomas",
+        "elizabeth",
+        "margaret",
+        "robert",
+        "richard",
+        "charles",
+        "edward",
+        "henry",
+        "george",
+        "catherine",
+        "katherine",
+        "anne",
+        "ann",
+        "jane",
+        "sarah",
+        "susan",
+        "david",
+        "michael",
+        "peter",
+        "paul",
+        "helen",
+    }
+)
+#: Corrections where the table's best-connected canonical name is not the usual British one.
+PREFERRED = {"bill": "william", "billy": "william", "will": "william", "willy": "william", "harry": "henry"}
+
+
+def nickname_canonical(name: str) -> str:
+    """The canonical form of a forename for matching (``Bob``, ``Rob``, ``Bobby`` -> ``Robert``).
+
+    Rule (deterministic): names in :data:`KEEP_AS_CANONICAL` stay; :data:`PREFERRED` corrections
+    apply; otherwise a name becomes the canonical name it is listed under in the ``nicknames``
+    table that has the most nicknames itself, if that name has at least twice as many nicknames
+    as the name in hand (so ``Bob`` -> ``Robert`` but ``Tom`` stays ``Tom``); else it stays.
+    Only the first word (and first part of a hyphenated name) is used. Title case.
+    """
+    nn = _nicknamer()
+    low = name.split(" ")[0].split("-")[0].lower()
+    if low in KEEP_AS_CANONICAL:
+        return low.capitalize()
+    if low in PREFERRED:
+        return PREFERRED[low].capitalize()
+    own = len(nn.nicknames_of(low))
+    candidates = sorted(nn.canonicals_of(low), key=lambda c: (-len(nn.nicknames_of(c)), c))
+    if candidates and len(nn.nicknames_of(candidates[0])) >= max(2 * own, 1):
+        return candidates[0].capitalize()
+    return low.capitalize()
+
+
+def nickname_canonical_series(values: pd.Series) -> pd.Series:
+    """Column version of :func:`nickname_canonical` on cleaned names (``<NA>`` where not valid)."""
+    return _per_distinct(values, lambda n: (nickname_canonical(n),), ("nickname",))["nickname"]
+
+
+def initial_series(values: pd.Series) -> pd.Series:
+    """The first letter of each cleaned name, upper case."""
+    return standardise_series(values).value.str.slice(0, 1).str.upper()
