@@ -30,9 +30,19 @@ def test_cleaning(raw, clean):
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
-    [("UNKNOWN", "placeholder"), ("Not Known", "placeholder"), ("BABY", "placeholder"),
-     ("Baby of Smith", "placeholder"), ("BABY 1", "placeholder"), ("twin 2", "placeholder"), ("X", "placeholder"),
-     ("XXX", "placeholder"), ("Mrs", "placeholder"), ("Jo5", "invalid_format"), ("J@ne", "invalid_format")],
+    [
+        ("UNKNOWN", "placeholder"),
+        ("Not Known", "placeholder"),
+        ("BABY", "placeholder"),
+        ("Baby of Smith", "placeholder"),
+        ("BABY 1", "placeholder"),
+        ("twin 2", "placeholder"),
+        ("X", "placeholder"),
+        ("XXX", "placeholder"),
+        ("Mrs", "placeholder"),
+        ("Jo5", "invalid_format"),
+        ("J@ne", "invalid_format"),
+    ],
 )
 def test_invalid(raw, reason):
     with pytest.raises(exc.ValidationError) as info:
