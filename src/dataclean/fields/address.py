@@ -1,46 +1,63 @@
-"""UK postal addresses: parsed into components and written in one canonical line.
+"""Postal addresses: UK addresses parsed into Royal Mail style components, US addresses via ``usaddress``.
 
-How the UK parser works (its own logic, because ``usaddress`` is trained on US addresses and
-mislabels UK ones: for ``Flat 3, 12 High Street, Chelmsford, Essex CM1 1QH`` it reports the state
-as ``Essex CM1`` and the ZIP code as ``1QH``):
+UK parsing is rule based (no gazetteer), in this order:
 
-1. the postcode is found first, anywhere in the text, and canonicalised (``cm1 1qh`` -> ``CM1 1QH``);
-2. the rest is split on commas; without commas, the last street word (Road, Lane, ...) marks
-   where the street ends and the town begins;
-3. parts are read in Royal Mail order: sub-building (``Flat 3``, ``Apartment 2``, ``Unit 4``),
-   building name (``Rose Cottage``, ``The Maltings``), building number and street (``12A High
-   Street``), dependent locality (``Great Baddow``), post town, county;
-4. street-type abbreviations are expanded (Rd -> Road, Ave -> Avenue, Cl -> Close, ...); ``St``
-   at the end of a street is Street, at the start it is Saint and stays ``St`` (``St Marys Road``).
+1. **Postcode first**: the last postcode-shaped run anywhere in the text (``cm11qh``, ``CM1 1QH``)
+   is taken out and checked with :mod:`dataclean.fields.postcode` (canonical ``CM1 1QH``).
+2. The rest is split on commas; whitespace and dots are tidied and Royal Mail abbreviations are
+   expanded (``Rd`` Road, ``Ave`` Avenue, ``Cl`` Close, ``Cres`` Crescent, ``Dr`` Drive, ``Gdns``
+   Gardens, ``Gr`` Grove, ``Ln`` Lane, ``Pl`` Place, ``Sq`` Square, ``Ter``/``Terr`` Terrace, ``Ct``
+   Court, ``Pk`` Park, ``Flt`` Flat, ``Apt`` Apartment, ``Hse`` House, ``Cotts`` Cottages). ``St`` is
+   Street only after a street word and when no street word follows; otherwise it is Saint and kept
+   as ``St`` (``St Marys Road``, ``St Albans``).
+3. Components: ``sub_building`` (``Flat 3``, ``Apartment 2``, ``Unit 4``, ``Ground Floor Flat``),
+   ``building_name`` (parts before the street: ``Rose Cottage``, ``The Maltings``),
+   ``building_number`` (``12``, ``12A``, ``12-14``), ``street`` (the part that starts with a number,
+   else the first part containing a street word such as Road or Lane), ``locality`` (parts between
+   the street and the town), ``town`` (the last part), ``county`` (a trailing known county, with or
+   without a comma) and ``postcode``.
 
-Canonical form: title-case components joined with ``, ``, postcode in upper case, county
-dropped (Royal Mail does not need it): ``Flat 3, 12 High Street, Chelmsford, CM1 1QH``.
+Without commas (``12a st marys rd colchester``) the street ends at its street word and the rest is
+the town; line breaks count as commas.
 
-Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``invalid_format`` (no street,
-building name or number can be found), ``placeholder`` (``UNKNOWN``, ``NOT KNOWN``),
-``no_fixed_abode`` (``NO FIXED ABODE``, ``NFA``). Note on a valid row: ``no_postcode``.
+The canonical form joins the title-cased components with ``", "`` and ends with the postcode in
+upper case: ``Flat 3, 12 High Street, Chelmsford, CM1 1QH``. The county is dropped from the
+canonical form, as Royal Mail does (it is not needed for delivery); :func:`parse` still returns it.
 
-**Not handled**: no lookup against PAF or AddressBase (so no UPRN matching and no check that the
-address exists); Scottish tenement positions (``2F1``), farm and rural descriptions without a
-street, and addresses written in an unusual order may be split wrongly; a locality and a post
-town are told apart only by position. US addresses: :func:`parse_us` (``usaddress``).
+Reason codes: ``missing``, ``invalid_type``, ``invalid_length`` (over :data:`MAX_LENGTH`),
+``invalid_format`` (characters an address does not contain, no letters, or no street, building
+number or building name found), ``invalid_postcode`` (a postcode-shaped run that is not a valid
+postcode), ``placeholder`` (``UNKNOWN``, ``NOT KNOWN``, ``N/A``...), ``no_fixed_abode`` (``NO FIXED
+ABODE``, ``NFA``, or the NHS pseudo-postcode ``ZZ99 3VZ``: a social-care signal, counted apart).
+Note on a valid row: ``no_postcode``.
+
+**Not handled**: no lookup against PAF or AddressBase (so no check that the address exists, no
+missing postcode filled in, no UPRN); Scottish tenement positions (``2F1``), rural descriptions
+without a street, and parts in an unusual order may be split wrongly; a dependent locality and a
+post town are told apart only by position, so without commas they stay together in ``town``.
+``usaddress`` is trained on US addresses and mislabels UK ones (``Essex CM1`` as the state), so it
+is used only by :func:`parse_us`.
 
 >>> from dataclean.fields import address
->>> address.validate("flat 3, 12 high st, chelmsford, essex cm1 1qh")
+>>> address.validate("flat 3, 12 high st, chelmsford cm1 1qh")
 'Flat 3, 12 High Street, Chelmsford, CM1 1QH'
->>> address.parse("Rose Cottage, Mill Lane, Great Baddow, Chelmsford CM2 8PD")["locality"]
-'Great Baddow'
+>>> address.parse("12a st marys rd, colchester co1 1aa")["street"]
+'St Marys Road'
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dataclean._core import (
+    PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE,
     StandardiseResult,
@@ -48,360 +65,456 @@ from dataclean._core import (
     make_is_valid,
     result_from_scalar,
     scalar_text,
+    to_text,
 )
 from dataclean.exceptions import InvalidFormat, PlaceholderValue, ValidationError
 
-NAME = "address"
-DESCRIPTION = "UK postal address: components and a canonical single line"
-MAX_LENGTH = 512
-COMPONENTS = ("sub_building", "building_name", "building_number", "street", "locality", "town", "county", "postcode")
+logger = logging.getLogger(__name__)
 
-STREET_TYPES = {
-    "RD": "Road",
-    "ROAD": "Road",
-    "ST": "Street",
-    "STREET": "Street",
-    "AVE": "Avenue",
-    "AV": "Avenue",
-    "AVENUE": "Avenue",
-    "CL": "Close",
-    "CLOSE": "Close",
-    "CRES": "Crescent",
-    "CRESCENT": "Crescent",
-    "DR": "Drive",
-    "DRIVE": "Drive",
-    "GDNS": "Gardens",
-    "GARDENS": "Gardens",
-    "GR": "Grove",
-    "GRO": "Grove",
-    "GROVE": "Grove",
-    "LN": "Lane",
-    "LANE": "Lane",
-    "PL": "Place",
-    "PLACE": "Place",
-    "SQ": "Square",
-    "SQUARE": "Square",
-    "TER": "Terrace",
-    "TERR": "Terrace",
-    "TERRACE": "Terrace",
-    "CT": "Court",
-    "COURT": "Court",
-    "PK": "Park",
-    "PARK": "Park",
-    "WAY": "Way",
-    "WALK": "Walk",
-    "HILL": "Hill",
-    "MEWS": "Mews",
-    "ROW": "Row",
-    "GREEN": "Green",
-    "PARADE": "Parade",
-    "PDE": "Parade",
-    "RISE": "Rise",
-    "VALE": "Vale",
-    "VIEW": "View",
-    "CHASE": "Chase",
-    "END": "End",
-    "CLOSE.": "Close",
-    "BVD": "Boulevard",
-    "BOULEVARD": "Boulevard",
-    "EST": "Estate",
-    "ESTATE": "Estate",
-    "HWY": "Highway",
-    "WHARF": "Wharf",
-}
-WORD_EXPANSIONS = {
-    "HSE": "House",
-    "COTTS": "Cottages",
-    "FLT": "Flat",
-    "APT": "Apartment",
-    "BLDG": "Building",
-    "N": "North",
-    "S": "South",
-    "E": "East",
-    "W": "West",
-    "UPR": "Upper",
-    "LWR": "Lower",
-}
-SUB_BUILDING = re.compile(r"^(flat|flt|apartment|apt|unit|suite|room|studio|maisonette|floor)\b\.?\s*(.*)$", re.I)
-NUMBER_STREET = re.compile(r"^(\d+[a-z]?(?:\s*-\s*\d+[a-z]?)?)\s+(.+)$", re.I)
-NUMBER_ONLY = re.compile(r"^\d+[a-z]?$", re.I)
-POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][a-z0-9]?)\s*([0-9][a-z]{2})\b", re.I)
-COUNTIES = frozenset(
-    c.upper()
-    for c in (
-        "Essex",
-        "Kent",
-        "Surrey",
-        "Suffolk",
-        "Norfolk",
-        "Hertfordshire",
-        "Herts",
-        "Cambridgeshire",
-        "Cambs",
-        "Greater London",
-        "Middlesex",
-        "Hampshire",
-        "Hants",
-        "Devon",
-        "Cornwall",
-        "North Yorkshire",
-        "South Yorkshire",
-        "West Yorkshire",
-        "East Riding of Yorkshire",
-        "Yorkshire",
-        "Lancashire",
-        "Lancs",
-        "Greater Manchester",
-        "Merseyside",
-        "West Midlands",
-        "Derbyshire",
-        "Nottinghamshire",
-        "Notts",
-        "Leicestershire",
-        "Lincolnshire",
-        "Northamptonshire",
-        "Oxfordshire",
-        "Berkshire",
-        "Buckinghamshire",
-        "Bucks",
-        "Bedfordshire",
-        "Beds",
-        "Somerset",
-        "Dorset",
-        "Wiltshire",
-        "Gloucestershire",
-        "Worcestershire",
-        "Warwickshire",
-        "Staffordshire",
-        "Shropshire",
-        "Herefordshire",
-        "Cheshire",
-        "Cumbria",
-        "Northumberland",
-        "County Durham",
-        "Durham",
-        "Tyne and Wear",
-        "East Sussex",
-        "West Sussex",
-        "Sussex",
-        "Isle of Wight",
-        "Rutland",
-    )
+NAME = "address"
+DESCRIPTION = "Postal address: UK components (sub-building to postcode), canonical Royal Mail style"
+MAX_LENGTH = 512
+
+#: Component names returned by :func:`parse`, in canonical order.
+COMPONENTS: tuple[str, ...] = (
+    "sub_building",
+    "building_name",
+    "building_number",
+    "street",
+    "locality",
+    "town",
+    "county",
+    "postcode",
 )
-PLACEHOLDERS = frozenset(
+
+#: Royal Mail abbreviations (upper case, dots removed) and their expansions. ``ST`` is contextual.
+ABBREVIATIONS: dict[str, str] = {
+    "RD": "ROAD",
+    "AVE": "AVENUE",
+    "AV": "AVENUE",
+    "CL": "CLOSE",
+    "CRES": "CRESCENT",
+    "CRESC": "CRESCENT",
+    "DR": "DRIVE",
+    "GDNS": "GARDENS",
+    "GR": "GROVE",
+    "GRO": "GROVE",
+    "LN": "LANE",
+    "PL": "PLACE",
+    "SQ": "SQUARE",
+    "TER": "TERRACE",
+    "TERR": "TERRACE",
+    "CT": "COURT",
+    "PK": "PARK",
+    "FLT": "FLAT",
+    "APT": "APARTMENT",
+    "HSE": "HOUSE",
+    "COTTS": "COTTAGES",
+    "PDE": "PARADE",
+    "EST": "ESTATE",
+    "BVD": "BOULEVARD",
+    "HWY": "HIGHWAY",
+    "BLDG": "BUILDING",
+    "UPR": "UPPER",
+    "LWR": "LOWER",
+}
+#: Street words that mark a thoroughfare wherever they appear.
+STRONG_SUFFIXES = frozenset(
     {
-        "UNKNOWN",
-        "NOT KNOWN",
-        "N/A",
-        "NA",
-        "NONE",
-        "NULL",
-        "TEST",
-        "XXX",
-        "TBC",
-        "NOT GIVEN",
-        "NOT PROVIDED",
-        "REFUSED",
-        "-",
-        "?",
+        "ROAD",
+        "STREET",
+        "AVENUE",
+        "CLOSE",
+        "CRESCENT",
+        "DRIVE",
+        "GARDENS",
+        "GROVE",
+        "LANE",
+        "PLACE",
+        "SQUARE",
+        "TERRACE",
+        "WAY",
+        "WALK",
+        "MEWS",
+        "ROW",
+        "PARADE",
+        "BOULEVARD",
+        "ESPLANADE",
+        "PROMENADE",
+        "HIGHWAY",
     }
 )
-NO_FIXED_ABODE = frozenset({"NO FIXED ABODE", "NFA", "N F A", "N.F.A.", "NO FIXED ADDRESS", "HOMELESS"})
+#: Words that end street names but also place and building names (Forest Hill, Hill Court): used
+#: to split ``12 <street> <town>`` written without commas, not to find a street with no number.
+WEAK_SUFFIXES = frozenset(
+    {
+        "COURT",
+        "PARK",
+        "HILL",
+        "GREEN",
+        "RISE",
+        "VIEW",
+        "VALE",
+        "GATE",
+        "END",
+        "CHASE",
+        "CROFT",
+        "MEAD",
+        "WHARF",
+        "QUAY",
+        "ESTATE",
+    }
+)
+_SUFFIXES = STRONG_SUFFIXES | WEAK_SUFFIXES
+SUB_BUILDING_WORDS = frozenset({"FLAT", "APARTMENT", "UNIT", "ROOM", "SUITE", "STUDIO", "MAISONETTE"})
+_FLOOR_FLAT = re.compile(r"^(?:(?:GROUND|FIRST|SECOND|THIRD|TOP|BASEMENT|UPPER|LOWER)(?: FLOOR)? (?:FLAT|MAISONETTE))")
+#: Counties (and their common abbreviations) recognised at the end of an address.
+COUNTIES = frozenset(
+    {
+        "BEDFORDSHIRE", "BEDS", "BERKSHIRE", "BERKS", "BUCKINGHAMSHIRE", "BUCKS", "CAMBRIDGESHIRE", "CAMBS",
+        "CHESHIRE", "CORNWALL", "COUNTY DURHAM", "CUMBRIA", "DERBYSHIRE", "DERBYS", "DEVON", "DORSET", "EAST SUSSEX",
+        "EAST YORKSHIRE", "ESSEX", "GLOUCESTERSHIRE", "GLOS", "GREATER LONDON", "GREATER MANCHESTER",
+        "HAMPSHIRE", "HANTS", "HEREFORDSHIRE", "HERTFORDSHIRE", "HERTS", "ISLE OF WIGHT", "KENT",
+        "LANCASHIRE", "LANCS", "LEICESTERSHIRE", "LEICS", "LINCOLNSHIRE", "LINCS", "MERSEYSIDE", "MIDDLESEX",
+        "NORFOLK", "NORTH YORKSHIRE", "NORTHAMPTONSHIRE", "NORTHANTS", "NORTHUMBERLAND", "NOTTINGHAMSHIRE",
+        "NOTTS", "OXFORDSHIRE", "OXON", "RUTLAND", "SHROPSHIRE", "SOMERSET", "SOUTH YORKSHIRE",
+        "STAFFORDSHIRE", "STAFFS", "SUFFOLK", "SURREY", "TYNE AND WEAR", "WARWICKSHIRE", "WARKS",
+        "WEST MIDLANDS", "WEST SUSSEX", "WEST YORKSHIRE", "WILTSHIRE", "WILTS", "WORCESTERSHIRE", "WORCS",
+        "SUSSEX", "YORKSHIRE", "EAST RIDING OF YORKSHIRE",
+    }
+)  # fmt: skip
+NO_FIXED_ABODE_TOKENS = frozenset(
+    {"NO FIXED ABODE", "NFA", "NO FIXED ADDRESS", "NO FIXED ABODE NFA", "HOMELESS", "NO ABODE"}
+)
+ADDRESS_PLACEHOLDERS = PLACEHOLDER_TOKENS | frozenset(
+    {"ADDRESS UNKNOWN", "UNKNOWN ADDRESS", "ADDRESS NOT KNOWN", "NOT KNOWN", "NO ADDRESS", "NONE GIVEN", "NOT GIVEN"}
+)
+_SMALL_WORDS = frozenset({"OF", "AND", "UPON", "ON", "THE", "IN", "BY", "UNDER", "AT", "LE", "CUM", "NEXT", "SUPER"})
+
+_POSTCODE_RE = re.compile(r"(?<![A-Z0-9])([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})(?![A-Z0-9])", re.I | re.A)
+_ALLOWED_RE = re.compile(r"^[^\W_]*(?:[ ,.'&/()#-]+[^\W_]*)*$")
+_NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
+_NUMBER_RE = re.compile(r"^[0-9]{1,5}[A-Z]?(?:-[0-9]{1,5}[A-Z]?)?$")
+_SUB_ID_RE = re.compile(r"^(?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})$")
 _SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+
+class NoFixedAbode(PlaceholderValue):
+    """The address says the person has no fixed abode (``NFA``, ``ZZ99 3VZ``)."""
+
+    reason = "no_fixed_abode"
+    default_message = "The address records no fixed abode."
+
+
+class InvalidPostcode(InvalidFormat):
+    """The address holds a postcode-shaped run that is not a valid UK postcode."""
+
+    reason = "invalid_postcode"
+    default_message = "The address has an invalid postcode."
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar API
+# ---------------------------------------------------------------------------------------------
 
 
 def compact(value: Any) -> str:
-    """Line breaks to commas, collapse whitespace, tidy comma spacing and trim; no checks."""
-    text = re.sub(r"[\r\n]+", ", ", scalar_text(value, max_length=MAX_LENGTH))
+    """Line breaks to commas, collapse whitespace, straighten apostrophes, tidy commas; no checks."""
+    text = unicodedata.normalize("NFC", scalar_text(value, max_length=MAX_LENGTH)).translate(_APOSTROPHES)
+    text = re.sub(r"[\r\n]+", ", ", text)
     text = _SPACES.sub(" ", text).strip()
-    text = re.sub(r"\s*,\s*", ", ", text)
-    return re.sub(r"(, )+", ", ", text).strip(", ")
+    text = re.sub(r" ?,[ ,]*", ", ", text)
+    return text.strip(", ")
 
 
-def _title(word: str) -> str:
+def _key(text: str) -> str:
+    """Upper case, dots dropped, spaces collapsed: for comparing with token lists."""
+    return " ".join(text.replace(".", " ").upper().split())
+
+
+def _title_word(word: str) -> str:
+    up = word.upper()
     if any(ch.isdigit() for ch in word):
-        return word.upper()
-    if "'" in word:
-        head, _, tail = word.partition("'")
-        return head.capitalize() + "'" + (tail.capitalize() if len(tail) > 1 else tail.lower())
-    if "-" in word:
-        return "-".join(_title(p) for p in word.split("-"))
-    return word.capitalize()
+        return up  # 12A, B12, 12-14
+    pieces = []
+    for piece in word.split("-"):
+        low = piece.lower()
+        if "'" in low:
+            head, _, tail = low.partition("'")
+            # O'Brien Close; St Mary's Road
+            low = head.capitalize() + "'" + (tail.capitalize() if len(head) == 1 else tail)
+        elif low.startswith("mc") and len(low) > 3:
+            low = "Mc" + low[2:].capitalize()
+        else:
+            low = low.capitalize()
+        pieces.append(low)
+    for i in range(1, len(pieces) - 1):  # Southend-on-Sea, Stratford-upon-Avon
+        if pieces[i].upper() in _SMALL_WORDS:
+            pieces[i] = pieces[i].lower()
+    return "-".join(pieces)
 
 
-def _words(text: str) -> str:
+def _title(words: list[str]) -> str:
     out = []
-    for w in text.split(" "):
-        up = w.upper().rstrip(".")
-        out.append(
-            WORD_EXPANSIONS.get(up, _title(w)) if up in WORD_EXPANSIONS and len(text.split(" ")) > 1 else _title(w)
-        )
+    for i, w in enumerate(words):
+        out.append(w.lower() if i > 0 and w.upper() in _SMALL_WORDS and i < len(words) - 1 else _title_word(w))
     return " ".join(out)
 
 
-def _street(text: str) -> str:
-    """Expand the street-type abbreviation at the end (``Rd`` -> ``Road``); ``St`` first is Saint."""
-    words = text.split(" ")
-    last = words[-1].upper().rstrip(".")
-    if len(words) > 1 and last in STREET_TYPES:
-        words[-1] = STREET_TYPES[last]
-    return _words(" ".join(words))
+def _expand(words: list[str]) -> list[str]:
+    """Expand abbreviations (upper-case keys) in one comma-separated part; ``St`` by context."""
+    keys = [w.upper() for w in words]
+    out = [ABBREVIATIONS.get(k, k) for k in keys]
+    for i, k in enumerate(keys):
+        if k != "ST":
+            continue
+        prev = out[i - 1] if i > 0 else None
+        later_suffix = any(o in _SUFFIXES for o in out[i + 1 :] if o != "ST")
+        after_word = prev is not None and not _NUMBER_RE.match(prev) and prev not in _SUFFIXES and prev != "ST"
+        out[i] = "STREET" if after_word and not later_suffix else "ST"
+    # keep the user's spelling (for non-ASCII letters) where nothing was expanded
+    return [w if o == k else o for w, k, o in zip(words, keys, out)]
 
 
-def _is_street(text: str) -> bool:
-    words = text.split(" ")
-    return len(words) > 1 and words[-1].upper().rstrip(".") in STREET_TYPES
+def _split_postcode(text: str) -> tuple[str, str | None]:
+    """Take the last postcode-shaped run out of ``text``; validate it with the postcode module."""
+    from dataclean.fields import postcode as postcode_field
+
+    matches = list(_POSTCODE_RE.finditer(text))
+    if not matches:
+        return text, None
+    m = matches[-1]
+    candidate = (m.group(1) + m.group(2)).upper()
+    try:
+        code = postcode_field.validate(candidate)
+    except ValidationError as err:
+        if err.reason == "placeholder":
+            if postcode_field.pseudo_postcode_meaning(candidate) == "no fixed abode":
+                raise NoFixedAbode() from None
+            raise PlaceholderValue("The address has an NHS pseudo-postcode (no real address).") from None
+        raise InvalidPostcode() from None
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip(" ,")
+    return rest, code
 
 
-def _split_without_commas(text: str) -> list[str]:
-    """``12a st marys rd colchester`` -> [``12a st marys rd``, ``colchester``]."""
-    words = text.split(" ")
-    for i in range(len(words) - 1, 0, -1):
-        if words[i].upper().rstrip(".") in STREET_TYPES and i + 1 < len(words):
-            return [" ".join(words[: i + 1]), " ".join(words[i + 1 :])]
-    return [text]
-
-
-def parse(value: Any) -> dict[str, str | None]:
-    """Components of a UK address (see :data:`COMPONENTS`), or raise a ValidationError."""
-    text = compact(value)
-    upper = text.upper().strip(" .")
-    if upper in NO_FIXED_ABODE:
-        raise PlaceholderValue("No fixed abode: there is no address.", reason="no_fixed_abode")
-    if upper in PLACEHOLDERS:
-        raise PlaceholderValue("The value stands for a missing address.")
+def _parse_uk(text: str) -> dict[str, str | None]:
+    """Components of compacted text, or raise."""
+    key = _key(text)
+    if key in NO_FIXED_ABODE_TOKENS or text.upper().replace(" ", "") in {"N.F.A.", "N.F.A"}:
+        raise NoFixedAbode()
+    if key in ADDRESS_PLACEHOLDERS or text.upper() in ADDRESS_PLACEHOLDERS:
+        raise PlaceholderValue("The address is a placeholder, not real data.")
+    if not _ALLOWED_RE.match(text) or _NON_ASCII_DIGIT.search(text):
+        raise InvalidFormat("An address has letters, digits, spaces and , . ' & / ( ) # - only.")
+    rest, code = _split_postcode(text)
+    rest_key = _key(rest)
+    if rest_key in NO_FIXED_ABODE_TOKENS:
+        raise NoFixedAbode()
+    if not any(ch.isalpha() for ch in rest):
+        raise InvalidFormat("No street, building number or building name was found.")
+    parts: list[list[str]] = []
+    for raw in rest.replace(".", " ").split(","):
+        words = raw.split()
+        if words:
+            parts.append(_expand(words))
     out: dict[str, str | None] = dict.fromkeys(COMPONENTS)
-    matches = list(POSTCODE.finditer(text))
-    if matches:
-        from dataclean.fields import postcode as _postcode
+    out["postcode"] = code
 
-        m = matches[-1]
-        try:
-            out["postcode"] = _postcode.validate(m.group(0))
-            text = (text[: m.start()] + text[m.end() :]).strip(" ,")
-        except ValidationError:
-            pass
-    parts = [p.strip(" .") for p in text.split(",") if p.strip(" .")]
-    if len(parts) == 1:
-        parts = _split_without_commas(parts[0])
-    if parts and parts[-1].upper() in COUNTIES:
-        out["county"] = _words(parts.pop())
-    elif parts:  # "Chelmsford Essex" written without a comma
-        words = parts[-1].split(" ")
-        for k in (3, 2, 1):
-            if len(words) > k and " ".join(words[-k:]).upper() in COUNTIES:
-                out["county"] = _words(" ".join(words[-k:]))
-                parts[-1] = " ".join(words[:-k])
-                break
-    i = 0  # parts[:i] are the building and street; parts[i:] the locality and town
-    found_street = False
-    while i < len(parts) and not found_street:
-        part = parts[i]
-        more = i + 1 < len(parts)
-        sub = SUB_BUILDING.match(part)
-        num = NUMBER_STREET.match(part)
-        if sub and out["sub_building"] is None:
-            kind = WORD_EXPANSIONS.get(sub.group(1).upper(), sub.group(1).capitalize())
-            out["sub_building"] = f"{kind} {sub.group(2).upper()}".strip()
-        elif num and not NUMBER_ONLY.match(num.group(2)):
-            out["building_number"] = num.group(1).replace(" ", "").upper()
-            out["street"] = _street(num.group(2))
-            found_street = True
-        elif NUMBER_ONLY.match(part) and more:
-            out["building_number"] = part.upper()
-        elif _is_street(part) or (out["building_number"] and not out["street"]):
-            out["street"] = _street(part)
-            found_street = True
-        elif out["building_name"] is None and more:
-            out["building_name"] = _words(part)
+    # sub-building: "Flat 3", "Apartment 2", "Ground Floor Flat" at the start
+    if parts:
+        first = parts[0]
+        up = [w.upper() for w in first]
+        floor = _FLOOR_FLAT.match(" ".join(up))
+        n_sub = 0
+        if floor:
+            n_sub = len(floor.group(0).split())
+        elif len(up) >= 2 and up[0] in SUB_BUILDING_WORDS and _SUB_ID_RE.match(up[1]):
+            n_sub = 2
+        if n_sub:
+            out["sub_building"] = _title(first[:n_sub])
+            parts = ([first[n_sub:]] if len(first) > n_sub else []) + parts[1:]
+
+    # a number on its own belongs to the next part ("12, High Street")
+    merged: list[list[str]] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        if len(p) == 1 and _NUMBER_RE.match(p[0].upper()) and i + 1 < len(parts):
+            merged.append(p + parts[i + 1])
+            i += 2
         else:
-            break
-        i += 1
-    rest = parts[i:]
-    if rest:
-        out["town"] = _words(rest[-1])
-        if len(rest) > 1:
-            out["locality"] = _words(", ".join(rest[:-1]))
-    if not (out["street"] or out["building_name"]):
-        raise InvalidFormat("No street or building name can be found in the address.")
-    if not re.search(r"[^\W\d_]", (out["street"] or "") + (out["building_name"] or "")):
-        raise InvalidFormat("The street or building name has no letters.")
+            merged.append(p)
+            i += 1
+    parts = merged
+
+    def numbered(p: list[str]) -> bool:
+        return len(p) >= 2 and _NUMBER_RE.match(p[0].upper()) is not None
+
+    def strong_at(p: list[str]) -> int | None:
+        for j, w in enumerate(p):
+            if j > 0 and w.upper() in STRONG_SUFFIXES:
+                return j
+        return None
+
+    s = next((j for j, p in enumerate(parts) if numbered(p)), None)
+    if s is None:
+        s = next((j for j, p in enumerate(parts) if strong_at(p) is not None), None)
+    if s is None:
+        s = next((j for j, p in enumerate(parts) if len(p) >= 2 and p[-1].upper() in WEAK_SUFFIXES), None)
+
+    trailing: list[list[str]]
+    if s is not None:
+        before, street_part, trailing = parts[:s], parts[s], parts[s + 1 :]
+        if numbered(street_part):
+            out["building_number"] = street_part[0].upper()
+            words = street_part[1:]
+        else:
+            words = street_part
+        # split "High Street Chelmsford" (no comma) after the street word
+        cut = strong_at(words)
+        if cut is None:
+            cut = next((j for j in range(len(words) - 1, 0, -1) if words[j].upper() in WEAK_SUFFIXES), None)
+        if cut is not None and cut < len(words) - 1:
+            trailing = [words[cut + 1 :], *trailing]
+            words = words[: cut + 1]
+        out["street"] = _title(words)
+        if before:
+            out["building_name"] = ", ".join(_title(p) for p in before)
+    elif len(parts) >= 2:
+        out["building_name"] = _title(parts[0])
+        trailing = parts[1:]
+    elif out["sub_building"] and len(parts) == 1:
+        out["building_name"] = _title(parts[0])
+        trailing = []
+    else:
+        raise InvalidFormat("No street, building number or building name was found.")
+
+    # county: a trailing part, or the end of the last part ("Chelmsford Essex")
+    if trailing:
+        last = trailing[-1]
+        up = [w.upper() for w in last]
+        for n in (4, 3, 2, 1):
+            if len(up) >= n and " ".join(up[-n:]) in COUNTIES:
+                out["county"] = _title(last[-n:])
+                trailing = trailing[:-1] + ([last[:-n]] if len(last) > n else [])
+                break
+    if trailing:
+        out["town"] = _title(trailing[-1])
+        if len(trailing) > 1:
+            out["locality"] = ", ".join(_title(p) for p in trailing[:-1])
     return out
 
 
-def _line(parts: dict[str, str | None]) -> str:
-    number_street = " ".join(p for p in (parts["building_number"], parts["street"]) if p)
-    fields = (
-        parts["sub_building"],
-        parts["building_name"],
+@functools.lru_cache(maxsize=65536)
+def _parse_text(text: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple(_parse_uk(text).items())
+
+
+def parse(value: Any) -> dict[str, str | None]:
+    """UK address components (see :data:`COMPONENTS`; ``None`` where absent), or raise."""
+    return dict(_parse_text(compact(value)))
+
+
+def canonical_from_components(parts: dict[str, str | None]) -> str:
+    """Join components Royal Mail style: county left out, postcode last."""
+    number_street = " ".join(p for p in (parts.get("building_number"), parts.get("street")) if p)
+    pieces = (
+        parts.get("sub_building"),
+        parts.get("building_name"),
         number_street,
-        parts["locality"],
-        parts["town"],
-        parts["postcode"],
+        parts.get("locality"),
+        parts.get("town"),
+        parts.get("postcode"),
     )
-    return ", ".join(f for f in fields if f)
+    return ", ".join(p for p in pieces if p)
 
 
 def validate(value: Any) -> str:
-    """The canonical single-line address, or raise (``invalid_format``, ``placeholder``, ``no_fixed_abode``)."""
-    return _line(parse(value))
+    """Return the canonical address (``Flat 3, 12 High Street, Chelmsford, CM1 1QH``), or raise."""
+    return canonical_from_components(parse(value))
 
 
 is_valid = make_is_valid(validate)
 
 
 def format(value: Any) -> str:
-    """Multi-line display form (one component per line, county left out)."""
+    """Multi-line display form: one component per line, county left out (as on an envelope)."""
     return validate(value).replace(", ", "\n")
 
 
-def _note(canonical: str) -> str | None:
-    return None if POSTCODE.search(canonical) else "no_postcode"
+def note(canonical: str) -> str | None:
+    """``no_postcode`` for a valid address without a postcode."""
+    return None if _POSTCODE_RE.search(canonical.rsplit(", ", 1)[-1]) else "no_postcode"
+
+
+# ---------------------------------------------------------------------------------------------
+# column API
+# ---------------------------------------------------------------------------------------------
+
+
+def _validate_text(text: str) -> str:
+    return canonical_from_components(dict(_parse_text(compact(text))))
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Canonical addresses, status and reason per row (parsed once per distinct address)."""
-    return result_from_scalar(values, validate, max_length=MAX_LENGTH, note=_note)
+    """Canonical addresses, status and reason per row (parsed once per distinct value)."""
+    return result_from_scalar(values, _validate_text, max_length=MAX_LENGTH, note=note)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of parseable UK addresses, aligned to ``values``."""
+    """Boolean mask of valid addresses, aligned to ``values``."""
     return standardise_series(values).valid
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (note ``no_postcode`` on valid rows without one)."""
+    """Reason code per row (``<NA>`` for valid rows without a note)."""
     return standardise_series(values).reason
 
 
-def _components_per_distinct(values: pd.Series, func: Any) -> pd.DataFrame:
-    text = values.astype(STRING).str.strip(WHITESPACE)
-    codes, uniques = factorize_text(text.where(text.str.len() <= MAX_LENGTH))
-    rows = []
-    for u in uniques:
+def _components_per_distinct(values: pd.Series, parser: Any) -> pd.DataFrame:
+    col = to_text(values, max_length=MAX_LENGTH)
+    codes, uniques = factorize_text(col.text)
+    table = np.full((len(uniques) + 1, len(COMPONENTS)), None, dtype=object)  # last row answers NA
+    for i, text in enumerate(uniques):
         try:
-            rows.append(func(u))
+            parsed = parser(text)
         except ValidationError:
-            rows.append(dict.fromkeys(COMPONENTS))
-    rows.append(dict.fromkeys(COMPONENTS))
-    table = pd.DataFrame(rows, columns=list(COMPONENTS), dtype=object)
-    return table.iloc[np.where(codes < 0, len(uniques), codes)].set_axis(values.index, axis=0).astype(STRING)
+            continue
+        table[i] = [parsed[c] for c in COMPONENTS]
+    rows = table[np.where(codes < 0, len(uniques), codes)]
+    return pd.DataFrame(
+        {c: pd.Series(rows[:, j], index=values.index, dtype=STRING) for j, c in enumerate(COMPONENTS)},
+        index=values.index,
+    )
 
 
 def parse_series(values: pd.Series) -> pd.DataFrame:
-    """:func:`parse` over a column, once per distinct address; ``<NA>`` components where it fails."""
+    """One column per component (:data:`COMPONENTS`), ``<NA>`` where absent or the row is invalid."""
     return _components_per_distinct(values, parse)
 
 
-_US_MAP = {
+# ---------------------------------------------------------------------------------------------
+# US addresses (usaddress)
+# ---------------------------------------------------------------------------------------------
+
+_US_MAP: dict[str, str] = {
     "OccupancyType": "sub_building",
     "OccupancyIdentifier": "sub_building",
+    "SubaddressType": "sub_building",
+    "SubaddressIdentifier": "sub_building",
     "BuildingName": "building_name",
+    "AddressNumberPrefix": "building_number",
     "AddressNumber": "building_number",
+    "AddressNumberSuffix": "building_number",
+    "StreetNamePreModifier": "street",
     "StreetNamePreDirectional": "street",
+    "StreetNamePreType": "street",
     "StreetName": "street",
     "StreetNamePostType": "street",
     "StreetNamePostDirectional": "street",
+    "USPSBoxType": "street",
+    "USPSBoxID": "street",
     "PlaceName": "town",
     "StateName": "county",
     "ZipCode": "postcode",
@@ -409,25 +522,29 @@ _US_MAP = {
 
 
 def parse_us(value: Any) -> dict[str, str | None]:
-    """Components of a US address with ``usaddress``, in the same component names (``county``
-    holds the state, ``postcode`` the ZIP code)."""
-    import usaddress
-
+    """US address components with ``usaddress``, mapped to :data:`COMPONENTS` (``county`` holds the
+    state, ``postcode`` the ZIP code, ``locality`` is always None). Raises InvalidFormat when
+    usaddress cannot label the text unambiguously or finds no street or number."""
     text = compact(value)
+    if _key(text) in ADDRESS_PLACEHOLDERS:
+        raise PlaceholderValue("The address is a placeholder, not real data.")
+    import usaddress  # lazy: loads a CRF model
+
     try:
-        tagged, _ = usaddress.tag(text)
-    except usaddress.RepeatedLabelError as exc:
-        raise InvalidFormat("The address has repeated parts usaddress cannot label.") from exc
-    out: dict[str, str | None] = dict.fromkeys(COMPONENTS)
-    for label, part in tagged.items():
-        key = _US_MAP.get(label)
-        if key:
-            out[key] = f"{out[key]} {part}" if out[key] else part
-    if not (out["street"] or out["building_name"]):
-        raise InvalidFormat("No street can be found in the address.")
-    return out
+        tagged, _kind = usaddress.tag(text)
+    except usaddress.RepeatedLabelError:
+        raise InvalidFormat("The address could not be labelled unambiguously.") from None
+    out: dict[str, list[str]] = {c: [] for c in COMPONENTS}
+    for label, words in tagged.items():
+        target = _US_MAP.get(label)
+        if target:
+            out[target].append(str(words).strip(" ,"))
+    result = {c: (" ".join(w for w in out[c] if w) or None) for c in COMPONENTS}
+    if not (result["street"] or result["building_number"] or result["building_name"]):
+        raise InvalidFormat("No street, building number or building name was found.")
+    return result
 
 
 def parse_us_series(values: pd.Series) -> pd.DataFrame:
-    """:func:`parse_us` over a column, once per distinct address."""
+    """Column version of :func:`parse_us` (usaddress runs once per distinct value)."""
     return _components_per_distinct(values, parse_us)
