@@ -117,3 +117,95 @@ def test_series_agrees_with_scalar(values):
         assert bool(r.valid.iloc[i]) == ok, v
         if ok:
             assert r.value.iloc[i] == address.validate(v)
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("FLAT 3  12 HIGH ST  CHELMSFORD  CM1 1QH", "Flat 3, 12 High Street, Chelmsford, CM1 1QH"),  # no commas
+        ("flat 3 12 high st chelmsford essex cm11qh", "Flat 3, 12 High Street, Chelmsford, CM1 1QH"),
+        ("12 High Street St Albans AL1 1AA", "12 High Street, St Albans, AL1 1AA"),  # Street, then Saint
+        ("12 St Peters St, St Albans AL1 3AA", "12 St Peters Street, St Albans, AL1 3AA"),
+        ("Hill Court, 3 Mill Rd, Witham", "Hill Court, 3 Mill Road, Witham"),  # Court ends a building name here
+        ("Ground Floor Flat, 4 Park Rd, Bath BA1 1AA", "Ground Floor Flat, 4 Park Road, Bath, BA1 1AA"),
+        ("1 Southend-on-sea rd, leigh-on-sea ss9 1aa", "1 Southend-on-Sea Road, Leigh-on-Sea, SS9 1AA"),
+        ("12, High St., Chelmsford", "12 High Street, Chelmsford"),
+        ("Unit 4, 7 Riverside Gdns, Maldon, Essex", "Unit 4, 7 Riverside Gardens, Maldon"),
+        ("The Old Rectory, Church Ln, Boreham, Chelmsford", "The Old Rectory, Church Lane, Boreham, Chelmsford"),
+    ],
+)
+def test_harder_uk_addresses(raw, canonical):
+    assert address.validate(raw) == canonical
+    assert address.validate(canonical) == canonical
+
+
+def test_parse_puts_county_and_sub_building_in_their_fields():
+    p = address.parse("Ground Floor Flat, 4 Park Rd, Durham, County Durham DH1 1AA")
+    assert (p["sub_building"], p["building_number"], p["street"], p["town"], p["county"]) == (
+        "Ground Floor Flat",
+        "4",
+        "Park Road",
+        "Durham",
+        "County Durham",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("12 Example Road, ZZ99 3VZ", "no_fixed_abode"),  # NHS pseudo-postcode for no fixed abode
+        ("N.F.A.", "no_fixed_abode"),
+        ("Not Known", "placeholder"),
+        ("12 High Street, QQ1 1AA", "invalid_postcode"),  # postcode-shaped, but Q never starts one
+        ("Chelmsford", "invalid_format"),  # a town alone is not an address
+        ("12 High Street \u2603", "invalid_format"),
+        ("\u0663\u0664 High Street", "invalid_format"),  # Arabic-Indic digits
+    ],
+)
+def test_more_invalid(raw, reason):
+    with pytest.raises(exc.ValidationError) as info:
+        address.validate(raw)
+    assert info.value.reason == reason
+    assert raw not in str(info.value)  # messages never echo the value
+
+
+JUNK = [None, b"12 High St", "\U0001f600", "x" * 10**6, float("nan"), pd.NA, ["12 High St"], True, 1.5, -1,
+        float("inf"), "\x00", "\u0663\u0664\u0665", "\u200b"]  # fmt: skip
+
+
+def test_junk_is_invalid_and_never_raises():
+    for v in JUNK:
+        assert address.is_valid(v) is False, repr(v)[:30]
+        with pytest.raises(exc.ValidationError):
+            address.validate(v)
+    s = pd.Series(JUNK, dtype=object)
+    before = s.copy()
+    r = address.standardise_series(s)
+    pd.testing.assert_series_equal(s, before)
+    assert not r.valid.any() and r.reason.notna().all()
+    assert address.parse_series(s).isna().all().all()
+
+
+def test_parse_series_keeps_index_and_repeats():
+    s = pd.Series(["flat 3, 12 high st, chelmsford cm1 1qh"] * 3 + [None], index=[7, 5, 3, 1])
+    frame = address.parse_series(s)
+    assert list(frame.index) == [7, 5, 3, 1]
+    assert frame["building_number"].tolist()[:3] == ["12"] * 3
+    assert frame.loc[1].isna().all()
+
+
+idem_words = st.sampled_from(
+    ["12", "3a", "flat 2", "st", "rd", "high", "mill", "lane", "the", "court", "hill", "essex", "chelmsford",
+     "cm1 1qh", ",", ",", "apt 4", "o'brien", "great", "park", "upon", "12-14", "ground floor flat", "st albans"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(idem_words, min_size=1, max_size=9).map(" ".join))
+def test_canonical_is_a_fixed_point(raw):
+    try:
+        canonical = address.validate(raw)
+    except exc.ValidationError:
+        return
+    assert address.validate(canonical) == canonical
+    assert address.validate(address.format(raw)) == canonical

@@ -357,6 +357,18 @@ def _parse_uk(text: str) -> dict[str, str | None]:
                 return j
         return None
 
+    # "Mill Lane 12 High St" without a comma: a street word followed by a number ends a part
+    split_parts: list[list[str]] = []
+    for p in parts:
+        cut = strong_at(p)
+        while cut is not None and cut + 2 < len(p) and _NUMBER_RE.match(p[cut + 1].upper()):
+            split_parts.append(p[: cut + 1])
+            p = p[cut + 1 :]
+            cut = strong_at(p[1:])
+            cut = None if cut is None else cut + 1
+        split_parts.append(p)
+    parts = split_parts
+
     s = next((j for j, p in enumerate(parts) if numbered(p)), None)
     if s is None:
         s = next((j for j, p in enumerate(parts) if strong_at(p) is not None), None)
@@ -378,6 +390,8 @@ def _parse_uk(text: str) -> dict[str, str | None]:
         if cut is not None and cut < len(words) - 1:
             trailing = [words[cut + 1 :], *trailing]
             words = words[: cut + 1]
+        if not any(ch.isalpha() for ch in "".join(words)):
+            raise InvalidFormat("No street, building number or building name was found.")
         out["street"] = _title(words)
         if before:
             out["building_name"] = ", ".join(_title(p) for p in before)
@@ -399,16 +413,35 @@ def _parse_uk(text: str) -> dict[str, str | None]:
                 out["county"] = _title(last[-n:])
                 trailing = trailing[:-1] + ([last[:-n]] if len(last) > n else [])
                 break
+    if any(not any(ch.isalpha() for ch in "".join(p)) for p in trailing):
+        raise InvalidFormat("A locality or town has no letters.")
     if trailing:
         out["town"] = _title(trailing[-1])
         if len(trailing) > 1:
             out["locality"] = ", ".join(_title(p) for p in trailing[:-1])
+    if out["street"] is None and out["town"] is None and out["sub_building"] is None:
+        # a lone building name ("Rose Cottage, Essex") cannot be told from a place name
+        raise InvalidFormat("No street, building number or building name was found.")
     return out
 
 
 @functools.lru_cache(maxsize=65536)
 def _parse_text(text: str) -> tuple[tuple[str, str | None], ...]:
-    return tuple(_parse_uk(text).items())
+    """Components of compacted text, checked to read back the same from their canonical line.
+
+    The rules are heuristics; on odd input (``12 lane 12 road 12``) the canonical line could parse
+    differently. Such input is rejected as ``invalid_format`` so ``validate`` is idempotent.
+    """
+    parts = _parse_uk(text)
+    line = canonical_from_components(parts)
+    if line != text:
+        try:
+            again = canonical_from_components(_parse_uk(line))
+        except ValidationError:
+            again = None
+        if again != line:
+            raise InvalidFormat("The address parts are ambiguous.")
+    return tuple(parts.items())
 
 
 def parse(value: Any) -> dict[str, str | None]:
