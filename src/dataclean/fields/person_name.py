@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ from dataclean._core import (
     scalar_text,
     to_text,
 )
-from dataclean.exceptions import InvalidFormat, PlaceholderValue
+from dataclean.exceptions import InvalidFormat, PlaceholderValue, ValidationError
 
 NAME = "person_name"
 DESCRIPTION = "Person name: case and spacing cleaned, titles split off, placeholders flagged"
@@ -72,7 +73,6 @@ MAC_NAMES = frozenset(
         "macpherson",
         "macarthur",
         "macaulay",
-        "mackay",
         "macneil",
         "macrae",
         "macdougall",
@@ -82,35 +82,44 @@ MAC_NAMES = frozenset(
         "macdonnell",
         "macbride",
         "maccarthy",
+        "maccallum",
+        "macinnes",
+        "maclachlan",
+        "macalister",
     }
 )
+#: Titles that are never a name on their own (``Lord``, ``Lady``, ``Dame`` and ``Sir`` alone are
+#: kept: Lord and Dame are surnames).
+BARE_TITLE_PLACEHOLDERS = TITLES - {"LORD", "LADY", "DAME", "SIR"}
 NAME_PLACEHOLDERS = frozenset(
     PLACEHOLDER_TOKENS
     | {"BABY", "INFANT", "NEWBORN", "UNNAMED", "NONAME", "NO NAME", "FORENAME", "SURNAME", "NAME", "PATIENT", "CLIENT"}
 )
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _ALLOWED = re.compile(r"^[^\W\d_]+(?:['\- ][^\W\d_]+)*'?$")
-_BABY = re.compile(r"^(?:BABY|TWIN|TRIPLET|INFANT)(?: OF\b.*| ?[0-9IVX]+| [AB])?$")
+_BABY = re.compile(r"^(?:BABY|TWIN|TRIPLET|INFANT|NEWBORN)(?: OF\b.*| ?[0-9IVX]+| [AB]| BOY| GIRL)?$")
 _SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
 
 
 def compact(value: Any) -> str:
     """Trim, collapse internal whitespace, normalise apostrophes and hyphen spacing; no checks."""
-    text = scalar_text(value, max_length=MAX_LENGTH).translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFC", scalar_text(value, max_length=MAX_LENGTH)).translate(_APOSTROPHES)
     text = _SPACES.sub(" ", text).strip()
     return re.sub(r" ?- ?", "-", text)
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
+    """(titles, rest) of compacted text: leading titles (``Prof Sir``) while a name word follows."""
     parts = text.split(" ")
-    if len(parts) > 1 and parts[0].rstrip(".").upper() in TITLES:
-        return parts[0].rstrip(".").capitalize(), " ".join(parts[1:])
-    return None, text
+    titles = []
+    while len(parts) > 1 and parts[0].rstrip(".").upper() in TITLES:
+        titles.append(parts.pop(0).rstrip(".").capitalize())
+    return (" ".join(titles) or None), " ".join(parts)
 
 
-def _case_word(word: str, first: bool) -> str:
+def _case_word(word: str, first: bool, last: bool = False) -> str:
     low = word.lower()
-    if not first and low in PARTICLES:
+    if not first and not last and low in PARTICLES:  # "Kim Le": a particle precedes a name
         return low
     if "'" in low:  # O'Brien, D'Arcy, but "Jones'" stays
         head, _, tail = low.partition("'")
@@ -126,7 +135,13 @@ def _case(name: str) -> str:
     words = name.split(" ")
     out = []
     for i, word in enumerate(words):
-        out.append("-".join(_case_word(part, i == 0 and j == 0) for j, part in enumerate(word.split("-"))))
+        parts = word.split("-")
+        out.append(
+            "-".join(
+                _case_word(part, i == 0 and j == 0, i == len(words) - 1 and j == len(parts) - 1)
+                for j, part in enumerate(parts)
+            )
+        )
     return " ".join(out)
 
 
@@ -136,8 +151,10 @@ def _standardise_text(text: str) -> str:
     _, name = _split_title(text)
     upper = name.upper()
     bare = upper.rstrip(".")
-    if upper in NAME_PLACEHOLDERS or bare in NAME_PLACEHOLDERS or bare in TITLES or _BABY.match(upper):
+    if upper in NAME_PLACEHOLDERS or bare in NAME_PLACEHOLDERS or bare in BARE_TITLE_PLACEHOLDERS or _BABY.match(upper):
         raise PlaceholderValue("The value stands for a missing name.")
+    # dots after initials and abbreviations (J. Smith, St. John) are dropped
+    name = " ".join(re.sub(r"(?<=[^\W\d_])\.", " ", name).split())
     if len(name.replace("'", "").replace("-", "").replace(" ", "")) == 1:
         raise PlaceholderValue("A single letter is not a name.")
     if not _ALLOWED.match(name):
@@ -173,19 +190,35 @@ def reason_series(values: pd.Series) -> pd.Series:
     return standardise_series(values).reason
 
 
+def split_title(value: Any) -> tuple[str | None, str]:
+    """``(title, name)``: the leading title(s) (``Mr``, ``Prof Sir``... or None) and the cleaned name.
+
+    Raises like :func:`validate` when the name is not valid.
+    """
+    text = compact(value)
+    title, _ = _split_title(text)
+    return title, _standardise_text(text)
+
+
 def split_title_series(values: pd.Series) -> pd.DataFrame:
-    """``title`` (``Mr``, ``Dr``... or <NA>) and ``name`` (the rest, as written) per row."""
+    """``title`` (``Mr``, ``Dr``... or <NA>) and ``name`` (the cleaned name, as :func:`validate`)
+    per row; both <NA> where the name is not valid. Once per distinct value."""
     col = to_text(values, max_length=MAX_LENGTH)
-    first = col.text.str.split(" ", n=1).str[0]
-    rest = col.text.str.split(" ", n=1).str[1]
-    is_title = first.str.rstrip(".").str.upper().isin(TITLES).fillna(False) & rest.notna()
+    codes, uniques = factorize_text(col.text)
+    table = np.full((len(uniques) + 1, 2), None, dtype=object)  # last row answers NA
+    for i, text in enumerate(uniques):
+        try:
+            table[i] = split_title(text)
+        except ValidationError:
+            continue
+    rows = table[np.where(codes < 0, len(uniques), codes)]
     return pd.DataFrame(
         {
-            "title": first.str.rstrip(".").str.capitalize().where(is_title, pd.NA),
-            "name": rest.where(is_title, col.text),
+            "title": pd.Series(rows[:, 0], index=values.index, dtype=STRING),
+            "name": pd.Series(rows[:, 1], index=values.index, dtype=STRING),
         },
         index=values.index,
-    ).astype(STRING)
+    )
 
 
 def _per_distinct(values: pd.Series, func: Any, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -202,8 +235,12 @@ def phonetic_keys_series(values: pd.Series) -> pd.DataFrame:
     """Soundex, Metaphone and NYSIIS keys of each cleaned name (``<NA>`` where not valid)."""
     import jellyfish
 
-    def keys(name: str) -> tuple[str, str, str]:
-        letters = re.sub(r"[^A-Za-z]", "", name)
+    def keys(name: str) -> tuple[str | None, str | None, str | None]:
+        # accents folded (Renée -> RENEE) so they do not drop letters from the key
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        letters = re.sub(r"[^A-Za-z]", "", folded).upper()
+        if not letters:
+            return None, None, None
         return jellyfish.soundex(letters), jellyfish.metaphone(letters), jellyfish.nysiis(letters)
 
     return _per_distinct(values, keys, ("soundex", "metaphone", "nysiis"))
@@ -244,6 +281,20 @@ KEEP_AS_CANONICAL = frozenset(
         "peter",
         "paul",
         "helen",
+        "anthony",
+        "andrew",
+        "alexander",
+        "christopher",
+        "nicholas",
+        "stephen",
+        "daniel",
+        "joseph",
+        "matthew",
+        "rebecca",
+        "victoria",
+        "samuel",
+        "patricia",
+        "deborah",
     }
 )
 #: Corrections where the table's best-connected canonical name is not the usual British one.
@@ -253,11 +304,19 @@ PREFERRED = {"bill": "william", "billy": "william", "will": "william", "willy": 
 def nickname_canonical(name: str) -> str:
     """The canonical form of a forename for matching (``Bob``, ``Rob``, ``Bobby`` -> ``Robert``).
 
-    Rule (deterministic): names in :data:`KEEP_AS_CANONICAL` stay; :data:`PREFERRED` corrections
-    apply; otherwise a name becomes the canonical name it is listed under in the ``nicknames``
-    table that has the most nicknames itself, if that name has at least twice as many nicknames
-    as the name in hand (so ``Bob`` -> ``Robert`` but ``Tom`` stays ``Tom``); else it stays.
-    Only the first word (and first part of a hyphenated name) is used. Title case.
+    Rule (deterministic), on the first word (first part of a hyphenated name), lower-cased:
+
+    1. a name in :data:`KEEP_AS_CANONICAL` (common British full names) stays;
+    2. :data:`PREFERRED` corrections apply (``Bill`` -> ``William``, ``Harry`` -> ``Henry``);
+    3. if the ``nicknames`` table lists the name under names in :data:`KEEP_AS_CANONICAL`, the
+       alphabetically first of those (``Tom`` -> ``Thomas``, ``Polly`` -> ``Mary``);
+    4. else the canonical name it is listed under that has the most nicknames itself, if that has
+       at least twice as many nicknames as the name in hand;
+    5. else the name itself.
+
+    The result is capitalised (``Robert``). The table's literal "canonical" lists are not used
+    alone because they are symmetric and noisy (``Bob`` is listed as canonical for ``Bobby``, and
+    ``Rob``'s alphabetically first canonical name is ``bob``).
     """
     nn = _nicknamer()
     low = name.split(" ")[0].split("-")[0].lower()
@@ -265,6 +324,9 @@ def nickname_canonical(name: str) -> str:
         return low.capitalize()
     if low in PREFERRED:
         return PREFERRED[low].capitalize()
+    preferred = sorted(c for c in nn.canonicals_of(low) if c in KEEP_AS_CANONICAL)
+    if preferred:  # Tom -> Thomas, Polly -> Mary, Tony -> Anthony
+        return preferred[0].capitalize()
     own = len(nn.nicknames_of(low))
     candidates = sorted(nn.canonicals_of(low), key=lambda c: (-len(nn.nicknames_of(c)), c))
     if candidates and len(nn.nicknames_of(candidates[0])) >= max(2 * own, 1):
