@@ -1,21 +1,25 @@
 """Person names (a forename or surname column): clean case and spacing, split titles, flag
 placeholders, and derive matching keys.
 
-* Whitespace collapsed, curly apostrophes and backticks become ``'``, hyphens keep no spaces.
+* Unicode composed (NFC), whitespace collapsed, curly apostrophes and backticks become ``'``,
+  hyphens keep no spaces, dots after initials dropped (``J. Smith`` -> ``J Smith``).
 * Case: each word capitalised (``mary-jane`` -> ``Mary-Jane``, ``O'BRIEN`` -> ``O'Brien``,
   ``d'arcy`` -> ``D'Arcy``); ``Mc`` always takes a capital after it (``McDonald``); ``Mac`` only
-  for a short list of established Scottish and Irish names (``MacDonald``, ``MacLeod``,
-  ``MacKenzie``...), so ``Machin``, ``Mack``, ``Macey`` and ``Mace`` stay as they are. Particles
-  (``de``, ``van``, ``von``, ``da``, ``di``, ``le``, ``la``, ``du``, ``del``, ``der``, ``den``,
-  ``ter``) are lower case when they are not the first word; families vary, so exact-match users
-  should compare case-insensitively.
-* Titles (``Mr``, ``Mrs``, ``Ms``, ``Miss``, ``Mx``, ``Dr``, ``Rev``, ``Prof``, ``Sir``, ``Dame``,
-  ``Lady``, ``Lord``, with or without a dot) are split off: the canonical value has no title;
-  :func:`split_title_series` returns both parts.
-* Placeholders are invalid with reason ``placeholder``: ``UNKNOWN``, ``NOT KNOWN``, ``N/A``,
-  ``TEST``, ``XXX``, ``ZZZ``, ``BABY``, ``BABY OF <mother>`` (the NHS newborn convention),
-  ``BABY 1``, ``TWIN 1``, ``INFANT`` and single letters. Digits or other symbols give
-  ``invalid_format``.
+  for the short list :data:`MAC_NAMES` of established Scottish and Irish names (``MacDonald``,
+  ``MacLeod``, ``MacKenzie``, ``MacGregor``...), so ``Machin``, ``Mack``, ``Macey``, ``Mace``,
+  ``Mackie`` and ``Mackay`` stay as they are. Particles (``de``, ``van``, ``von``, ``da``, ``di``,
+  ``le``, ``la``, ``du``, ``del``, ``der``, ``den``, ``ter``, ``dos``, ``das``) are lower case
+  between two names (``Vincent van Gogh``) but capitalised first or last (``De la Cruz``, ``Kim
+  Le``); families vary, so exact-match users should compare case-insensitively.
+* Titles (``Mr``, ``Mrs``, ``Ms``, ``Miss``, ``Mx``, ``Dr``, ``Rev``, ``Revd``, ``Prof``, ``Sir``,
+  ``Dame``, ``Lady``, ``Lord``, ``Master``, with or without a dot, several in a row) are split off
+  when a name follows: the canonical value has no title; :func:`split_title` and
+  :func:`split_title_series` return both parts.
+* Placeholders are invalid with reason ``placeholder``: the shared tokens (``UNKNOWN``, ``NOT
+  KNOWN``, ``N/A``, ``TEST``, ``XXX``, ``ZZZ``...), ``BABY``, ``BABY OF <mother>`` (the NHS newborn
+  convention), ``BABY 1``, ``BABY BOY``, ``TWIN 1``, ``INFANT``, a courtesy title alone (``Mrs``)
+  and single letters. Digits or other symbols (including a comma: ``SMITH, John`` is not
+  reordered) give ``invalid_format``.
 
 Matching keys (used by linkage): :func:`phonetic_keys_series` (Soundex, Metaphone and NYSIIS from
 jellyfish), :func:`nickname_canonical_series` (Bob, Rob, Robert -> ``Robert``, from the
