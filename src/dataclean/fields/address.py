@@ -233,9 +233,14 @@ def _key(text: str) -> str:
     return " ".join(text.replace(".", " ").upper().split())
 
 
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+
+@functools.lru_cache(maxsize=16384)
 def _title_word(word: str) -> str:
+    """Title case for one word (cached: street and town words repeat across a column)."""
     up = word.upper()
-    if any(ch.isdigit() for ch in word):
+    if _HAS_DIGIT.search(word):
         return up  # 12A, B12, 12-14
     pieces = []
     for piece in word.split("-"):
