@@ -209,3 +209,17 @@ def test_canonical_is_a_fixed_point(raw):
         return
     assert address.validate(canonical) == canonical
     assert address.validate(address.format(raw)) == canonical
+
+
+def test_case_and_spacing_variants_share_one_parse():
+    """The column version parses each address once whatever its case and spacing; the answers must
+    be those of the scalar version for every variant."""
+    base = ["Flat 3, 12 High St, Chelmsford CM1 1QH", "Rose Cottage, Mill Lane, Great Baddow",
+            "2 O'Neill Close, Maldon", "12a St Marys Rd Colchester co1 1aa", "unknown", "Straße 5, Berlin"]
+    variants = [f(b) for b in base for f in (str, str.upper, str.lower, lambda x: x.replace(" ", "  "))]
+    s = pd.Series(variants, dtype="string")
+    r = address.standardise_series(s)
+    for i, v in enumerate(variants):
+        assert bool(r.valid.iloc[i]) == address.is_valid(v), v
+        if address.is_valid(v):
+            assert r.value.iloc[i] == address.validate(v), v

@@ -386,14 +386,17 @@ def result_from_scalar(
     max_length: int = 256,
     note: Callable[[str], str | None] | None = None,
     value_dtype: Any = STRING,
+    key: Callable[[pd.Series], pd.Series] | None = None,
 ) -> StandardiseResult:
     """Column version of a scalar ``validate`` for kinds that need a library call per value.
 
     ``validate`` runs once per *distinct* trimmed value; exceptions become reason codes.
-    ``note`` (optional) returns a note for a valid canonical value.
+    ``note`` (optional) returns a note for a valid canonical value. ``key`` (optional) maps the
+    text column to a coarser key on which ``validate`` gives the same answer (for example upper
+    case for a case-insensitive parser), so even fewer values need the Python call.
     """
     col = to_text(values, max_length=max_length)
-    codes, uniques = factorize_text(col.text)
+    codes, uniques = factorize_text(key(col.text) if key is not None else col.text)
     canon_u = np.full(len(uniques) + 1, None, dtype=object)  # last slot answers code -1 (NA)
     reason_u = np.full(len(uniques) + 1, None, dtype=object)
     for i, text in enumerate(uniques):
@@ -420,6 +423,13 @@ def arrow_strings(values: pd.Series) -> Any | None:
         arr = values.array.__arrow_array__()
         return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     return None
+
+
+def ascii_upper_key(text: pd.Series) -> pd.Series:
+    """Upper case with whitespace runs collapsed, for ASCII values (others unchanged): the
+    ``key`` for :func:`result_from_scalar` when a parser ignores case and spacing."""
+    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False)
+    return text.str.upper().str.replace(f"[{WHITESPACE_RE}]+", " ", regex=True).where(ascii_ok, text)
 
 
 def fullmatch(text: pd.Series, pattern: str) -> np.ndarray:

@@ -61,6 +61,7 @@ from dataclean._core import (
     STRING,
     WHITESPACE,
     StandardiseResult,
+    ascii_upper_key,
     factorize_text,
     make_is_valid,
     result_from_scalar,
@@ -497,7 +498,8 @@ def _validate_text(text: str) -> str:
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical addresses, status and reason per row (parsed once per distinct value)."""
-    return result_from_scalar(values, _validate_text, max_length=MAX_LENGTH, note=note)
+    # the parser ignores case and spacing, so variants of one address are parsed once
+    return result_from_scalar(values, _validate_text, max_length=MAX_LENGTH, note=note, key=ascii_upper_key)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
