@@ -1,0 +1,74 @@
+"""Golden records: one row per person (cluster) by survivorship rules, with lineage.
+
+Rules per field (``survivorship:`` in the config; ``default`` applies to fields not named):
+
+* ``most_frequent`` - the value most records agree on (ties: the survivor's value);
+* ``most_recent`` - the value from the most recently updated record (needs ``last_updated``);
+* ``most_complete`` - the survivor's value (the survivor is the most complete record);
+* ``source_priority`` - the value from the highest-priority source (``source_priority:``).
+
+The *survivor* of a cluster is its most complete record (most non-empty fields), then the most
+recently updated, then the highest-priority source, then the smallest id. For each field a
+``<field>__from`` column names the record that supplied the value (lineage).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dataclean.linkage.config import LinkageConfig
+
+
+def golden_records(
+    originals: pd.DataFrame, prepared: pd.DataFrame, cluster_ids: np.ndarray, config: LinkageConfig
+) -> pd.DataFrame:
+    """One row per cluster: ``cluster_id``, ``survivor_id``, ``records``, each field and its lineage."""
+    id_col = config.id_column
+    fields = [c for c in originals.columns if c != id_col]
+    frame = originals.reset_index(drop=True).copy()
+    frame["_id"] = originals[id_col].astype(str).to_numpy()
+    frame["_cluster"] = cluster_ids
+    frame["_source"] = prepared["source"].to_numpy()
+    frame["_complete"] = originals[fields].notna().sum(axis=1).to_numpy()
+    updated_col = config.columns.get("last_updated")
+    frame["_updated"] = originals[updated_col].astype(str).to_numpy() if updated_col else ""
+    priority = {s: i for i, s in enumerate(config.source_priority)}
+    frame["_priority"] = frame["_source"].map(priority).fillna(len(priority)).to_numpy()
+    # survivor: most complete, most recent, highest priority, smallest id
+    ranked = frame.sort_values(
+        ["_cluster", "_complete", "_updated", "_priority", "_id"], ascending=[True, False, False, True, True]
+    )
+    survivor = ranked.drop_duplicates("_cluster").set_index("_cluster")
+    out = pd.DataFrame(
+        {
+            "cluster_id": survivor.index,
+            "survivor_id": survivor["_id"].to_numpy(),
+            "records": frame.groupby("_cluster").size().reindex(survivor.index).to_numpy(),
+        }
+    )
+    is_survivor = frame["_id"].isin(set(survivor["_id"]))
+    for f in fields:
+        rule = config.survivorship.get(f, config.survivorship.get("default", "most_frequent"))
+        values, lineage = _pick(frame, f, rule, is_survivor)
+        out[f] = values.reindex(survivor.index).to_numpy()
+        out[f"{f}__from"] = lineage.reindex(survivor.index).to_numpy()
+    out.insert(2, id_col, out["survivor_id"])
+    return out
+
+
+def _pick(frame: pd.DataFrame, field: str, rule: str, is_survivor: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The chosen value of ``field`` per cluster and the id of the record it came from."""
+    rows = frame.loc[frame[field].notna(), ["_cluster", "_id", "_updated", "_priority", field]].copy()
+    rows["_surv"] = is_survivor[rows.index].to_numpy()
+    if rule == "most_frequent":
+        rows["_count"] = rows.groupby(["_cluster", field])[field].transform("size")
+        order, asc = ["_cluster", "_count", "_surv", "_updated", "_id"], [True, False, False, False, True]
+    elif rule == "most_recent":
+        order, asc = ["_cluster", "_updated", "_surv", "_id"], [True, False, False, True]
+    elif rule == "source_priority":
+        order, asc = ["_cluster", "_priority", "_surv", "_id"], [True, True, False, True]
+    else:  # most_complete: the survivor's value, else the next most complete record's
+        order, asc = ["_cluster", "_surv", "_id"], [True, False, True]
+    best = rows.sort_values(order, ascending=asc).drop_duplicates("_cluster").set_index("_cluster")
+    return best[field], best["_id"]
