@@ -366,8 +366,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose < 2:
         for noisy in ("great_expectations", "splink", "py4j"):
             logging.getLogger(noisy).setLevel(logging.WARNING if args.verbose else logging.ERROR)
-        # GX sets this logger's own level to INFO, so the parent's level does not reach it
-        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     os.environ.setdefault("TQDM_DISABLE", "1")
     try:
         return COMMANDS[args.command](args)

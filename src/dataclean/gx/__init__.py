@@ -50,6 +50,9 @@ def quiet_context() -> gx.data_context.AbstractDataContext:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX gives this logger its own INFO level at import, so its INFO lines escape an application's
+    # WARNING setting; NOTSET lets it follow the application's configuration like any other logger
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.NOTSET)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     _CONTEXT = context

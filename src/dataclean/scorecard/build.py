@@ -329,7 +329,7 @@ def _status(score: float | None, threshold: float, margin: float) -> str:
         return "not_assessed"
     if score < threshold:
         return "red"
-    if score < threshold + margin:
+    if score < min(threshold + margin, 1.0):
         return "amber"
     return "green"
 
