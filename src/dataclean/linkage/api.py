@@ -267,6 +267,15 @@ def _fraud_views(clusters: pd.DataFrame, prepared: pd.DataFrame) -> tuple[pd.Dat
     return claims, props
 
 
+def _load_model(model: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """A saved model (``model.json`` from :meth:`LinkageResult.write`, or its dict) as settings."""
+    data = json.loads(Path(model).read_text(encoding="utf-8")) if isinstance(model, str | Path) else dict(model)
+    data.pop("dataclean", None)
+    if "comparisons" not in data:
+        raise ConfigError("not a saved linkage model (no 'comparisons'); pass the model.json a run wrote")
+    return data
+
+
 def _run(
     frames: Mapping[str, pd.DataFrame],
     config: LinkageConfig | None,
@@ -274,6 +283,7 @@ def _run(
     *,
     backend: Any = None,
     progress: ProgressFn | None = None,
+    model_in: str | Path | Mapping[str, Any] | None = None,
 ) -> LinkageResult:
     step = progress or (lambda stage, fraction: None)
     timings: dict[str, float] = {}
@@ -286,7 +296,7 @@ def _run(
     step("preparing records", 0.05)
     prepared = []
     for name, df in frames.items():
-        check_input(df, config, name=name)
+        check_input(df, config, name=name, partial=len(frames) > 1)
         p = prepare(df, config, source=name if len(frames) > 1 else None)
         if len(frames) > 1:
             p["unique_id"] = name + ":" + p["unique_id"]
@@ -309,13 +319,15 @@ def _run(
 
         step("training the model", 0.2)
         t = time.perf_counter()
-        settings = _settings(link_type, features, config)
+        settings = _settings(link_type, features, config) if model_in is None else _load_model(model_in)
         db_api = _db_api(backend)
         inputs = prepared if link_type == "link_only" else [allp]
         tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
         # log_level=None: splink leaves logging alone (the application configures it)
         linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
-        if config.training in ("unsupervised", "hybrid"):
+        if model_in is not None:
+            notes.append("parameters loaded from a saved model; not retrained")
+        elif config.training in ("unsupervised", "hybrid"):
             _train(linker, n, features, config, notes)
         timings["train"] = time.perf_counter() - t
         step("scoring candidate pairs", 0.5)
@@ -402,9 +414,13 @@ def dedupe(
     *,
     backend: Any = None,
     progress: ProgressFn | None = None,
+    model: str | Path | Mapping[str, Any] | None = None,
 ) -> LinkageResult:
-    """Find the same person within one frame. ``df`` is not modified."""
-    return _run({"data": df}, _as_config(config), "dedupe_only", backend=backend, progress=progress)
+    """Find the same person within one frame. ``df`` is not modified.
+
+    ``model`` reuses a saved model (the ``model.json`` a run wrote) instead of training anew.
+    """
+    return _run({"data": df}, _as_config(config), "dedupe_only", backend=backend, progress=progress, model_in=model)
 
 
 def link(

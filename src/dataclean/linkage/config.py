@@ -77,7 +77,8 @@ class LinkageConfig:
         problems: list[str] = []
 
         def near(word: str, options: tuple[str, ...] | list[str]) -> str:
-            close = difflib.get_close_matches(str(word), list(options), n=1)
+            prefixed = [o for o in options if o.startswith(str(word)) or str(word).startswith(o)]
+            close = prefixed[:1] or difflib.get_close_matches(str(word), list(options), n=1)
             return f" Did you mean {close[0]!r}?" if close else ""
 
         for k in data:

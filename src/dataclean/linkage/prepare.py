@@ -57,11 +57,16 @@ ROLE_FEATURES = {
 }
 
 
-def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data") -> None:
-    """Clear errors for a frame linkage cannot use (missing id or role columns, duplicate ids)."""
+def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", partial: bool = False) -> None:
+    """Clear errors for a frame linkage cannot use (missing id or role columns, duplicate ids).
+
+    With ``partial`` (linking several files), a role column a file lacks is treated as empty there
+    (a claim id exists only in the claims file); the id column is always required.
+    """
     if not isinstance(df, pd.DataFrame):
         raise ConfigError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in (config.id_column, *config.columns.values()) if c not in df.columns]
+    needed = [config.id_column] if partial else [config.id_column, *config.columns.values()]
+    missing = [c for c in needed if c not in df.columns]
     if missing:
         raise DataFileError(
             f"{name}: no column {', '.join(map(repr, missing))} named in the linkage config; "
@@ -78,7 +83,7 @@ def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data") 
             f"{name}: {int(dup.sum())} duplicate values in the id column {config.id_column!r}; "
             "ids must be unique within a file"
         )
-    usable = [r for r in config.columns if r in ROLE_FEATURES and df[config.columns[r]].notna().any()]
+    usable = [r for r, c in config.columns.items() if r in ROLE_FEATURES and c in df.columns and df[c].notna().any()]
     if len(usable) < 2 and len(df) > 1:
         raise ConfigError(
             f"{name}: linkage needs at least two populated identifying columns (roles); configured: "
@@ -93,7 +98,7 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
     out["unique_id"] = df[config.id_column].astype(str).astype(STRING)
 
     def col(role: str) -> pd.Series | None:
-        return df[cols[role]] if role in cols else None
+        return df[cols[role]] if role in cols and cols[role] in df.columns else None
 
     def std(kind: str, values: pd.Series) -> pd.Series:
         return registry.get(kind).standardise_series(values).value
@@ -137,10 +142,10 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
             out[role] = s.astype(STRING)
     out["source"] = (
         df[cols["source"]].astype(STRING)
-        if "source" in cols
+        if "source" in cols and cols["source"] in df.columns
         else pd.Series(source or "data", index=df.index, dtype=STRING)
     )
-    for feature in FEATURES:
+    for feature in (*FEATURES, "claim_id", "property_id", "last_updated"):
         if feature not in out.columns:
             out[feature] = pd.Series(pd.NA, index=df.index, dtype=STRING)
     out = out.astype({c: STRING for c in out.columns})
@@ -154,6 +159,3 @@ def available_features(prepared: pd.DataFrame) -> set[str]:
 
 def null_share(prepared: pd.DataFrame) -> dict[str, float]:
     return {f: float(prepared[f].isna().mean()) for f in FEATURES}
-
-
-
