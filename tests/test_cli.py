@@ -193,3 +193,55 @@ def test_wrong_delimiter_is_explained(tmp_path, capsys):
     assert list(read_table(p).columns) == ["record_id", "nhs_number"]  # sniffed
     with pytest.raises(Exception, match="pass --delimiter"):
         read_table(p, delimiter=",")
+
+
+def test_dedupe_and_link_on_bundled_examples(tmp_path, capsys):
+    from dataclean.synth import example_path
+
+    out = tmp_path / "dedupe"
+    assert (
+        main(["dedupe", str(example_path("example_people.csv")), "--suite", "social_care_person", "--output", str(out)])
+        == 0
+    )
+    clusters = pd.read_csv(out / "clusters.csv", dtype=str)
+    assert list(clusters.columns) == ["record_id", "cluster_id"] and len(clusters) == 414
+    assert clusters["cluster_id"].nunique() < len(clusters)  # the bundled extract has duplicates
+    for name in ("pairs.csv", "golden_records.csv", "review.csv", "model.json"):
+        assert (out / name).exists()
+    link_out = tmp_path / "link"
+    assert (
+        main(
+            [
+                "link",
+                str(example_path("example_housing_benefit.csv")),
+                str(example_path("example_council_tax.csv")),
+                "--suite",
+                "housing_benefit_claim",
+                "--suite",
+                "council_tax_account",
+                "--within",
+                "--output",
+                str(link_out),
+            ]
+        )
+        == 0
+    )
+    linked = pd.read_csv(link_out / "clusters.csv", dtype=str)
+    assert set(linked["source"]) == {"example_housing_benefit", "example_council_tax"}
+    claims = pd.read_csv(link_out / "persons_in_multiple_claims.csv", dtype=str)
+    assert len(claims) >= 5  # the example plants claimants with two claims
+    props = pd.read_csv(link_out / "persons_with_multiple_properties.csv", dtype=str)
+    assert len(props) >= 5
+    assert (
+        main(
+            [
+                "link",
+                str(example_path("example_housing_benefit.csv")),
+                "--suite",
+                "housing_benefit_claim",
+                "--output",
+                str(link_out),
+            ]
+        )
+        == 2
+    )

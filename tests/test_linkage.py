@@ -105,7 +105,7 @@ def test_chaining_guard():
     )
     c = cluster(ids, pairs, 0.95)
     assert c["r0"] == c["r1"] == c["r2"] and c["r3"] == c["r4"] == c["r5"] == c["r6"] and c["r0"] != c["r3"]
-    nhs = pd.Series(["9434765919", None, "9990000026", None, None, None, None])
+    nhs = pd.Series(["9434765919", pd.NA, "9990000026", pd.NA, None, None, None], dtype="string")
     conflict = pd.DataFrame([("r0", "r2", 0.9999)], columns=["unique_id_l", "unique_id_r", "match_probability"])
     assert cluster(ids, conflict, 0.95, nhs=nhs)["r2"] == "r2"  # different NHS numbers never link
 

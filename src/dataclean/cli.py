@@ -96,8 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     li = sub.add_parser("link", help="link person records across two or more files")
     li.add_argument("data", nargs="+")
-    li.add_argument("--suite", required=True)
+    li.add_argument(
+        "--suite",
+        required=True,
+        action="append",
+        help="suite with a link: block; give one per file when the files differ",
+    )
     li.add_argument("--output", type=Path, required=True)
+    li.add_argument(
+        "--within",
+        action="store_true",
+        help="also find duplicates within each file (link and dedupe), e.g. two claims by one person",
+    )
 
     cl = sub.add_parser("clean", help="standardise, validate, quarantine, optionally dedupe; write clean data")
     cl.add_argument("data")
@@ -256,7 +266,7 @@ def _linkage_config(suite_path: str, block: str) -> Any:
     from dataclean.suite import load_suite
 
     suite = load_suite(suite_path)
-    raw = getattr(suite, block) or (suite.dedupe if block == "link" else None)
+    raw = (suite.link or suite.dedupe) if block == "link" else suite.dedupe
     if raw is None:
         raise ConfigError(
             f"suite {suite.name!r} has no '{block}:' block; add one (see docs/linkage.md)", source=suite.path
@@ -286,14 +296,21 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
 
 def _cmd_link(args: argparse.Namespace) -> int:
     from dataclean.io import read_table
-    from dataclean.linkage import link
+    from dataclean.linkage import link, link_and_dedupe
 
     if len(args.data) < 2:
         raise ConfigError("link needs at least two data files")
-    config = _linkage_config(args.suite, "link")
-    frames = {Path(p).stem: read_table(p) for p in args.data}
+    if len(args.suite) not in (1, len(args.data)):
+        raise ConfigError(
+            f"give one --suite for all files or one per file ({len(args.data)} files, {len(args.suite)} suites)"
+        )
+    suites = args.suite * len(args.data) if len(args.suite) == 1 else args.suite
+    names = [Path(p).stem for p in args.data]
+    configs = {name: _linkage_config(s, "link") for name, s in zip(names, suites)}
+    frames = {name: read_table(p) for name, p in zip(names, args.data)}
     with _progress(not args.no_progress) as progress:
-        result = link(frames, config, progress=progress)
+        run = link_and_dedupe if args.within else link
+        result = run(frames, configs[names[0]], progress=progress, source_configs=configs)
     paths = result.write(args.output)
     total = sum(len(f) for f in frames.values())
     print(

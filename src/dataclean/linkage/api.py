@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -207,9 +207,10 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     pos = pd.Series(np.arange(len(ids)), index=ids)
     edges = pairs[pairs["match_probability"] >= threshold]
     if nhs is not None and len(edges):
-        nhs_of = pd.Series(nhs.to_numpy(), index=ids)
-        a, b = nhs_of.reindex(edges["unique_id_l"]).to_numpy(), nhs_of.reindex(edges["unique_id_r"]).to_numpy()
-        conflict = pd.notna(a) & pd.notna(b) & (a != b)
+        nhs_of = pd.Series(nhs.astype("string").fillna("").to_numpy(dtype=object), index=ids)
+        a = nhs_of.reindex(edges["unique_id_l"]).fillna("").to_numpy(dtype=object)
+        b = nhs_of.reindex(edges["unique_id_r"]).fillna("").to_numpy(dtype=object)
+        conflict = (a != "") & (b != "") & (a != b)
         edges = edges[~conflict]
     strong = edges[edges["match_probability"] >= STRONG_LINK]
     weak = edges[edges["match_probability"] < STRONG_LINK].sort_values("match_probability", ascending=False)
@@ -284,6 +285,7 @@ def _run(
     backend: Any = None,
     progress: ProgressFn | None = None,
     model_in: str | Path | Mapping[str, Any] | None = None,
+    source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
     step = progress or (lambda stage, fraction: None)
     timings: dict[str, float] = {}
@@ -293,11 +295,14 @@ def _run(
     config = config or LinkageConfig.infer([str(c) for c in first.columns])
     if not isinstance(config, LinkageConfig):
         config = LinkageConfig.from_dict(config)
+    per_source = {name: _as_config((source_configs or {}).get(name)) or config for name in frames}
+    id_names = {c.id_column for c in per_source.values()}
+    out_id = config.id_column if len(id_names) == 1 else "record_id"
     step("preparing records", 0.05)
     prepared = []
     for name, df in frames.items():
-        check_input(df, config, name=name, partial=len(frames) > 1)
-        p = prepare(df, config, source=name if len(frames) > 1 else None)
+        check_input(df, per_source[name], name=name, partial=len(frames) > 1)
+        p = prepare(df, per_source[name], source=name if len(frames) > 1 else None)
         if len(frames) > 1:
             p["unique_id"] = name + ":" + p["unique_id"]
         prepared.append(p)
@@ -321,7 +326,7 @@ def _run(
         t = time.perf_counter()
         settings = _settings(link_type, features, config) if model_in is None else _load_model(model_in)
         db_api = _db_api(backend)
-        inputs = prepared if link_type == "link_only" else [allp]
+        inputs = prepared if link_type != "dedupe_only" else [allp]
         tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
         # log_level=None: splink leaves logging alone (the application configures it)
         linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
@@ -354,7 +359,7 @@ def _run(
     original_id = ids.str.split(":", n=1).str[-1] if len(frames) > 1 else ids
     clusters = pd.DataFrame(
         {
-            config.id_column: original_id.to_numpy(),
+            out_id: original_id.to_numpy(),
             "source": allp["source"].to_numpy(),
             "cluster_id": cluster_ids.to_numpy(),
         }
@@ -367,14 +372,17 @@ def _run(
     timings["cluster"] = time.perf_counter() - t
     step("golden records", 0.85)
     t = time.perf_counter()
-    originals = pd.concat([f.reset_index(drop=True) for f in frames.values()], ignore_index=True)
-    golden = golden_records(originals, allp, cluster_ids.to_numpy(), config)
+    originals = pd.concat(
+        [f.reset_index(drop=True).rename(columns={per_source[n].id_column: out_id}) for n, f in frames.items()],
+        ignore_index=True,
+    )
+    golden = golden_records(originals, allp, cluster_ids.to_numpy(), replace(config, id_column=out_id))
     claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), allp)
     timings["golden"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     step("done", 1.0)
     return LinkageResult(
-        pairs=pairs.rename(columns={"unique_id_l": f"{config.id_column}_l", "unique_id_r": f"{config.id_column}_r"}),
+        pairs=pairs.rename(columns={"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}),
         clusters=clusters,
         golden_records=golden,
         review=review,
@@ -429,10 +437,18 @@ def link(
     *,
     backend: Any = None,
     progress: ProgressFn | None = None,
+    source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
-    """Find the same person across two or more frames (not within each)."""
+    """Find the same person across two or more frames (not within each).
+
+    ``source_configs`` gives a frame its own id column and role mapping when the files differ
+    (a claims file keyed by ``claim_id``, an accounts file by ``account_id``); ``config`` holds
+    the thresholds and training. The outputs then use a common ``record_id`` column.
+    """
     named = _named(frames)
-    return _run(named, _as_config(config), "link_only", backend=backend, progress=progress)
+    return _run(
+        named, _as_config(config), "link_only", backend=backend, progress=progress, source_configs=source_configs
+    )
 
 
 def link_and_dedupe(
@@ -441,9 +457,17 @@ def link_and_dedupe(
     *,
     backend: Any = None,
     progress: ProgressFn | None = None,
+    source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
-    """Find the same person within and across frames."""
-    return _run(_named(frames), _as_config(config), "link_and_dedupe", backend=backend, progress=progress)
+    """Find the same person within and across frames (see :func:`link` for ``source_configs``)."""
+    return _run(
+        _named(frames),
+        _as_config(config),
+        "link_and_dedupe",
+        backend=backend,
+        progress=progress,
+        source_configs=source_configs,
+    )
 
 
 def _named(frames: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame]) -> dict[str, pd.DataFrame]:
