@@ -26,6 +26,28 @@ def golden_records(
     """One row per cluster: ``cluster_id``, ``survivor_id``, ``records``, each field and its lineage."""
     id_col = config.id_column
     fields = [c for c in originals.columns if c != id_col]
+    cluster_ids = np.asarray(cluster_ids)
+    sizes = pd.Series(cluster_ids).map(pd.Series(cluster_ids).value_counts()).to_numpy()
+    single = sizes == 1
+    if single.any():
+        # a one-record cluster's golden record is the record itself: no survivorship to work out
+        lone = originals.reset_index(drop=True)[single]
+        lone_out = pd.DataFrame(
+            {"cluster_id": cluster_ids[single], "survivor_id": lone[id_col].astype(str).to_numpy(), "records": 1}
+        )
+        lone_out.insert(2, id_col, lone_out["survivor_id"])
+        for f in fields:
+            lone_out[f] = lone[f].to_numpy()
+            lone_out[f"{f}__from"] = np.where(lone[f].notna().to_numpy(), lone_out["survivor_id"].to_numpy(), None)
+        if single.all():
+            return lone_out
+        multi = golden_records(
+            originals.reset_index(drop=True)[~single],
+            prepared.reset_index(drop=True)[~single],
+            cluster_ids[~single],
+            config,
+        )
+        return pd.concat([multi, lone_out], ignore_index=True).sort_values("cluster_id", ignore_index=True)
     frame = originals.reset_index(drop=True).copy()
     frame["_id"] = originals[id_col].astype(str).to_numpy()
     frame["_cluster"] = cluster_ids

@@ -129,10 +129,12 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
     if (s := col("address")) is not None:
         out["addr"] = std("address", s).str.upper()
     if (s := col("phone")) is not None:
-        details = registry.get("phone").details_series(s)
-        mobile = details["is_mobile"].fillna(False).to_numpy(dtype=bool)
-        out["mobile"] = details["e164"].where(mobile, pd.NA)
-        out["landline"] = details["e164"].where(~mobile, pd.NA)
+        e164 = std("phone", s)
+        # UK mobiles are +447 numbers other than 070 (personal numbering) and 076 (pagers): a
+        # prefix test on the canonical form, instead of a metadata lookup per number
+        mobile = (e164.str.startswith("+447") & ~e164.str.startswith(("+4470", "+4476"))).fillna(False)
+        out["mobile"] = e164.where(mobile.to_numpy(dtype=bool), pd.NA)
+        out["landline"] = e164.where(~mobile.to_numpy(dtype=bool), pd.NA)
     if (s := col("email")) is not None:
         out["email"] = std("email", s).str.lower()
     if (s := col("uprn")) is not None:
