@@ -143,3 +143,11 @@ def test_valid_codes_are_not_placeholders_for_their_kind():
     assert run(cls(column="g"), df).result["unexpected_index_list"] == [0, 1, 3, 4]
     r = run(cls(column="g", kind="gender"), df)
     assert r.result["unexpected_index_list"] == [4]  # "unknown" maps to X; "N/A" is a placeholder
+
+
+def test_number_between_on_text_columns():
+    cls = EXPECTATIONS["expect_column_values_to_be_number_between"]
+    df = pd.DataFrame({"n": ["40", "£1,250.50", "600.01", "abc", "-1", None]})
+    r = run(cls(column="n", min_value=0, max_value=2000), df)
+    assert r.result["unexpected_index_list"] == [3, 4]
+    roundtrip(cls(column="n", min_value=0))

@@ -358,6 +358,42 @@ class ExpectColumnValuesToBeInReferenceData(ColumnMapExpectation):
     success_keys = ("mostly", "reference_path", "reference_column", "kind")
 
 
+def number_between_mask(column: pd.Series, min_value: float | None = None, max_value: float | None = None):
+    """True where text parses as a number (``1,250.50`` and ``£40`` too) within the bounds."""
+    text = column.astype("string").str.strip().str.replace(r"^£|,", "", regex=True)
+    numbers = pd.to_numeric(text, errors="coerce")
+    ok = numbers.notna()
+    if min_value is not None:
+        ok &= numbers >= float(min_value)
+    if max_value is not None:
+        ok &= numbers <= float(max_value)
+    return ok.fillna(False).astype(bool)
+
+
+class ColumnValuesDatacleanNumberBetween(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.dataclean_number_between"
+    condition_value_keys = ("min_value", "max_value")
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, min_value: Any = None, max_value: Any = None, **kwargs: Any):
+        return number_between_mask(column, min_value, max_value)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, min_value: Any = None, max_value: Any = None, **kwargs: Any):
+        return spark_condition(lambda s: number_between_mask(s, min_value, max_value), column)
+
+
+class ExpectColumnValuesToBeNumberBetween(ColumnMapExpectation):
+    """Expect text values (as CSV and Excel files give them) to be numbers within
+    ``[min_value, max_value]``; a value that is not a number is unexpected. GX's own
+    ``expect_column_values_to_be_between`` needs a numeric column and errors on text."""
+
+    min_value: float | None = None
+    max_value: float | None = None
+    map_metric = "column_values.dataclean_number_between"
+    success_keys = ("mostly", "min_value", "max_value")
+
+
 # ---------------------------------------------------------------------------------------------
 # cross-field (consistency)
 # ---------------------------------------------------------------------------------------------
@@ -448,6 +484,7 @@ DATACLEAN_EXPECTATIONS: dict[str, type] = {
         ExpectColumnValuesToBePlausibleDateOfBirth,
         ExpectColumnValuesToBeRecent,
         ExpectColumnValuesToBeInReferenceData,
+        ExpectColumnValuesToBeNumberBetween,
         ExpectColumnPairValuesToBeChronological,
         ExpectColumnPairAgeToMatchDateOfBirth,
     )
