@@ -11,12 +11,12 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.spark
-pyspark = pytest.importorskip("pyspark", reason="install dataclean[spark] to run the Spark tests")
+pytestmark = pytest.mark.spark  # deselected by default (pyproject addopts); run with `pytest -m spark`
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
+    pytest.importorskip("pyspark", reason="install dataclean[spark] to run the Spark tests")
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
