@@ -1,4 +1,4 @@
-"""Every ```python block in docs/ runs (blocks of one page share a namespace, in order)."""
+"""Every ```python block in docs/ and README.md runs (blocks of one page share a namespace, in order)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```", re.S | re.M)
 
 
 def _pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md") if BLOCK.search(p.read_text(encoding="utf-8")))
+    pages = [*DOCS.rglob("*.md"), ROOT / "README.md"]
+    return sorted(p for p in pages if BLOCK.search(p.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_doc_page_code_runs(page: Path, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DATACLEAN_DOCS_TMP", str(tmp_path))
