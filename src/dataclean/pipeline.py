@@ -173,8 +173,20 @@ def clean(
     rows_in = len(data)
 
     step("scoring the input", 0.05)
+    # every field is standardised once; the three scorecards reuse the results (a field module on
+    # raw values, or on the canonical values it produced, gives the same validity and reasons)
+    from dataclean.scorecard.build import standardise_for_checks
+
+    _, standardised = standardise_for_checks(data, suite)
     before = validate(
-        data, suite, standardise=False, dedupe=False, show_values=show_values, stage="before", dataset=dataset
+        data,
+        suite,
+        standardise=False,
+        dedupe=False,
+        show_values=show_values,
+        stage="before",
+        dataset=dataset,
+        precomputed=standardised,
     ).scorecard
     timings["before"] = time.perf_counter() - t0
 
@@ -188,6 +200,7 @@ def clean(
         show_values=show_values,
         stage="standardised",
         dataset=dataset,
+        precomputed=standardised,
     )
     timings["standardise_validate"] = time.perf_counter() - t
     ids = _ids(data, suite)
@@ -221,6 +234,7 @@ def clean(
         show_values=show_values,
         stage="after",
         dataset=dataset,
+        precomputed=None if dedupe else standardised,  # merged rows take golden values: recompute
     ).scorecard
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

@@ -83,6 +83,7 @@ def validate(
     dedupe: bool | None = None,
     stage: str | None = None,
     dataset: str | None = None,
+    precomputed: Mapping[str, StandardiseResult] | None = None,
 ) -> ValidationReport:
     """Validate ``data`` against ``suite`` and return a :class:`ValidationReport`.
 
@@ -107,14 +108,17 @@ def validate(
     check_columns(data, suite, source=dataset)
 
     t = time.perf_counter()
-    frame, standardised = standardise_for_checks(data, suite) if standardise else (data, {})
+    if standardise:
+        frame, standardised = standardise_for_checks(data, suite, precomputed=precomputed)
+    else:
+        frame, standardised = data, dict(precomputed or {})
     timings["standardise"] = time.perf_counter() - t
 
     t = time.perf_counter()
     from dataclean.gx import validate_frame_by_columns
     from dataclean.gx.expectations import precomputed
 
-    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items()}
+    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
     with precomputed(cache):
         gx_results = validate_frame_by_columns(
             frame, suite.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
@@ -165,13 +169,24 @@ def check_columns(df: pd.DataFrame, suite: Suite, *, source: str | None = None) 
     )
 
 
-def standardise_for_checks(df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFrame, dict[str, StandardiseResult]]:
-    """A copy of ``df`` with each standardisable column canonical where valid, raw where invalid."""
+def standardise_for_checks(
+    df: pd.DataFrame, suite: Suite, *, precomputed: Mapping[str, StandardiseResult] | None = None
+) -> tuple[pd.DataFrame, dict[str, StandardiseResult]]:
+    """A copy of ``df`` with each standardisable column canonical where valid, raw where invalid.
+
+    ``precomputed`` results (same rows) are reused instead of standardising those columns again.
+    """
     out = df.copy(deep=False)
     results: dict[str, StandardiseResult] = {}
     for col in suite.standardise:
         kind = suite.columns[col].kind
         if kind is None:
+            continue
+        if precomputed and col in precomputed:
+            res = precomputed[col]
+            results[col] = res
+            raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
+            out[col] = res.value.where(res.valid, raw)
             continue
         module = registry.get(kind)
         if kind == "date_of_birth" and suite.reference_date is not None:
