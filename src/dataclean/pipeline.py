@@ -111,8 +111,8 @@ def _audit(df: pd.DataFrame, suite: Suite, standardised: Mapping[str, Any], ids:
             continue
         kind = suite.columns[col].kind
         before = df.loc[changed, col].astype("string")
-        uniq, codes = np.unique(before.fillna("").to_numpy(dtype=str), return_inverse=True)
-        masked = np.array([mask_value(u) for u in uniq], dtype=object)[codes]
+        codes, uniq = pd.factorize(before, use_na_sentinel=False)
+        masked = np.array([mask_value(u) for u in uniq], dtype=object)[codes]  # once per distinct value
         parts.append(
             pd.DataFrame(
                 {

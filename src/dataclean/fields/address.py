@@ -440,14 +440,18 @@ def _parse_text(text: str) -> tuple[tuple[str, str | None], ...]:
     """
     parts = _parse_uk(text)
     line = canonical_from_components(parts)
-    if line != text:
-        try:
-            again = canonical_from_components(_parse_uk(line))
-        except ValidationError:
-            again = None
-        if again != line:
-            raise InvalidFormat("The address parts are ambiguous.")
+    if line != text and not _reads_back(line):
+        raise InvalidFormat("The address parts are ambiguous.")
     return tuple(parts.items())
+
+
+@functools.lru_cache(maxsize=131072)
+def _reads_back(line: str) -> bool:
+    """Whether a canonical line parses to itself (cached: many spellings share one line)."""
+    try:
+        return canonical_from_components(_parse_uk(line)) == line
+    except ValidationError:
+        return False
 
 
 def parse(value: Any) -> dict[str, str | None]:
