@@ -107,3 +107,18 @@ def test_string_column_of_repeats_matches_object_column():
     assert a.value.tolist() == b.value.tolist()
     assert a.reason.fillna("").tolist() == b.reason.fillna("").tolist()
     assert a.status.tolist() == b.status.tolist()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(nino_like, max_size=25))
+def test_arrow_fast_path_agrees_with_scalar(values):
+    s = pd.Series(values, dtype="string")  # pyarrow-backed: is_valid_series takes the Arrow path
+    assert list(nino.is_valid_series(s)) == [nino.is_valid(v) for v in values]
+
+
+def test_arrow_fast_path_on_junk():
+    values = ["😀", "x" * 1000, "   ", "\x00", "ab123456c", " AB 12 34 56 C ", "tn070384m", "GB123456A", None,
+              "ÅB123456C", "AB123456C" + " " * 100, "\xa0AB123456C"]
+    s = pd.Series(values, dtype="string")
+    assert list(nino.is_valid_series(s)) == [nino.is_valid(v) for v in values]
+    assert list(nino.is_valid_series(s)) == list(nino.standardise_series(s.astype(object)).valid)

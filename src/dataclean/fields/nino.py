@@ -33,8 +33,10 @@ import pandas as pd
 
 from dataclean._core import (
     STRING,
+    WHITESPACE,
     WHITESPACE_RE,
     StandardiseResult,
+    arrow_strings,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -89,7 +91,8 @@ def _classify(code: str) -> tuple[bool, str | None]:
 
 def validate(value: Any) -> str:
     """Return the canonical NINO (``AB123456C``), or raise a ValidationError subclass."""
-    text = scalar_text(value, max_length=MAX_LENGTH)
+    # trimmed before the ASCII check, as the column version trims (a pasted no-break space)
+    text = scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
     code = compact(text) if text.isascii() else "\x80"
     ok, reason = _classify(code)
     if not ok:
@@ -142,8 +145,24 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of valid NINOs, aligned to ``values``."""
-    return standardise_series(values).valid
+    """Boolean mask of valid NINOs, aligned to ``values``.
+
+    On pyarrow-backed string columns this runs in Arrow compute (no per-row objects); other
+    columns go through :func:`standardise_series`.
+    """
+    arr = arrow_strings(values)
+    if arr is None:
+        return standardise_series(values).valid
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim(arr, WHITESPACE)
+    usable = pc.and_kleene(pc.less_equal(pc.utf8_length(trimmed), MAX_LENGTH), pc.string_is_ascii(trimmed))
+    code = pc.utf8_upper(pc.replace_substring_regex(trimmed, _SEPARATORS, ""))
+    prefix = pc.utf8_slice_codeunits(code, 0, 2)
+    allocated = pc.invert(pc.is_in(prefix, value_set=pa.array(sorted(UNALLOCATED))))
+    ok = pc.and_kleene(pc.and_kleene(usable, pc.match_substring_regex(code, STRICT)), allocated)
+    return pd.Series(ok.fill_null(False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
