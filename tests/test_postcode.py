@@ -167,3 +167,17 @@ def test_components_agree_with_scalar(values):
     for i, v in enumerate(values):
         got = {k: (None if pd.isna(x) else x) for k, x in c.iloc[i].items()}
         assert got == postcode.components(v), v
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(postcode_like, max_size=25))
+def test_arrow_fast_path_agrees_with_scalar(values):
+    s = pd.Series(values, dtype="string")  # pyarrow-backed: is_valid_series takes the Arrow path
+    assert list(postcode.is_valid_series(s)) == [postcode.is_valid(v) for v in values]
+
+
+def test_arrow_fast_path_on_junk():
+    values = ["😀", "x" * 1000, "   ", "\x00", "sw1a1aa", " SW1A  OAA ", "ZZ99 3VZ", "unknown", None, "ſw1a 1aa",
+              "CM1 1QH" + " " * 100, "\xa0CM1 1QH", "GIR 0AA", "bfpo 57", "STHL 1ZZ", "CM1"]
+    s = pd.Series(values, dtype="string")
+    assert list(postcode.is_valid_series(s)) == [postcode.is_valid(v) for v in values]

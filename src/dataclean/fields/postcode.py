@@ -50,8 +50,10 @@ import pandas as pd
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
+    WHITESPACE,
     WHITESPACE_RE,
     StandardiseResult,
+    arrow_strings,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -230,8 +232,38 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of valid postcodes, aligned to ``values``."""
-    return standardise_series(values).valid
+    """Boolean mask of valid postcodes, aligned to ``values``.
+
+    On pyarrow-backed string columns this runs in Arrow compute (no per-row objects); other
+    columns go through :func:`standardise_series`.
+    """
+    arr = arrow_strings(values)
+    if arr is None:
+        return standardise_series(values).valid
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    code = pc.replace_substring_regex(arr, f"[{WHITESPACE_RE}]", "")
+    usable = pc.and_kleene(
+        pc.less_equal(pc.utf8_length(pc.utf8_trim(arr, WHITESPACE)), MAX_LENGTH), pc.string_is_ascii(code)
+    )
+    code = pc.utf8_upper(code)
+    o_fixed = pc.utf8_replace_slice(code, -3, -2, "0")
+    fixable = pc.and_kleene(
+        pc.equal(pc.utf8_slice_codeunits(code, -3, -2), "O"), pc.greater_equal(pc.utf8_length(code), 5)
+    )
+    code = pc.if_else(pc.and_kleene(fixable, pc.match_substring_regex(o_fixed, STRICT)), o_fixed, code)
+    special = pc.or_kleene(
+        pc.or_kleene(pc.equal(code, GIRO), pc.match_substring_regex(code, BFPO)),
+        pc.is_in(code, value_set=pa.array(sorted(OVERSEAS))),
+    )
+    placeholder = pc.or_kleene(
+        pc.match_substring_regex(code, PSEUDO), pc.is_in(code, value_set=pa.array(sorted(PLACEHOLDERS)))
+    )
+    ok = pc.and_kleene(
+        usable, pc.and_kleene(pc.or_kleene(pc.match_substring_regex(code, STRICT), special), pc.invert(placeholder))
+    )
+    return pd.Series(ok.fill_null(False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
