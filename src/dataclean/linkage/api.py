@@ -248,24 +248,32 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 def _fraud_views(clusters: pd.DataFrame, prepared: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     joined = prepared.assign(cluster_id=clusters["cluster_id"].to_numpy())
     claims = props = None
-    if joined["claim_id"].notna().any() if "claim_id" in joined else False:
-        g = joined.dropna(subset=["claim_id"]).groupby("cluster_id")
-        claims = g.agg(
-            claims=("claim_id", "nunique"),
-            claim_ids=("claim_id", lambda s: "; ".join(sorted(set(s)))),
-            records=("unique_id", "count"),
-        )
-        claims = claims[claims["claims"] > 1].reset_index().sort_values("claims", ascending=False)
+    if "claim_id" in joined and joined["claim_id"].notna().any():
+        claims = _several(joined, "claim_id", "claims", "claim_ids")
     prop_col = "property_id" if "property_id" in joined and joined["property_id"].notna().any() else "uprn"
     if joined[prop_col].notna().any():
-        g = joined.dropna(subset=[prop_col]).groupby("cluster_id")
-        props = g.agg(
-            properties=(prop_col, "nunique"),
-            property_ids=(prop_col, lambda s: "; ".join(sorted(set(s)))),
-            sources=("source", lambda s: "; ".join(sorted(set(s)))),
-        )
-        props = props[props["properties"] > 1].reset_index().sort_values("properties", ascending=False)
+        props = _several(joined, prop_col, "properties", "property_ids")
     return claims, props
+
+
+def _several(joined: pd.DataFrame, column: str, count_name: str, list_name: str) -> pd.DataFrame:
+    """Persons (clusters) with more than one distinct ``column`` value, with the values listed.
+
+    Counting is vectorised; the lists are built only for the flagged persons.
+    """
+    rows = joined.dropna(subset=[column])
+    counts = rows.groupby("cluster_id")[column].nunique()
+    flagged = rows[rows["cluster_id"].isin(counts[counts > 1].index)]
+    g = flagged.groupby("cluster_id")
+    out = g.agg(
+        **{
+            count_name: (column, "nunique"),
+            list_name: (column, lambda s: "; ".join(sorted(set(s)))),
+            "sources": ("source", lambda s: "; ".join(sorted(set(s)))),
+            "records": ("unique_id", "count"),
+        }
+    )
+    return out.reset_index().sort_values(count_name, ascending=False, ignore_index=True)
 
 
 def _load_model(model: str | Path | Mapping[str, Any]) -> dict[str, Any]:

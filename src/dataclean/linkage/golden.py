@@ -69,28 +69,47 @@ def golden_records(
             "records": frame.groupby("_cluster").size().reindex(survivor.index).to_numpy(),
         }
     )
-    is_survivor = frame["_id"].isin(set(survivor["_id"]))
+    is_survivor = frame["_id"].isin(set(survivor["_id"])).to_numpy()
+    keys = _Keys(frame, is_survivor)
     for f in fields:
         rule = config.survivorship.get(f, config.survivorship.get("default", "most_frequent"))
-        values, lineage = _pick(frame, f, rule, is_survivor)
+        values, lineage = keys.pick(frame[f], rule)
         out[f] = values.reindex(survivor.index).to_numpy()
         out[f"{f}__from"] = lineage.reindex(survivor.index).to_numpy()
     out.insert(2, id_col, out["survivor_id"])
     return out
 
 
-def _pick(frame: pd.DataFrame, field: str, rule: str, is_survivor: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """The chosen value of ``field`` per cluster and the id of the record it came from."""
-    rows = frame.loc[frame[field].notna(), ["_cluster", "_id", "_updated", "_priority", field]].copy()
-    rows["_surv"] = is_survivor[rows.index].to_numpy()
-    if rule == "most_frequent":
-        rows["_count"] = rows.groupby(["_cluster", field])[field].transform("size")
-        order, asc = ["_cluster", "_count", "_surv", "_updated", "_id"], [True, False, False, False, True]
-    elif rule == "most_recent":
-        order, asc = ["_cluster", "_updated", "_surv", "_id"], [True, False, False, True]
-    elif rule == "source_priority":
-        order, asc = ["_cluster", "_priority", "_surv", "_id"], [True, True, False, True]
-    else:  # most_complete: the survivor's value, else the next most complete record's
-        order, asc = ["_cluster", "_surv", "_id"], [True, False, True]
-    best = rows.sort_values(order, ascending=asc).drop_duplicates("_cluster").set_index("_cluster")
-    return best[field], best["_id"]
+class _Keys:
+    """Integer sort keys shared by every field, so each survivorship choice is one numpy lexsort
+    (no string sorting per field)."""
+
+    def __init__(self, frame: pd.DataFrame, is_survivor: np.ndarray) -> None:
+        self.cluster_code, self.clusters = pd.factorize(frame["_cluster"])
+        self.ids = frame["_id"].to_numpy(dtype=object)
+        self.id_rank = pd.Series(self.ids).rank(method="dense").to_numpy()
+        self.updated_rank = pd.Series(frame["_updated"].to_numpy(dtype=object)).rank(method="dense").to_numpy()
+        self.priority = frame["_priority"].to_numpy(dtype=float)
+        self.surv = is_survivor.astype(int)
+
+    def pick(self, column: pd.Series, rule: str) -> tuple[pd.Series, pd.Series]:
+        """The chosen value per cluster (by cluster label) and the id of the record that gave it."""
+        idx = np.flatnonzero(column.notna().to_numpy())
+        values = column.to_numpy(dtype=object)[idx]
+        cl = self.cluster_code[idx]
+        id_rank, upd, surv = self.id_rank[idx], self.updated_rank[idx], self.surv[idx]
+        if rule == "most_frequent":
+            codes, uniques = pd.factorize(values)
+            key = cl.astype(np.int64) * (len(uniques) + 1) + codes
+            _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+            order = np.lexsort((id_rank, -upd, -surv, -counts[inverse], cl))
+        elif rule == "most_recent":
+            order = np.lexsort((id_rank, -surv, -upd, cl))
+        elif rule == "source_priority":
+            order = np.lexsort((id_rank, -surv, self.priority[idx], cl))
+        else:  # most_complete: the survivor's value, else the next most complete record's
+            order = np.lexsort((id_rank, -surv, cl))
+        sorted_cl = cl[order]
+        first = order[np.r_[True, sorted_cl[1:] != sorted_cl[:-1]]] if len(order) else order
+        labels = self.clusters[cl[first]]
+        return pd.Series(values[first], index=labels), pd.Series(self.ids[idx][first], index=labels)
