@@ -359,7 +359,8 @@ def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     n = len(text)
     reason = np.full(n, None, dtype=object)
     norm = text.str.replace(_WS_CLASS, " ", regex=True)
-    ascii_ok = norm.str.isascii().fillna(False).to_numpy(dtype=bool)
+    # str.isascii exists only from pandas 3; a regex works on 2.2+ and 3.x alike.
+    ascii_ok = (~norm.str.contains(r"[^\x00-\x7f]", regex=True)).fillna(False).to_numpy(dtype=bool)
     reason[~ascii_ok] = "invalid_format"
     token = ascii_ok & norm.str.upper().isin(PHONE_PLACEHOLDER_TOKENS).to_numpy(dtype=bool)
     reason[token] = "placeholder"
