@@ -43,7 +43,10 @@ def test_validate_passes_with_exit_0(good_csv, tmp_path, capsys):
         "scorecard.html",
         "junit.xml",
         "failures.csv",
+        "_SUCCESS",  # the manifest, written last
     }
+    manifest = json.loads((out / "_SUCCESS").read_text())
+    assert set(manifest["files"]) == {"scorecard.json", "scorecard.md", "scorecard.html", "junit.xml", "failures.csv"}
     doc = json.loads((out / "scorecard.json").read_text())
     assert doc["overall"]["passed"] is True
 
