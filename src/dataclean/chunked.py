@@ -43,6 +43,20 @@ from dataclean.suite import Suite, load_suite
 log = logging.getLogger(__name__)
 #: Row-by-row types whose verdict on a row depends on other rows.
 CROSS_ROW_UNIQUE = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+#: Column-map types that compare a row with its neighbours or with column statistics: whole column.
+CROSS_ROW_WHOLE = frozenset(
+    {
+        "expect_column_values_to_be_increasing",
+        "expect_column_values_to_be_decreasing",
+        "expect_column_value_z_scores_to_be_less_than",
+        "expect_column_values_to_not_be_outliers",
+        # scored per row only for object columns; for typed columns GX answers once for the column
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_be_of_type",
+    }
+)
+#: Types that depend only on the column names and types (the same in every chunk).
+SHAPE = frozenset({"expect_column_to_exist", "expect_column_type_to_be"})
 
 
 def expectation_scope(expectation_type: str) -> str:
@@ -50,6 +64,10 @@ def expectation_scope(expectation_type: str) -> str:
     (row count / columns) or ``"aggregate"`` (needs whole columns), from the GX class."""
     if expectation_type in CROSS_ROW_UNIQUE:
         return "unique"
+    if expectation_type in CROSS_ROW_WHOLE:
+        return "aggregate"
+    if expectation_type in SHAPE:
+        return "table"
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation,
         ColumnPairMapExpectation,
@@ -94,7 +112,7 @@ class _Tally:
         self.errors: dict[str, str] = {}
         self.hashes: dict[str, list[np.ndarray]] = defaultdict(list)
         self.kept: list[pd.DataFrame] = []
-        self.columns: list[str] | None = None
+        self.shape: pd.DataFrame | None = None
         self.rows = 0
         self.whole_columns = sorted(
             {c for e in suite.expectations if self.scope[e.key] == "aggregate" for c in e.columns}
@@ -102,8 +120,8 @@ class _Tally:
 
     def add(self, card: Scorecard, frame: pd.DataFrame) -> None:
         self.rows += card.row_count
-        if self.columns is None:
-            self.columns = [str(c) for c in frame.columns]
+        if self.shape is None:
+            self.shape = frame.iloc[:0].copy()  # column names and types, no rows
         for e in card.expectations:
             self.first.setdefault(e.key, e)
             c = self.counts[e.key]
@@ -132,13 +150,12 @@ class _Tally:
         aggregate = [e for e in self.suite.expectations if self.scope[e.key] == "aggregate"]
         runs = []
         if table:
-            cols = self.columns or []
             rows_only = [e for e in table if "row_count" in e.type]
             shape = [e for e in table if "row_count" not in e.type]
             if rows_only:
                 runs.append((pd.DataFrame(index=pd.RangeIndex(self.rows)), rows_only))
             if shape:
-                runs.append((pd.DataFrame({c: pd.Series(dtype="string") for c in cols}), shape))
+                runs.append((self.shape if self.shape is not None else pd.DataFrame(), shape))
         if aggregate:
             kept = (
                 pd.concat(self.kept, ignore_index=True)
@@ -154,6 +171,7 @@ class _Tally:
                 expectations=tuple(specs),
                 standardise=(),
                 dedupe=None,
+                id_column=None,
             )
             card = validate(frame, sub, standardise=False, dedupe=False, stage=stage).scorecard
             out.update({e.key: e for e in card.expectations})
@@ -177,8 +195,8 @@ class _Tally:
                 unexpected = int((counts[inverse] > 1).sum())
                 missing = element - len(h)
             score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
-            if key in self.errors:
-                success, score = False, 0.0
+            if key in self.errors:  # as in memory: an expectation that raised counts as one failure
+                element, missing, unexpected, success, score = 1, 0, 1, False, 0.0
             out.append(
                 replace(
                     first,
