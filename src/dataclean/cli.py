@@ -723,6 +723,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dataclean: error: {message}", file=sys.stderr)
         out.emit_json("error", EXIT_USAGE, error=message)
         return EXIT_USAGE
+    except RecursionError:  # a YAML alias that refers to itself, or absurd nesting in an input file
+        message = "an input file nests too deeply or refers to itself (a recursive YAML alias?); simplify it"
+        print(f"dataclean: error: {message}", file=sys.stderr)
+        out.emit_json("error", EXIT_USAGE, error=message)
+        return EXIT_USAGE
     except BrokenPipeError:  # the reader of our stdout went away (| head): not an error
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
