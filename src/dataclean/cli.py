@@ -86,8 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     dd = sdsub.add_parser("diff", help="compare a baseline scorecard with a new one; exit 1 on regression")
     dd.add_argument("old", type=Path)
     dd.add_argument("new", type=Path)
-    dd.add_argument("--format", choices=("text", "md"), default="text")
+    dd.add_argument("--format", choices=("text", "md", "html"), default="text")
+    dd.add_argument("--output", type=Path, help="write the comparison here (default: stdout)")
     dd.add_argument("--tolerance", type=float, default=0.001, help="score drop tolerated (0-1)")
+    add_scorecard_history_parser(sdsub)
 
     de = sub.add_parser("dedupe", help="find the same person within one file")
     de.add_argument("data")
@@ -254,11 +256,46 @@ def _cmd_suite(args: argparse.Namespace) -> int:
 
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
+    if args.scorecard_command == "history":
+        return run_scorecard_history(args)
     from dataclean.scorecard.render import diff, load_scorecard
 
     d = diff(load_scorecard(args.old), load_scorecard(args.new), tolerance=args.tolerance)
-    print(d.to_markdown() if args.format == "md" else d.to_text())
+    text = {"md": d.to_markdown, "html": d.to_html}.get(args.format, d.to_text)()
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{d.to_text()}\nwrote {args.output}")
+    else:
+        print(text)
     return EXIT_GATE_FAILED if d.regressions else EXIT_OK
+
+
+# ---- `dataclean scorecard history` (self-contained: a parser hook and a runner) ----------------
+def add_scorecard_history_parser(scorecard_subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``dataclean scorecard history DIR_OR_FILES... --output trend.html``."""
+    h = scorecard_subparsers.add_parser(
+        "history", help="draw each dimension and the overall score over runs (self-contained HTML)"
+    )
+    h.add_argument("paths", nargs="+", type=Path, help="scorecard JSON files, or folders searched for *.json")
+    h.add_argument("--output", type=Path, required=True, help="the HTML page to write, e.g. trend.html")
+    h.add_argument("--suite", help="the suite to draw when the scorecards are of more than one")
+    h.add_argument("--tolerance", type=float, default=0.001, help="fall since the previous run tolerated (0-1)")
+    return h
+
+
+def run_scorecard_history(args: argparse.Namespace) -> int:
+    """Write the trend page; exit 0 (a report, not a gate: use ``scorecard diff`` to gate)."""
+    from dataclean.scorecard.history import load_history
+
+    if not 0 <= args.tolerance < 1:
+        raise ConfigError(f"--tolerance {args.tolerance} is outside 0-1")
+    hist = load_history(args.paths, suite=args.suite, tolerance=args.tolerance)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(hist.to_html(), encoding="utf-8")
+    print(hist.summary())
+    print(f"wrote {args.output}")
+    return EXIT_OK
 
 
 def _linkage_config(suite_path: str, block: str) -> Any:
