@@ -75,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--name", help="suite name (default: from the file name)")
     si.add_argument("--output", type=Path, help="write the draft here (default: stdout)")
     si.add_argument("--force", action="store_true", help="overwrite --output if it exists")
-    sc = ssub.add_parser("check", help="check a suite file and list its expectations")
-    sc.add_argument("suite")
+    sc = ssub.add_parser("check", help="check suite files and list their expectations (exit 2 if any is wrong)")
+    sc.add_argument("suite", nargs="+", help="suite files or bundled suite names (pre-commit passes several)")
     sx = ssub.add_parser("compile", help="write the compiled great-expectations suite JSON")
     sx.add_argument("suite")
     sx.add_argument("--output", type=Path)
@@ -236,15 +236,25 @@ def _cmd_suite(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return EXIT_OK
-    suite = load_suite(args.suite)
     if args.suite_command == "check":
-        print(
-            f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
-            f"{len(suite.expectations)} expectations"
-        )
-        for e in suite.expectations:
-            print(f"  {e.key:<55} {e.dimension:<13} {e.severity}")
-        return EXIT_OK
+        failed = 0
+        for name in args.suite:
+            try:
+                suite = load_suite(name)
+            except ConfigError as exc:  # report every file, then fail
+                print(f"dataclean: error: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            print(
+                f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
+                f"{len(suite.expectations)} expectations"
+            )
+            for e in suite.expectations:
+                print(f"  {e.key:<55} {e.dimension:<13} {e.severity}")
+        if failed and len(args.suite) > 1:
+            print(f"dataclean: {failed} of {len(args.suite)} suite files have problems", file=sys.stderr)
+        return EXIT_USAGE if failed else EXIT_OK
+    suite = load_suite(args.suite)
     import json
 
     text = json.dumps(suite.to_gx_json(), indent=2)
