@@ -8,6 +8,7 @@ The user registers dataclean's expectations, builds an ExpectationSuite from a d
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,8 @@ def test_dataclean_leaves_the_host_context_and_gx_settings_alone(tmp_path, peopl
     yml = (tmp_path / "project" / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
     host_settings = context.variables.config.to_json_dict()
     threshold = pee.HASH_THRESHOLD
+    gx_logger = logging.getLogger("great_expectations.data_context.types.base")
+    logger_level = gx_logger.level
 
     calls: list[int] = []
     real_hash = pee.hash_pandas_dataframe
@@ -132,6 +135,7 @@ def test_dataclean_leaves_the_host_context_and_gx_settings_alone(tmp_path, peopl
         suite = context.suites.add_or_update(gx_suite_from_json(load_suite(PLANTED).to_gx_json(), name="host"))
 
         assert pee.HASH_THRESHOLD == threshold == 1e9
+        assert gx_logger.level == logger_level
         assert context.variables.config.to_json_dict() == host_settings
         assert (tmp_path / "project" / "gx" / "great_expectations.yml").read_text(encoding="utf-8") == yml
 
@@ -156,3 +160,24 @@ def test_suite_json_with_an_unknown_expectation_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="not JSON"):
         (tmp_path / "junk.json").write_text("{nope", encoding="utf-8")
         gx_suite_from_json(tmp_path / "junk.json")
+
+
+def test_a_fresh_process_keeps_gx_logging_and_fingerprint_settings(tmp_path):
+    """In a new process (dataclean's context not made yet): GX's own logger level and the
+    fingerprint threshold are the same after dataclean's first validation as before it."""
+    script = f"""
+import logging
+import great_expectations.execution_engine.pandas_execution_engine as pee
+import pandas as pd
+from dataclean.scorecard import validate
+log = logging.getLogger("great_expectations.data_context.types.base")
+before = (log.level, pee.HASH_THRESHOLD)
+df = pd.DataFrame({{"record_id": ["R1"], "nhs_number": ["9434765919"], "date_of_birth": ["1950-01-01"],
+                   "date_of_death": [None], "last_updated": ["2025-12-01"]}})
+assert validate(df, {str(PLANTED)!r}).passed
+print(before, (log.level, pee.HASH_THRESHOLD))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    before, after = proc.stdout.strip().splitlines()[-1].split(") (")
+    assert before + ")" == "(20, 1000000000.0)" and "(" + after == "(20, 1000000000.0)"

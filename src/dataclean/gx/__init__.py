@@ -88,10 +88,17 @@ def quiet_context() -> gx.data_context.AbstractDataContext:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX gives this logger its own INFO level at import, so its INFO lines escape an application's
-    # WARNING setting; NOTSET lets it follow the application's configuration like any other logger
-    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.NOTSET)
-    context = gx.get_context(mode="ephemeral")
+    # GX gives this logger its own INFO level at import, so its one INFO line (the ephemeral
+    # context's temporary docs folder) escapes an application's WARNING setting. NOTSET lets it
+    # follow the application's configuration while dataclean makes its context; the host's level
+    # is put back afterwards.
+    config_logger = logging.getLogger("great_expectations.data_context.types.base")
+    level = config_logger.level
+    config_logger.setLevel(logging.NOTSET)
+    try:
+        context = gx.get_context(mode="ephemeral")
+    finally:
+        config_logger.setLevel(level)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     _CONTEXT = context
     return context
