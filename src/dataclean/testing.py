@@ -1,7 +1,8 @@
-"""Data-quality assertions for test suites: :func:`assert_passes` and the pytest plugin's fixture.
+"""Data-quality assertions for test suites: :func:`assert_passes` and the pytest plugin's fixture::
 
-    >>> from dataclean.testing import assert_passes
-    >>> assert_passes("data/people.csv", "expectations/social_care_person.yml", fail_under=0.95)  # doctest: +SKIP
+    from dataclean.testing import assert_passes
+
+    assert_passes("data/people.csv", "expectations/social_care_person.yml", fail_under=0.95)
 
 A failing check raises :class:`DataQualityAssertionError` (an ``AssertionError``, so every test
 runner reports it as a test failure) whose message lists the failed expectations with *masked*

@@ -1,8 +1,8 @@
-"""Quality over time: a series of scorecards of one suite, drawn as a self-contained HTML trend page.
+"""Quality over time: a series of scorecards of one suite, drawn as a self-contained HTML trend page::
 
-    >>> h = load_history(["runs/"])          # every scorecard JSON under runs/, oldest first
-    >>> h.regressions                        # scores that fell since the previous run
-    >>> Path("trend.html").write_text(h.to_html())
+    h = load_history(["runs/"])          # every scorecard JSON under runs/, oldest first
+    h.regressions                        # scores that fell since the previous run
+    Path("trend.html").write_text(h.to_html(), encoding="utf-8")
 
 Runs are ordered by their ``generated_at`` time (then by file name). For the overall score and
 each of the six dimensions the page draws the score per run as an inline SVG line chart with the
@@ -161,6 +161,7 @@ def load_history(
     """
     from dataclean.exceptions import ConfigError
 
+    paths = list(paths)
     cards: list[tuple[str, str, Scorecard]] = []
     for path, named in _scorecard_files(paths):
         try:
