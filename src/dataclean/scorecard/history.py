@@ -116,7 +116,8 @@ class History:
     def summary(self) -> str:
         """One line per series for the console: latest score, change, breaches and regressions."""
         labels = self.labels()
-        out = [f"{len(self.runs)} runs of suite {self.suite!r}, {labels[0]} to {labels[-1]}"]
+        runs = f"{len(self.runs)} run{'s' if len(self.runs) != 1 else ''}"
+        out = [f"{runs} of suite {self.suite!r}, {labels[0]} to {labels[-1]}"]
         for what in (OVERALL, *DIMENSIONS):
             pts = self.series(what)
             last = pts[-1]
@@ -208,23 +209,25 @@ _LINE = "#1d70b8"
 _THRESHOLD = "#505a5f"
 
 
-def _marker(x: float, y: float, point: TrendPoint, title: str) -> str:
+def _marker(x: float, y: float, point: TrendPoint, title: str, size: float = 1.0) -> str:
+    """A run's point: a circle, a square below the threshold, a downward triangle when it fell.
+    ``size`` scales it down when runs are close together."""
     colour = _BREACH if point.breach else _RAG_COLOUR.get(point.status, _LINE)
     tip = f"<title>{html.escape(title)}</title>"
     if point.regression:
-        pts = f"{x - 7:.1f},{y - 5:.1f} {x + 7:.1f},{y - 5:.1f} {x:.1f},{y + 7:.1f}"
-        shape = (
+        w, h = 7 * size, 6 * size
+        pts = f"{x - w:.1f},{y - h:.1f} {x + w:.1f},{y - h:.1f} {x:.1f},{y + h:.1f}"
+        return (
             f'<polygon class="mk reg" points="{pts}" fill="{colour}" stroke="#0b0c0c" stroke-width="1">'
             f"{tip}</polygon>"
         )
-    elif point.breach:
-        shape = (
-            f'<rect class="mk breach" x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}" '
-            f'stroke="#0b0c0c" stroke-width="1">{tip}</rect>'
+    if point.breach:
+        half = 5 * size
+        return (
+            f'<rect class="mk breach" x="{x - half:.1f}" y="{y - half:.1f}" width="{2 * half:.1f}" '
+            f'height="{2 * half:.1f}" fill="{colour}" stroke="#0b0c0c" stroke-width="1">{tip}</rect>'
         )
-    else:
-        shape = f'<circle class="mk" cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}">{tip}</circle>'
-    return shape
+    return f'<circle class="mk" cx="{x:.1f}" cy="{y:.1f}" r="{4.5 * size:.1f}" fill="{colour}">{tip}</circle>'
 
 
 def trend_svg(history: History, what: str, *, width: int = 520, height: int = 210) -> str:
@@ -243,6 +246,7 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
     def py(v: float) -> float:
         return top + ph * (hi - v) / (hi - lo)
 
+    size = 1.0 if n < 2 else min(1.0, max(0.45, pw / (n - 1) / 16))  # smaller points when runs are close
     parts = [f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fff" stroke="#b1b4b6"/>']
     for v in _axis_ticks(lo):
         y = py(v)
@@ -303,7 +307,7 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
             title += ", below threshold"
         if p.regression:
             title += ", regression"
-        parts.append(_marker(px(i), py(p.score), p, title))
+        parts.append(_marker(px(i), py(p.score), p, title, size))
     name = "overall score" if what == OVERALL else f"{what} score"
     return (
         f'<svg class="trend" role="img" aria-label="{html.escape(name)} over {n} runs" width="{width}" '
@@ -344,7 +348,8 @@ def to_trend_html(history: History) -> str:
     regs, brs = history.regressions, history.breaches
     parts = [
         f'<div class="dc-card"><h1>Data quality over time: {e(history.suite)}</h1>',
-        f"<p>{len(history.runs)} runs, {e(labels[0])} to {e(labels[-1])}. Latest: {e(latest.dataset)} "
+        f"<p>{len(history.runs)} run{'s' if len(history.runs) != 1 else ''}, {e(labels[0])} to {e(labels[-1])}. "
+        f"Latest: {e(latest.dataset)} "
         f"{_rag(latest.status)} overall {_pct(latest.overall_score)} (threshold {_pct(latest.overall_threshold)}), "
         f"{'PASSED' if latest.passed else 'FAILED'}.</p>",
         f"<p>{len(brs)} score(s) below threshold and {len(regs)} regression(s) of more than "
