@@ -216,8 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--name", help="suite name (default: from the file name)")
     si.add_argument("--output", help="write the draft here (default or '-': stdout)")
     si.add_argument("--force", action="store_true", help="overwrite --output if it exists")
-    sc = _sub(ssub, "check", "check a suite file and list its expectations")
-    sc.add_argument("suite", help="suite file (.yml) or the name of a bundled suite")
+    sc = _sub(ssub, "check", "check suite files and list their expectations (exit 2 if any is wrong)")
+    sc.add_argument("suite", nargs="+", help="suite files (.yml) or bundled suite names (pre-commit passes several)")
     add_output_options(sc)
     sx = _sub(ssub, "compile", "write the compiled great-expectations suite JSON")
     sx.add_argument("suite", help="suite file (.yml) or the name of a bundled suite")
@@ -229,9 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     dd = _sub(sdsub, "diff", "compare a baseline scorecard with a new one; exit 1 on regression")
     dd.add_argument("old", type=Path, help="baseline scorecard.json")
     dd.add_argument("new", type=Path, help="new scorecard.json")
-    dd.add_argument("--format", choices=("text", "md"), default="text", help="text (default) or md (Markdown)")
+    dd.add_argument(
+        "--format", choices=("text", "md", "html"), default="text", help="text (default), md (Markdown) or html"
+    )
+    dd.add_argument("--output", type=Path, help="write the comparison here (default: stdout)")
     dd.add_argument("--tolerance", type=float, default=0.001, help="score drop tolerated, 0-1 (default 0.001)")
     add_output_options(dd)
+    add_scorecard_history_parser(sdsub)
 
     de = _sub(sub, "dedupe", "find the same person within one file")
     add_data_options(de)
@@ -478,16 +482,27 @@ def _cmd_suite(args: argparse.Namespace, out: _Console) -> int:
             out.say(f"wrote draft suite {args.output}; review the roles and thresholds before use")
             out.summary.update({"outputs": [str(args.output)], "columns": len(df.columns), "rows": len(df)})
         return EXIT_OK
+    if args.suite_command == "check":
+        failed = 0
+        for name in args.suite:
+            try:
+                suite = load_suite(name)
+            except ConfigError as exc:  # report every file, then fail
+                print(f"dataclean: error: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            out.say(
+                f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
+                f"{len(suite.expectations)} expectations"
+            )
+            for e in suite.expectations:
+                out.say(f"  {e.key:<55} {e.dimension:<13} {e.severity}")
+        if failed and len(args.suite) > 1:
+            print(f"dataclean: {failed} of {len(args.suite)} suite files have problems", file=sys.stderr)
+        out.summary.update({"suites": len(args.suite), "failed": failed})
+        return EXIT_USAGE if failed else EXIT_OK
     suite = load_suite(args.suite)
     out.summary.update({"suite": suite.name, "columns": len(suite.columns), "expectations": len(suite.expectations)})
-    if args.suite_command == "check":
-        out.say(
-            f"{suite.path}: suite {suite.name!r} is valid: {len(suite.columns)} columns, "
-            f"{len(suite.expectations)} expectations"
-        )
-        for e in suite.expectations:
-            out.say(f"  {e.key:<55} {e.dimension:<13} {e.severity}")
-        return EXIT_OK
     text = json.dumps(suite.to_gx_json(), indent=2)
     if args.output in (None, "-"):
         if not out.json:
@@ -498,12 +513,50 @@ def _cmd_suite(args: argparse.Namespace, out: _Console) -> int:
 
 
 def _cmd_scorecard(args: argparse.Namespace, out: _Console) -> int:
+    if args.scorecard_command == "history":
+        return run_scorecard_history(args, out)
     from dataclean.scorecard.render import diff, load_scorecard
 
     d = diff(load_scorecard(args.old), load_scorecard(args.new), tolerance=args.tolerance)
-    out.say(d.to_markdown() if args.format == "md" else d.to_text())
+    text = {"md": d.to_markdown, "html": d.to_html}.get(args.format, d.to_text)()
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        out.say(f"{d.to_text()}\nwrote {args.output}")
+        out.summary["outputs"] = [str(args.output)]
+    else:
+        out.say(text)
     out.summary["regressions"] = [str(r) for r in d.regressions]
     return EXIT_GATE_FAILED if d.regressions else EXIT_OK
+
+
+# ---- `dataclean scorecard history` (self-contained: a parser hook and a runner) ----------------
+def add_scorecard_history_parser(scorecard_subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``dataclean scorecard history DIR_OR_FILES... --output trend.html``."""
+    h = _sub(
+        scorecard_subparsers, "history", "draw each dimension and the overall score over runs (self-contained HTML)"
+    )
+    h.add_argument("paths", nargs="+", type=Path, help="scorecard JSON files, or folders searched for *.json")
+    h.add_argument("--output", type=Path, required=True, help="the HTML page to write, e.g. trend.html")
+    h.add_argument("--suite", help="the suite to draw when the scorecards are of more than one")
+    h.add_argument("--tolerance", type=float, default=0.001, help="fall since the previous run tolerated (0-1)")
+    add_output_options(h)
+    return h
+
+
+def run_scorecard_history(args: argparse.Namespace, out: _Console) -> int:
+    """Write the trend page; exit 0 (a report, not a gate: use ``scorecard diff`` to gate)."""
+    from dataclean.scorecard.history import load_history
+
+    if not 0 <= args.tolerance < 1:
+        raise ConfigError(f"--tolerance {args.tolerance} is outside 0-1")
+    hist = load_history(args.paths, suite=args.suite, tolerance=args.tolerance)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(hist.to_html(), encoding="utf-8")
+    out.say(hist.summary())
+    out.say(f"wrote {args.output}")
+    out.summary["outputs"] = [str(args.output)]
+    return EXIT_OK
 
 
 def _linkage_config(suite_path: str, block: str) -> Any:
