@@ -171,7 +171,7 @@ def _budget_rules(
     candidates = user + presets.blocking_rule_candidates(features)
     if not candidates:
         return []
-    budget = config.max_comparisons or max(2_000_000, 30 * n)
+    budget = config.max_comparisons or max(2_000_000, 10 * n)
     counts = count_comparisons_from_blocking_rules(
         tables,
         blocking_rules=[r for r, _ in candidates],
@@ -308,6 +308,10 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
 MAX_CHECKED_CLUSTER = 500
 
 
+def _eq(x: pd.Series, y: pd.Series) -> np.ndarray:
+    return x.notna().to_numpy(dtype=bool) & (x.fillna("").to_numpy(dtype=object) == y.fillna("").to_numpy(dtype=object))
+
+
 def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
     """Why two records cannot be one person ('' when they can): different NHS numbers or NINOs,
     dates of birth years apart (not a typo), or different forenames on the same date of birth at
@@ -326,7 +330,9 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
 
     for col, why in (("nhs", "different NHS numbers"), ("nino", "different NINOs")):
         reason[(reason == "") & differ(col)] = why
-    has = both("dob")
+    # the same identifier (NHS number, NINO, another identifier) outweighs a changed date or name
+    shared_id = same("nhs") | same("nino") | same("ident") | same("ident2")
+    has = both("dob") & ~shared_id
     if has.any():
         da = a["dob"].fillna("0000-00-00").to_numpy(dtype="U10")
         db = b["dob"].fillna("0000-00-00").to_numpy(dtype="U10")
@@ -349,6 +355,7 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
             & same_home
             & differ("fn")
             & ~same("fn_nick")
+            & ~(both("sn") & (_eq(a["fn"], b["sn"]) | _eq(a["sn"], b["fn"])))  # names transposed, not twins
         )
         if twin.any():
             import jellyfish
@@ -362,15 +369,76 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
             }
             hit = np.array([far[(x, y)] for x, y in zip(combos["x"], combos["y"])], dtype=bool)
             reason[idx[hit]] = "different forenames on the same date of birth at the same address (twins)"
+    soft = np.flatnonzero((reason != "") & ~np.isin(reason, ["different NHS numbers", "different NINOs"]))
+    if len(soft):
+        # an identifier one or two keystrokes apart (a typo) also outweighs a changed date or name
+        near = np.zeros(len(soft), dtype=bool)
+        for col in ("nhs", "nino", "ident", "ident2"):
+            x = a[col].to_numpy(dtype=object)[soft]
+            y = b[col].to_numpy(dtype=object)[soft]
+            near |= _near_identifiers(x, y)
+        reason[soft[near]] = ""
     return pd.Series(reason, index=a.index)
 
 
+def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where both identifiers are present and at most two edits apart (once per distinct pair)."""
+    import jellyfish
+
+    ok = np.array([isinstance(u, str) and isinstance(v, str) for u, v in zip(x, y)], dtype=bool)
+    out = np.zeros(len(x), dtype=bool)
+    if ok.any():
+        combos = pd.DataFrame({"x": x[ok], "y": y[ok]})
+        distinct = combos.drop_duplicates()
+        dist = {(u, v): jellyfish.damerau_levenshtein_distance(u, v) <= 2 for u, v in zip(distinct["x"], distinct["y"])}
+        out[ok] = [dist[(u, v)] for u, v in zip(combos["x"], combos["y"])]
+    return out
+
+
+#: a change the trained model says happens between records of one person more often than this
+#: (its m probability) is not evidence of two people, so it does not split clusters
+RARE_CHANGE = 0.05
+_CHECKS = {
+    "dates of birth years apart": ("date_of_birth", "date of birth"),
+    "different forenames on the same date of birth at the same address (twins)": ("forename", "forename"),
+}
+
+
+def _coherence_checks(model: Mapping[str, Any], notes: list[str]) -> set[str]:
+    """The soft coherence checks the trained model supports: a different forename (or date of
+    birth) splits clusters only where the model learned that records of one person rarely differ
+    in it (m probability of its 'different' level below :data:`RARE_CHANGE`)."""
+    m_of = {}
+    for comp in model.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            if level.get("label_for_charts") == "different":
+                m_of[comp.get("output_column_name")] = level.get("m_probability")
+    checks = set()
+    for reason, (name, label) in _CHECKS.items():
+        m = m_of.get(name)
+        if isinstance(m, int | float) and m >= RARE_CHANGE:
+            notes.append(
+                f"the model learned that records of one person often have a different {label} here "
+                f"(m = {m:.2f}), so that is not used to split clusters"
+            )
+        else:
+            checks.add(reason)
+    return checks
+
+
 def split_incoherent(
-    ids: pd.Series, pairs: pd.DataFrame, threshold: float, cluster_ids: pd.Series, prepared: pd.DataFrame
+    ids: pd.Series,
+    pairs: pd.DataFrame,
+    threshold: float,
+    cluster_ids: pd.Series,
+    prepared: pd.DataFrame,
+    *,
+    checks: set[str] | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Split clusters holding incompatible strong evidence (see :func:`_conflicts`) on their weakest
     links: the cluster's links are added back strongest first, skipping any that would join two
-    records that cannot be one person. Returns the new cluster ids and one row per record moved
+    records that cannot be one person. ``checks`` limits the soft reasons used (different NHS
+    numbers or NINOs always count). Returns the new cluster ids and one row per record moved
     (``record``, ``cluster_id_before``, ``cluster_id``, ``reason``)."""
     empty = pd.DataFrame(columns=["record", "cluster_id_before", "cluster_id", "reason"])
     labels = cluster_ids.to_numpy(dtype=object)
@@ -382,8 +450,10 @@ def split_incoherent(
     m = frame.merge(frame, on="c", suffixes=("_a", "_b"))
     m = m[m["pos_a"] < m["pos_b"]]
     pa, pb = m["pos_a"].to_numpy(), m["pos_b"].to_numpy()
-    cols = ["nhs", "nino", "dob", "fn", "fn_nick", "addr", "pc"]
+    cols = ["nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc"]
     why = _conflicts(prepared[cols].iloc[pa].reset_index(drop=True), prepared[cols].iloc[pb].reset_index(drop=True))
+    if checks is not None:
+        why = why.where(~why.isin(set(_CHECKS) - set(checks)), "")
     bad = why.to_numpy() != ""
     if not bad.any():
         return cluster_ids, empty
@@ -599,7 +669,8 @@ def _run(
     step("clustering", 0.75)
     t = time.perf_counter()
     cluster_ids = cluster(ids, pairs, threshold, nhs=allp["nhs"])
-    cluster_ids, splits = split_incoherent(ids, pairs, threshold, cluster_ids, allp)
+    checks = _coherence_checks(model, notes)
+    cluster_ids, splits = split_incoherent(ids, pairs, threshold, cluster_ids, allp, checks=checks)
     if len(splits):
         log.info("%d clusters split on their weakest links", splits["cluster_id_before"].nunique())
     original_id = ids.str.split(":", n=1).str[-1] if len(frames) > 1 else ids

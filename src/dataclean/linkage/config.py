@@ -80,7 +80,7 @@ class LinkageConfig:
     survivorship: Mapping[str, str] = field(default_factory=lambda: {"default": "most_frequent"})
     source_priority: tuple[str, ...] = ()
     max_pairs_for_u: int = 2_000_000
-    #: prediction comparison budget (None: 30 per record, at least 2 million)
+    #: prediction comparison budget (None: 10 per record, at least 2 million)
     max_comparisons: int | None = None
 
     @classmethod

@@ -356,6 +356,8 @@ _PREDICTION_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("sn", "pc"), "same surname and postcode"),
     (("fn", "pc"), "same forename and postcode"),
     (("stno", "pc"), "same street number and postcode"),
+    (("dob", "pc"), "same date of birth and postcode"),
+    (("dob", "loc"), "same date of birth and locality"),
     (("fn", "addr"), "same forename and address"),
     (("mobile",), "same mobile"),
     (("email",), "same email"),
@@ -367,10 +369,17 @@ _PREDICTION_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
 def blocking_rule_candidates(features: set[str]) -> list[tuple[Any, str]]:
     """Prediction blocking rules for the features present, strongest first (a union: a pair is
     compared if any rule finds it). The caller trims the list to a comparison budget."""
+    from splink.blocking_rule_library import CustomRule
+
     out = []
     for cols, why in _PREDICTION_RULES:
         if set(cols) <= features:
             out.append((block_on(*cols), why))
+        if cols == ("dob", "sn_mp") and {"dob", "fn", "sn"} <= features:
+            # forename and surname transposed between the records (both directions)
+            for a, b in (("fn", "sn"), ("sn", "fn")):
+                rule = CustomRule(f'l."{a}" = r."{b}" AND l."dob" = r."dob"', sql_dialect="duckdb")
+                out.append((rule, "names transposed, same date of birth"))
     return out
 
 
