@@ -62,6 +62,9 @@ class LinkageResult:
         s.update({"scored_pairs": len(self.pairs), "review_pairs": len(self.review)})
         if self.match_threshold is not None:
             s["match_threshold"] = self.match_threshold
+        for k, v in self.estimates.items():
+            # the model's own estimate from its match probabilities, not measured against truth
+            s[f"estimated_{k} (from the model's probabilities)"] = v
         if self.splits is not None and len(self.splits):
             s["clusters_split"] = int(self.splits["cluster_id_before"].nunique())
         if self.persons_in_multiple_claims is not None:
