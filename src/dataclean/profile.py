@@ -144,6 +144,12 @@ def profile_columns(df: pd.DataFrame) -> list[ColumnProfile]:
             valid = _valid_share(s, kind)
         if role == "id" and not (distinct_share >= 0.999 and null_share == 0):
             role = "identifier"  # named like an id but repeated: an identifier to match on
+        if role == "identifier":  # a generic name may hold NHS numbers or NINOs: the values tell
+            for kind in ("nhs_number", "nino"):
+                share = _valid_share(s, kind)
+                if share >= 0.9:
+                    role, valid, detected = kind, share, "content"
+                    break
         if role is None and len(s.dropna()):
             best = max(((k, _valid_share(s, k)) for k in _CONTENT_KINDS), key=lambda kv: kv[1])
             if best[1] >= 0.6:

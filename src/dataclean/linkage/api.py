@@ -218,7 +218,10 @@ def _train(
     else:
         notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        training.estimate_u_using_random_sampling(max_pairs=config.max_pairs_for_u, seed=1)
+        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap:
+        # rare levels rarely reach splink's early-stopping count, so the cap is what costs time
+        max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
     plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))
@@ -303,8 +306,14 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
             labels[labels == drop] = keep
             size[keep] += size[drop]
             size[drop] = 0
-    smallest = pd.Series(ids, dtype=str).groupby(labels).transform("min")
-    return pd.Series(smallest.to_numpy(), index=ids, name="cluster_id")
+    # the smallest record id of each cluster, by integer ranks (no string groupby)
+    id_array = np.asarray(ids, dtype=object)
+    order = np.argsort(id_array, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = np.full(len(ids), len(ids), dtype=np.int64)
+    np.minimum.at(best, labels, rank)
+    return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
 
 
 #: clusters larger than this are not checked pair by pair for incoherent evidence

@@ -79,7 +79,7 @@ class LinkageConfig:
     blocking: tuple[str, ...] = ()
     survivorship: Mapping[str, str] = field(default_factory=lambda: {"default": "most_frequent"})
     source_priority: tuple[str, ...] = ()
-    max_pairs_for_u: int = 2_000_000
+    max_pairs_for_u: int = 1_000_000
     #: prediction comparison budget (None: 10 per record, at least 2 million)
     max_comparisons: int | None = None
 
@@ -160,7 +160,7 @@ class LinkageConfig:
             blocking=tuple(blocking),
             survivorship=surv,
             source_priority=tuple(priority),
-            max_pairs_for_u=int(data.get("max_pairs_for_u", 2_000_000)),
+            max_pairs_for_u=int(data.get("max_pairs_for_u", 1_000_000)),
             max_comparisons=int(data["max_comparisons"]) if data.get("max_comparisons") else None,
         )
 
