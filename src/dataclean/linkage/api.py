@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -118,9 +119,17 @@ def uniqueness_summary(result: LinkageResult) -> dict[str, Any]:
 def _db_api(backend: Any) -> Any:
     """DuckDB by default; a SparkSession (or a ready splink DatabaseAPI) when passed."""
     if backend is None or backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # spill to disk rather than fail, and leave memory for the prepared frames in Python
+        config: dict[str, Any] = {"preserve_insertion_order": False}
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            config["memory_limit"] = f"{max(int(total * 0.5) // 2**20, 512)}MB"
+        except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+            pass
+        return DuckDBAPI(connection=duckdb.connect(":memory:", config=config))
     if type(backend).__name__ == "SparkSession":
         try:
             from splink import SparkAPI
