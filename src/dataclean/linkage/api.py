@@ -227,10 +227,11 @@ def _train(
     else:
         notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap:
-        # rare levels rarely reach splink's early-stopping count, so the cap is what costs time
+        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap,
+        # in one chunk: rare levels (names transposed) never reach splink's early-stopping count,
+        # so chunks would only add passes
         max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=1)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
     plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))
