@@ -561,15 +561,12 @@ def run_scorecard_history(args: argparse.Namespace, out: _Console) -> int:
 
 def _linkage_config(suite_path: str, block: str) -> Any:
     from dataclean.linkage.config import LinkageConfig
-    from dataclean.suite import load_suite
+    from dataclean.suite import load_linkage_block
 
-    suite = load_suite(suite_path)
-    raw = (suite.link or suite.dedupe) if block == "link" else suite.dedupe
+    name, raw, path = load_linkage_block(suite_path, block)  # the block only: no great-expectations
     if raw is None:
-        raise ConfigError(
-            f"suite {suite.name!r} has no '{block}:' block; add one (see docs/linkage.md)", source=suite.path
-        )
-    return LinkageConfig.from_dict(raw, source=suite.path)
+        raise ConfigError(f"suite {name!r} has no '{block}:' block; add one (see docs/linkage.md)", source=path)
+    return LinkageConfig.from_dict(raw, source=path)
 
 
 def _write_linkage(result: Any, output: Path, rows_in: int) -> list[str]:
