@@ -38,6 +38,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -161,6 +162,7 @@ _ALLOWED_RE = r"[ (]*\+?[0-9 ().\-]*"
 _MULTI_SEP_RE = r"[/,;&|]| or | and "
 _MULTI_MIN_DIGITS = 18
 _SEPARATORS_RE = r"[ ().\-]"
+_EXT_RE_NAMED = r"^(?P<main>.*?) *(?:; *ext=|extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
 _EXT_PY = re.compile(_EXT_RE, re.ASCII)
 _ALLOWED_PY = re.compile(_ALLOWED_RE, re.ASCII)
 _MULTI_SEP_PY = re.compile(_MULTI_SEP_RE, re.ASCII)
@@ -354,73 +356,377 @@ def note(e164: str, *, had_extension: bool = False) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason)."""
+def _arrow(values: Any) -> Any:
+    """A pyarrow string array (no chunks) from an Index, Series or array of str/None."""
+    import pyarrow as pa
+
+    arr = getattr(values, "array", values)
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+        out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+        return out.cast(pa.string()) if out.type != pa.string() else out
+    return pa.array(np.asarray(arr, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def _bools(arr: Any) -> np.ndarray:
+    """A pyarrow boolean array as numpy, nulls False."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
+    """Vectorised :func:`_prepare` over distinct trimmed texts (a pyarrow string array, RE2).
+
+    Returns (key, extension, reason): ``key`` is ``+?digits`` (null where the pre-filter decided),
+    ``extension`` the extension digits (null if none), ``reason`` a numpy object array.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(text)
     reason = np.full(n, None, dtype=object)
-    norm = text.str.replace(_WS_CLASS, " ", regex=True)
-    # str.isascii exists only from pandas 3; a regex works on 2.2+ and 3.x alike.
-    ascii_ok = (~norm.str.contains(r"[^\x00-\x7f]", regex=True)).fillna(False).to_numpy(dtype=bool)
+    null_text = pa.nulls(n, pa.string())
+    norm = pc.replace_substring_regex(text, _WS_CLASS, " ")
+    ascii_ok = _bools(pc.string_is_ascii(norm))
     reason[~ascii_ok] = "invalid_format"
-    token = ascii_ok & norm.str.upper().isin(PHONE_PLACEHOLDER_TOKENS).to_numpy(dtype=bool)
+    token = ascii_ok & _bools(pc.is_in(pc.ascii_upper(norm), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS))))
     reason[token] = "placeholder"
-    todo = ~token & ascii_ok
-    low = norm.str.lower().where(todo, pd.NA)
-    n_digits = low.str.count("[0-9]").to_numpy(dtype="float64", na_value=0)
-    has_sep = low.str.contains(_MULTI_SEP_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-    multi = todo & has_sep & (n_digits >= _MULTI_MIN_DIGITS)
+    todo = ascii_ok & ~token
+    low = pc.ascii_lower(norm)
+    n_digits = pc.fill_null(pc.count_substring_regex(low, "[0-9]"), 0).to_numpy(zero_copy_only=False)
+    multi = todo & _bools(pc.match_substring_regex(low, _MULTI_SEP_RE)) & (n_digits >= _MULTI_MIN_DIGITS)
     reason[multi] = "multiple_numbers"
     todo &= ~multi
-    low = low.where(todo, pd.NA)
-    parts = low.str.extract(_EXT_RE)
-    has_ext = parts[1].notna().to_numpy(dtype=bool)
-    main = parts[0].where(has_ext, low).str.replace("(0)", "", regex=False)
-    allowed = main.str.fullmatch(_ALLOWED_RE).fillna(False).to_numpy(dtype=bool)
+    parts = pc.extract_regex(low, _EXT_RE_NAMED)
+    has_ext = _bools(pc.is_valid(parts))
+    main = pc.if_else(pa.array(has_ext), pc.struct_field(parts, [0]), low)
+    main = pc.replace_substring(main, "(0)", "")
+    allowed = _bools(pc.match_substring_regex(main, f"^(?:{_ALLOWED_RE})$"))
     reason[todo & ~allowed] = "invalid_format"
     todo &= allowed
-    main = main.where(todo, pd.NA)
-    plus = main.str.contains("+", regex=False).fillna(False).to_numpy(dtype=bool)
-    digits = main.str.replace("[^0-9]", "", regex=True)
-    national = digits.copy()
-    p44 = plus & digits.str.startswith("44").fillna(False).to_numpy(dtype=bool)
-    i44 = ~plus & digits.str.startswith("0044").fillna(False).to_numpy(dtype=bool)
-    national = national.mask(p44, "0" + digits.str.slice(2)).mask(i44, "0" + digits.str.slice(4))
+    plus = _bools(pc.match_substring(main, "+"))
+    digits = pc.replace_substring_regex(main, "[^0-9]", "")
+    p44 = plus & _bools(pc.starts_with(digits, "44"))
+    i44 = ~plus & _bools(pc.starts_with(digits, "0044"))
+    zero = pa.scalar("0")
+    national = pc.if_else(
+        pa.array(p44),
+        pc.binary_join_element_wise(zero, pc.utf8_slice_codeunits(digits, 2), ""),
+        pc.if_else(pa.array(i44), pc.binary_join_element_wise(zero, pc.utf8_slice_codeunits(digits, 4), ""), digits),
+    )
     placeholder = todo & (
-        national.isin(PLACEHOLDER_DIGITS).to_numpy(dtype=bool)
-        | national.str.fullmatch(_PLACEHOLDER_RUN).fillna(False).to_numpy(dtype=bool)
+        _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
+        | _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
     )
     reason[placeholder] = "placeholder"
     todo &= ~placeholder
-    length = digits.str.len().to_numpy(dtype="float64", na_value=0)
+    length = pc.fill_null(pc.utf8_length(digits), 0).to_numpy(zero_copy_only=False)
     bad_len = todo & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
     reason[bad_len] = "invalid_length"
     todo &= ~bad_len
-    key = digits.where(~plus, "+" + digits).where(todo, pd.NA)
-    ext = parts[1].where(todo & has_ext, pd.NA)
+    keep = pa.array(todo)
+    key = pc.if_else(keep, pc.if_else(pa.array(plus), pc.binary_join_element_wise("+", digits, ""), digits), null_text)
+    ext = pc.if_else(pa.array(todo & has_ext), pc.struct_field(parts, [1]), null_text)
     return key, ext, reason
+
+
+def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason) as pandas objects."""
+    key, ext, reason = _prepare_arrow(_arrow(text))
+    return (
+        pd.Series(key.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
+        pd.Series(ext.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
+        reason,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# fast path: phonenumbers' own metadata compiled to RE2 patterns for the default country
+# ---------------------------------------------------------------------------------------------
+
+#: ``phonenumbers``' order of number types in ``_number_type_helper`` (before fixed line/mobile).
+_TYPE_ORDER: tuple[str, ...] = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+#: Line type names, indexed by the small integer codes the fast path uses (-1 = unknown).
+_FAST_TYPES: tuple[str, ...] = (*_TYPE_ORDER, "fixed_line", "mobile", "fixed_line_or_mobile")
+
+
+@dataclass(frozen=True)
+class _Desc:
+    pattern: str  # anchored RE2 pattern of the national significant number
+    lengths: tuple[int, ...]  # possible lengths (empty: any)
+
+
+@dataclass(frozen=True)
+class _RegionRules:
+    region: str
+    leading_digits: str | None
+    general: _Desc | None
+    types: tuple[tuple[int, _Desc | None], ...]  # (code into _FAST_TYPES, desc) in _TYPE_ORDER
+    fixed_line: _Desc | None
+    mobile: _Desc | None
+    same_mobile_and_fixed: bool
+
+
+@dataclass(frozen=True)
+class _CountryRules:
+    """What ``phonenumbers`` does for numbers of one country code, as data the fast path can run."""
+
+    country_code: str
+    regions: tuple[_RegionRules, ...]
+    possible_lengths: tuple[int, ...]  # of the main region's general description
+    local_only_lengths: tuple[int, ...]
+    national_prefix: str
+    prefix_for_parsing: str
+    version: str
+
+
+def _desc(desc: Any) -> _Desc | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return _Desc(f"^(?:{desc.national_number_pattern})$", tuple(desc.possible_length or ()))
+
+
+@functools.lru_cache(maxsize=4)
+def _country_rules(region: str = DEFAULT_REGION) -> _CountryRules | None:
+    """Compile the installed phonenumbers metadata for ``region``'s country code (None: no fast path).
+
+    Built from ``PhoneMetadata`` at first use, so an upgrade of phonenumbers is followed
+    automatically; any feature the fast path does not model (a national prefix transform rule,
+    capturing groups in the prefix, a pattern RE2 cannot compile) disables it for that country and
+    every number goes to the library.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pn = _phonenumbers()
+    main = pn.PhoneMetadata.metadata_for_region(region)
+    if main is None or main.national_prefix_transform_rule or not main.national_prefix_for_parsing:
+        return None
+    if re.compile(main.national_prefix_for_parsing).groups or main.national_prefix != "0":
+        return None
+    regions = []
+    for code in pn.COUNTRY_CODE_TO_REGION_CODE.get(main.country_code, ()):
+        md = pn.PhoneMetadata.metadata_for_region(code)
+        if md is None:
+            continue
+        regions.append(
+            _RegionRules(
+                region=code,
+                leading_digits=f"^(?:{md.leading_digits})" if md.leading_digits else None,
+                general=_desc(md.general_desc),
+                types=tuple((i, _desc(getattr(md, name))) for i, name in enumerate(_TYPE_ORDER)),
+                fixed_line=_desc(md.fixed_line),
+                mobile=_desc(md.mobile),
+                same_mobile_and_fixed=bool(md.same_mobile_and_fixed_line_pattern),
+            )
+        )
+    general = main.general_desc
+    rules = _CountryRules(
+        country_code=str(main.country_code),
+        regions=tuple(regions),
+        possible_lengths=tuple(general.possible_length or ()),
+        local_only_lengths=tuple(general.possible_length_local_only or ()),
+        national_prefix=main.national_prefix,
+        prefix_for_parsing=f"^(?:{main.national_prefix_for_parsing})",
+        version=pn.__version__,
+    )
+    if not rules.regions or not rules.possible_lengths or rules.possible_lengths[0] == -1:
+        return None
+    patterns = [rules.prefix_for_parsing]
+    for r in rules.regions:
+        descs = [r.general, r.fixed_line, r.mobile, *(d for _, d in r.types)]
+        patterns += [d.pattern for d in descs if d is not None]
+        if r.leading_digits:
+            patterns.append(r.leading_digits)
+    try:
+        for pattern in patterns:
+            pc.match_substring_regex(pa.array(["0"]), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        logger.info("phone: phonenumbers metadata for %s does not compile to RE2; no fast path", region)
+        return None
+    return rules
+
+
+def _match_desc(nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None) -> np.ndarray:
+    """``_is_number_matching_desc`` for the selected rows (boolean mask, False elsewhere)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.zeros(len(lengths), dtype=bool)
+    if desc is None:
+        return out
+    sel = rows & np.isin(lengths, desc.lengths) if desc.lengths else rows.copy()
+    idx = np.flatnonzero(sel)
+    if len(idx):
+        out[idx] = _bools(pc.match_substring_regex(nsn.take(pa.array(idx)), desc.pattern))
+    return out
+
+
+def _number_types(nsn: Any, lengths: np.ndarray, rows: np.ndarray, r: _RegionRules) -> np.ndarray:
+    """``_number_type_helper`` for the selected rows: codes into :data:`_FAST_TYPES`, -1 unknown."""
+    kind = np.full(len(lengths), -1, dtype=np.int8)
+    todo = _match_desc(nsn, lengths, rows, r.general)
+    for code, desc in r.types:
+        hit = _match_desc(nsn, lengths, todo, desc)
+        kind[hit] = code
+        todo &= ~hit
+    fixed = _match_desc(nsn, lengths, todo, r.fixed_line)
+    flom = _FAST_TYPES.index("fixed_line_or_mobile")
+    if r.same_mobile_and_fixed:
+        kind[fixed] = flom
+    else:
+        also_mobile = _match_desc(nsn, lengths, fixed, r.mobile)
+        kind[fixed] = np.where(also_mobile[fixed], flom, _FAST_TYPES.index("fixed_line"))
+        todo &= ~fixed
+        kind[_match_desc(nsn, lengths, todo, r.mobile)] = _FAST_TYPES.index("mobile")
+    return kind
+
+
+def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
+    """Decide the keys of the default country that ``phonenumbers`` would parse without surprises.
+
+    ``key`` is a pyarrow array of ``+?digits`` (null where already decided). Returns per-key
+    ``decided`` (bool), ``e164``, ``line_type``, ``region`` (object) and ``reason`` (object); keys
+    not decided (other countries, no trunk prefix, lengths phonenumbers treats specially) go to
+    the library. None when there is no fast path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rules = _country_rules()
+    if rules is None:
+        return None
+    n = len(key)
+    cc = rules.country_code
+    key = pc.fill_null(key, "")
+    national = _bools(pc.match_substring_regex(key, "^0[1-9]"))  # 0 + number (not 00: international)
+    intl_plus = _bools(pc.starts_with(key, "+" + cc))
+    intl_00 = _bools(pc.starts_with(key, "00" + cc))
+    # the country code without "+" (447911123456): phonenumbers takes it as the country code when
+    # the whole is too long for a national number; shorter ones go to the library
+    key_len = pc.fill_null(pc.utf8_length(key), 0).to_numpy(zero_copy_only=False)
+    bare_cc = (
+        _bools(pc.starts_with(key, cc))
+        & (key_len > max(rules.possible_lengths))
+        & ~np.isin(key_len, rules.local_only_lengths)
+    )
+    rest = pc.if_else(
+        pa.array(national),
+        key,
+        pc.if_else(
+            pa.array(intl_plus),
+            pc.utf8_slice_codeunits(key, 1 + len(cc)),
+            pc.if_else(
+                pa.array(intl_00),
+                pc.utf8_slice_codeunits(key, 2 + len(cc)),
+                pc.if_else(pa.array(bare_cc), pc.utf8_slice_codeunits(key, len(cc)), pa.scalar("")),
+            ),
+        ),
+    )
+    shape = national | intl_plus | intl_00 | bare_cc
+    # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally)
+    prefix = pc.struct_field(pc.extract_regex(rest, f"(?P<p>{rules.prefix_for_parsing})"), [0])
+    prefix_np = np.asarray(pc.fill_null(prefix, "-").to_numpy(zero_copy_only=False), dtype=object)
+    strips = prefix_np == rules.national_prefix
+    shape &= (prefix_np == "-") & ~national | strips
+    nsn = pc.if_else(pa.array(strips), pc.utf8_slice_codeunits(rest, len(rules.national_prefix)), rest)
+    lengths = pc.fill_null(pc.utf8_length(nsn), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    shape &= _bools(pc.match_substring_regex(nsn, "^[1-9]"))
+    # that number is stripped once more by parse(): it must hold no national prefix either
+    shape &= ~(bare_cc & _bools(pc.match_substring_regex(nsn, rules.prefix_for_parsing)))
+    # phonenumbers keeps the trunk 0 when the original is viable and the stripped number is not
+    main_general = rules.regions[0].general
+    if main_general is not None:
+        shape &= ~_match_desc(
+            pc.binary_join_element_wise(prefix, nsn, ""), lengths + 1, strips & shape, _Desc(main_general.pattern, ())
+        )
+    local_only = np.isin(lengths, rules.local_only_lengths)
+    possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
+    too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
+    kind = np.full(n, -1, dtype=np.int8)
+    region_of = np.full(n, -1, dtype=np.int16)
+    undecided = possible.copy()
+    for i, r in enumerate(rules.regions):
+        if len(rules.regions) == 1:
+            claim = undecided.copy()
+            kind_r = _number_types(nsn, lengths, claim, r)
+        elif r.leading_digits:
+            claim = undecided.copy()
+            claim[claim] = _bools(pc.match_substring_regex(nsn.filter(pa.array(claim)), r.leading_digits))
+            kind_r = _number_types(nsn, lengths, claim, r)
+        else:
+            kind_r = _number_types(nsn, lengths, undecided, r)
+            claim = undecided & (kind_r >= 0)
+        kind[claim] = kind_r[claim]
+        region_of[claim] = i
+        undecided &= ~claim
+    valid = possible & (kind >= 0)
+    e164 = np.full(n, None, dtype=object)
+    if valid.any():
+        full = pc.binary_join_element_wise("+" + cc, nsn.filter(pa.array(valid)), "")
+        e164[valid] = full.to_numpy(zero_copy_only=False)
+    names = np.array([*_FAST_TYPES, None], dtype=object)  # -1 -> None
+    regions = np.array([r.region for r in rules.regions] + [None], dtype=object)
+    line = np.where(valid, names[kind], None)
+    region = np.where(valid, regions[region_of], None)
+    reason = np.full(n, None, dtype=object)
+    reason[possible & ~valid] = "invalid_number"
+    reason[too_long] = "invalid_length"
+    return {
+        "decided": possible | too_long,
+        "e164": e164,
+        "line_type": line,
+        "region": region,
+        "reason": reason,
+    }
 
 
 def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
     """Everything the column functions need, computed once per distinct value.
 
     Returns the text column and per-row arrays: canonical, reason, valid, line_type, region,
-    extension. Work runs on distinct trimmed texts; phonenumbers runs once per distinct key.
+    extension. Work runs on distinct trimmed texts in Arrow (RE2); numbers of the default
+    country in the usual shapes are decided from phonenumbers' compiled metadata, and
+    phonenumbers itself runs once per distinct key that is left.
     """
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
-    key, ext, reason_u = _prepare_series(u)
-    m = len(u)
+    text_u = _arrow(uniques)
+    key, ext, reason_u = _prepare_arrow(text_u)
+    m = len(text_u)
     e164_u = np.full(m + 1, None, dtype=object)  # the last slot answers code -1 (NA)
     type_u = np.full(m + 1, None, dtype=object)
     region_u = np.full(m + 1, None, dtype=object)
     reason_all = np.full(m + 1, None, dtype=object)
     reason_all[:m] = reason_u
-    kcodes, kuniques = factorize_text(key)
-    k_e164 = np.full(len(kuniques) + 1, None, dtype=object)
-    k_type = np.full(len(kuniques) + 1, None, dtype=object)
-    k_region = np.full(len(kuniques) + 1, None, dtype=object)
-    k_reason = np.full(len(kuniques) + 1, None, dtype=object)
+    fast = _fast_parse(key)
+    has_key = _bools(key.is_valid())
+    if fast is not None:
+        done = fast["decided"]
+        e164_u[:m] = fast["e164"]
+        type_u[:m] = fast["line_type"]
+        region_u[:m] = fast["region"]
+        reason_all[:m] = np.where(done, fast["reason"], reason_all[:m])
+        slow = has_key & ~done
+    else:
+        slow = has_key
+    slow_idx = np.flatnonzero(slow)
+    keys_left = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)[slow_idx]
+    kcodes, kuniques = pd.factorize(keys_left)
+    k_e164 = np.full(len(kuniques), None, dtype=object)
+    k_type = np.full(len(kuniques), None, dtype=object)
+    k_region = np.full(len(kuniques), None, dtype=object)
+    k_reason = np.full(len(kuniques), None, dtype=object)
     for i, k in enumerate(kuniques):
         try:
             parsed = _parse_key(k)
@@ -428,18 +734,25 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
             k_reason[i] = err.reason
             continue
         k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
-    has_key = kcodes >= 0
-    e164_u[:m] = k_e164[kcodes]
-    type_u[:m] = k_type[kcodes]
-    region_u[:m] = k_region[kcodes]
-    reason_all[:m] = np.where(has_key, k_reason[kcodes], reason_u)
+    e164_u[slow_idx] = k_e164[kcodes]
+    type_u[slow_idx] = k_type[kcodes]
+    region_u[slow_idx] = k_region[kcodes]
+    reason_all[slow_idx] = k_reason[kcodes]
     ext_u = np.full(m + 1, None, dtype=object)
-    ext_u[:m] = ext.to_numpy(dtype=object, na_value=None)
+    ext_u[:m] = ext.to_numpy(zero_copy_only=False)
     valid_u = np.zeros(m + 1, dtype=bool)
     valid_u[:m] = pd.notna(e164_u[:m])
     # notes on valid rows
-    e164_s = pd.Series(e164_u[:m], dtype=STRING)
-    drama = ((e164_s.str.len() == 13) & e164_s.str.slice(0, 10).isin(DRAMA_PREFIXES)).fillna(False).to_numpy(dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    e164_a = pa.array(e164_u[:m], type=pa.string())
+    drama = _bools(
+        pc.and_(
+            pc.equal(pc.utf8_length(e164_a), 13),
+            pc.is_in(pc.utf8_slice_codeunits(e164_a, 0, 10), pa.array(sorted(DRAMA_PREFIXES))),
+        )
+    )
     with_ext = valid_u[:m] & pd.notna(ext_u[:m])
     notes = np.where(drama, "drama_range", np.where(with_ext, "extension", None))
     reason_all[:m] = np.where(valid_u[:m], notes, reason_all[:m])
@@ -451,7 +764,13 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
         "region": region_u[codes],
         "extension": ext_u[codes],
     }
-    logger.debug("phone: %d rows, %d distinct texts, %d library calls", len(codes), m, len(kuniques))
+    logger.debug(
+        "phone: %d rows, %d distinct texts, %d decided by the compiled metadata, %d library calls",
+        len(codes),
+        m,
+        int(has_key.sum()) - len(slow_idx),
+        len(kuniques),
+    )
     return col, rows
 
 
