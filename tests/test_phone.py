@@ -302,6 +302,7 @@ def _assert_fast_path_agrees(texts):
     fast = phone._fast_parse(key)
     assert fast is not None
     keys = key.to_pylist()
+    e164 = fast["e164"].to_pylist()
     decided = 0
     for i, k in enumerate(keys):
         if k is None or not fast["decided"][i]:
@@ -309,13 +310,13 @@ def _assert_fast_path_agrees(texts):
         decided += 1
         expected = _library_outcome(k)
         if isinstance(expected, str):
-            assert (fast["e164"][i], fast["reason"][i]) == (None, expected), (texts[i], k)
+            assert (e164[i], fast["reason"][i]) == (None, expected), (texts[i], k)
             continue
-        got = (fast["e164"][i], fast["line_type"][i], fast["region"][i], fast["reason"][i])
+        got = (e164[i], fast["line_type"][i], fast["region"][i], fast["reason"][i])
         assert got == (expected.e164, expected.line_type, expected.region, None), (texts[i], k)
         number = phonenumbers.parse(k, "GB")  # and straight from the library, not via _parse_key
         assert phonenumbers.is_valid_number(number)
-        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == fast["e164"][i]
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == e164[i]
         assert phone.LINE_TYPES[phonenumbers.number_type(number)] == fast["line_type"][i]
     return decided
 
@@ -350,3 +351,21 @@ def test_fast_path_follows_the_installed_metadata():
     assert rules.regions[0].region == "GB"
     assert rules.regions[0].mobile.pattern == f"^(?:{gb.mobile.national_number_pattern})$"
     assert [r.region for r in rules.regions] == list(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[44])
+
+
+def test_arrow_backed_column_gives_the_same_result_and_stays_in_arrow():
+    values = [
+        "07400 123456",
+        "+44 20 7946 0123",
+        None,
+        "N/A",
+        "07700 900123",
+        "+33 1 42 68 53 00",
+        " 0044 7400 123456 ",
+    ]
+    plain = phone.standardise_series(pd.Series(values * 500, dtype="string"))
+    arrow = phone.standardise_series(pd.Series(values * 500, dtype=pd.StringDtype("pyarrow")))
+    assert arrow.value.dtype == pd.StringDtype("pyarrow")
+    assert arrow.value.tolist() == plain.value.tolist()
+    assert arrow.status.tolist() == plain.status.tolist()
+    assert arrow.reason.tolist() == plain.reason.tolist()

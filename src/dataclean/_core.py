@@ -327,8 +327,12 @@ def build_result(
     valid = np.asarray(valid, dtype=bool) & col.usable
     invalid = ~valid & ~col.missing
     # reasons as codes into a small list of categories: cheap to override and to turn into strings
-    codes, cats = pd.factorize(pd.Series(reason).to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    categories = [str(c) for c in cats]
+    if isinstance(getattr(reason, "dtype", None), pd.CategoricalDtype):  # already coded: no object per row
+        codes = np.asarray(reason.cat.codes if isinstance(reason, pd.Series) else reason.codes)
+        categories = [str(c) for c in reason.dtype.categories]
+    else:
+        codes, cats = pd.factorize(pd.Series(reason).to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+        categories = [str(c) for c in cats]
     codes = codes.astype(np.int32, copy=False)
 
     def code_of(name: str) -> int:
@@ -346,7 +350,11 @@ def build_result(
     if no_reason.any():
         codes = np.where(no_reason, code_of("invalid_format"), codes)
 
-    value = pd.Series(canonical, index=index).astype(value_dtype).where(valid, pd.NA)
+    canonical = pd.Series(canonical, index=index)
+    if value_dtype is STRING and _is_arrow_string(canonical.dtype):
+        value = canonical.where(valid, pd.NA)  # Arrow-backed text stays in Arrow (no object per row)
+    else:
+        value = canonical.astype(value_dtype).where(valid, pd.NA)
     if compare_to is None:
         if isinstance(col.original.dtype, pd.StringDtype):
             compare_to = col.original
@@ -354,7 +362,10 @@ def build_result(
             compare_to = col.original.astype(STRING)
         else:
             compare_to = col.text
-    same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
+    if _is_arrow_string(value.dtype) and _is_arrow_string(compare_to.dtype):
+        same = (value == compare_to).fillna(False).to_numpy(dtype=bool)
+    else:
+        same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
     status = np.full(len(index), 1, dtype=np.int8)  # order of Status: unchanged, changed, invalid, missing
     status[valid & same] = 0
     status[invalid] = 2
@@ -364,6 +375,10 @@ def build_result(
         status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
         reason=pd.Series(strings_from_codes(codes, categories), index=index, name="reason"),
     )
+
+
+def _is_arrow_string(dtype: Any) -> bool:
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def strings_from_codes(codes: np.ndarray, categories: list[str]) -> pd.api.extensions.ExtensionArray:

@@ -375,6 +375,59 @@ def _bools(arr: Any) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _byte_view(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes and the int64 offsets of a pyarrow string array (zero copy for the bytes)."""
+    import pyarrow as pa
+
+    if arr.type != pa.string():
+        raise TypeError(f"expected a pyarrow string array, got {arr.type}")
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def _rebuild(arr: Any, data: np.ndarray, offsets: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    validity = arr.buffers()[0]
+    if validity is not None and arr.offset:
+        validity = pa.array(_bools(arr.is_valid())).buffers()[1]
+    return pa.StringArray.from_buffers(
+        len(arr), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data.tobytes()), validity, arr.null_count, 0
+    )
+
+
+def _keep_bytes(arr: Any, table: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Drop the bytes ``table`` marks False from every string (vectorised over the whole buffer).
+
+    Only for tables that keep or drop ASCII bytes and drop every non-ASCII byte, so the result is
+    valid UTF-8. Returns the new array and the kept length of each string.
+    """
+    data, offsets = _byte_view(arr)
+    keep = table[data]
+    kept = np.concatenate([np.zeros(1, dtype=np.int32), np.cumsum(keep, dtype=np.int32)])
+    new_offsets = kept[offsets]
+    return _rebuild(arr, data[keep], new_offsets), np.diff(new_offsets)
+
+
+_DIGIT_BYTES = np.zeros(256, dtype=bool)
+_DIGIT_BYTES[ord("0") : ord("9") + 1] = True
+_WS_TO_SPACE = np.arange(256, dtype=np.uint8)
+for _ch in WHITESPACE:
+    if ord(_ch) < 128:
+        _WS_TO_SPACE[ord(_ch)] = ord(" ")
+
+
+def _scatter(n: int, rows: np.ndarray, values: Any, fill: Any = None) -> Any:
+    """A pyarrow array of length ``n``: ``values`` at the positions ``rows`` (bool mask), ``fill`` elsewhere."""
+    import pyarrow as pa
+
+    out = np.full(n, fill, dtype=object)
+    out[rows] = values.to_numpy(zero_copy_only=False)
+    return pa.array(out, type=values.type)
+
+
 def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
     """Vectorised :func:`_prepare` over distinct trimmed texts (a pyarrow string array, RE2).
 
@@ -387,26 +440,42 @@ def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
     n = len(text)
     reason = np.full(n, None, dtype=object)
     null_text = pa.nulls(n, pa.string())
-    norm = pc.replace_substring_regex(text, _WS_CLASS, " ")
+    norm = pc.replace_substring(text.cast(pa.string()), "\xa0", " ")
+    data, offsets = _byte_view(norm)
+    norm = _rebuild(norm, _WS_TO_SPACE[data], offsets)
     ascii_ok = _bools(pc.string_is_ascii(norm))
     reason[~ascii_ok] = "invalid_format"
     token = ascii_ok & _bools(pc.is_in(pc.ascii_upper(norm), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS))))
     reason[token] = "placeholder"
     todo = ascii_ok & ~token
     low = pc.ascii_lower(norm)
-    n_digits = pc.fill_null(pc.count_substring_regex(low, "[0-9]"), 0).to_numpy(zero_copy_only=False)
-    multi = todo & _bools(pc.match_substring_regex(low, _MULTI_SEP_RE)) & (n_digits >= _MULTI_MIN_DIGITS)
+    # two numbers in one cell: a separator and at least _MULTI_MIN_DIGITS digits (so that many bytes)
+    multi = todo & (np.diff(_byte_view(low)[1]) >= _MULTI_MIN_DIGITS)
+    if multi.any():
+        long_texts = low.filter(pa.array(multi))
+        multi[multi] = (_keep_bytes(long_texts, _DIGIT_BYTES)[1] >= _MULTI_MIN_DIGITS) & _bools(
+            pc.match_substring_regex(long_texts, _MULTI_SEP_RE)
+        )
     reason[multi] = "multiple_numbers"
     todo &= ~multi
-    parts = pc.extract_regex(low, _EXT_RE_NAMED)
-    has_ext = _bools(pc.is_valid(parts))
-    main = pc.if_else(pa.array(has_ext), pc.struct_field(parts, [0]), low)
+    # an extension needs an "x" (x, ext, extension) or a "#": extract only where one is
+    maybe_ext = todo & (_bools(pc.match_substring(low, "x")) | _bools(pc.match_substring(low, "#")))
+    has_ext = np.zeros(n, dtype=bool)
+    main = low
+    ext = null_text
+    if maybe_ext.any():
+        parts = pc.extract_regex(low.filter(pa.array(maybe_ext)), _EXT_RE_NAMED)
+        found = _bools(pc.is_valid(parts))
+        has_ext[np.flatnonzero(maybe_ext)[found]] = True
+        parts = parts.filter(pa.array(found))
+        main = pc.if_else(pa.array(has_ext), _scatter(n, has_ext, pc.struct_field(parts, [0])), low)
+        ext = _scatter(n, has_ext, pc.struct_field(parts, [1]))
     main = pc.replace_substring(main, "(0)", "")
     allowed = _bools(pc.match_substring_regex(main, f"^(?:{_ALLOWED_RE})$"))
     reason[todo & ~allowed] = "invalid_format"
     todo &= allowed
     plus = _bools(pc.match_substring(main, "+"))
-    digits = pc.replace_substring_regex(main, "[^0-9]", "")
+    digits, length = _keep_bytes(main, _DIGIT_BYTES)
     p44 = plus & _bools(pc.starts_with(digits, "44"))
     i44 = ~plus & _bools(pc.starts_with(digits, "0044"))
     zero = pa.scalar("0")
@@ -421,13 +490,12 @@ def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
     )
     reason[placeholder] = "placeholder"
     todo &= ~placeholder
-    length = pc.fill_null(pc.utf8_length(digits), 0).to_numpy(zero_copy_only=False)
     bad_len = todo & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
     reason[bad_len] = "invalid_length"
     todo &= ~bad_len
     keep = pa.array(todo)
     key = pc.if_else(keep, pc.if_else(pa.array(plus), pc.binary_join_element_wise("+", digits, ""), digits), null_text)
-    ext = pc.if_else(pa.array(todo & has_ext), pc.struct_field(parts, [1]), null_text)
+    ext = pc.if_else(pa.array(todo & has_ext), ext, null_text)
     return key, ext, reason
 
 
@@ -464,6 +532,69 @@ _FAST_TYPES: tuple[str, ...] = (*_TYPE_ORDER, "fixed_line", "mobile", "fixed_lin
 class _Desc:
     pattern: str  # anchored RE2 pattern of the national significant number
     lengths: tuple[int, ...]  # possible lengths (empty: any)
+    first: frozenset[str] = frozenset("0123456789")  # digits a match can start with (a superset)
+
+
+_ALL_DIGITS = frozenset("0123456789")
+
+
+def _first_digits(pattern: str) -> frozenset[str]:
+    """The digits a match of ``pattern`` can start with, read from Python's regex parser.
+
+    Conservative: any construct it does not model answers "any digit", so the set only ever
+    grows; it lets the fast path skip a type's regex for numbers that cannot match it.
+    """
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+        from re._constants import ANY, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN
+    except ImportError:  # pragma: no cover - other Pythons: no dispatch
+        return _ALL_DIGITS
+
+    def seq(items: Any) -> tuple[set[str], bool]:
+        out: set[str] = set()
+        for op, av in items:
+            first, nullable = one(op, av)
+            out |= first
+            if not nullable:
+                return out, False
+        return out, True
+
+    def one(op: Any, av: Any) -> tuple[set[str], bool]:
+        if op is LITERAL:
+            return {chr(av)}, False
+        if op is IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is LITERAL:
+                    chars.add(chr(iav))
+                elif iop is RANGE:
+                    chars |= {chr(c) for c in range(iav[0], iav[1] + 1)}
+                else:  # categories (\d), negation: anything
+                    return set(_ALL_DIGITS), False
+            return chars, False
+        if op is BRANCH:
+            out, nullable = set(), False
+            for branch in av[1]:
+                first, null = seq(branch)
+                out |= first
+                nullable |= null
+            return out, nullable
+        if op is SUBPATTERN:
+            return seq(av[-1])
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            first, nullable = seq(av[2])
+            return first, nullable or av[0] == 0
+        if op is AT:
+            return set(), True
+        if op is ANY:
+            return set(_ALL_DIGITS), False
+        return set(_ALL_DIGITS), True
+
+    try:
+        first, _ = seq(sre_parse.parse(pattern))
+    except Exception:  # anything unexpected: no dispatch
+        return _ALL_DIGITS
+    return frozenset(first & _ALL_DIGITS) if first <= set(_ALL_DIGITS) else _ALL_DIGITS
 
 
 @dataclass(frozen=True)
@@ -493,7 +624,8 @@ class _CountryRules:
 def _desc(desc: Any) -> _Desc | None:
     if desc is None or not desc.national_number_pattern:
         return None
-    return _Desc(f"^(?:{desc.national_number_pattern})$", tuple(desc.possible_length or ()))
+    pattern = desc.national_number_pattern
+    return _Desc(f"^(?:{pattern})$", tuple(desc.possible_length or ()), _first_digits(pattern))
 
 
 @functools.lru_cache(maxsize=4)
@@ -557,38 +689,54 @@ def _country_rules(region: str = DEFAULT_REGION) -> _CountryRules | None:
     return rules
 
 
-def _match_desc(nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None) -> np.ndarray:
-    """``_is_number_matching_desc`` for the selected rows (boolean mask, False elsewhere)."""
+def _lookup(values: np.ndarray, allowed: Any) -> np.ndarray:
+    """``np.isin`` for small non-negative integers, by a lookup table."""
+    top = max(int(values.max(initial=0)), max(allowed, default=0)) + 1
+    table = np.zeros(top, dtype=bool)
+    table[list(allowed)] = True
+    return table[values]
+
+
+def _match_desc(
+    nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None, lead: np.ndarray | None = None
+) -> np.ndarray:
+    """``_is_number_matching_desc`` for the selected rows (boolean mask, False elsewhere).
+
+    ``lead`` (optional) is each number's first byte: rows whose first digit no match of the
+    pattern can start with are answered False without running the regex.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = np.zeros(len(lengths), dtype=bool)
     if desc is None:
         return out
-    sel = rows & np.isin(lengths, desc.lengths) if desc.lengths else rows.copy()
+    sel = rows & _lookup(lengths, desc.lengths) if desc.lengths else rows.copy()
+    if lead is not None and desc.first != _ALL_DIGITS:
+        sel &= _lookup(lead, [ord(d) for d in desc.first])
     idx = np.flatnonzero(sel)
     if len(idx):
         out[idx] = _bools(pc.match_substring_regex(nsn.take(pa.array(idx)), desc.pattern))
     return out
 
 
-def _number_types(nsn: Any, lengths: np.ndarray, rows: np.ndarray, r: _RegionRules) -> np.ndarray:
+def _number_types(nsn: Any, lengths: np.ndarray, rows: np.ndarray, r: _RegionRules, lead: np.ndarray) -> np.ndarray:
     """``_number_type_helper`` for the selected rows: codes into :data:`_FAST_TYPES`, -1 unknown."""
     kind = np.full(len(lengths), -1, dtype=np.int8)
-    todo = _match_desc(nsn, lengths, rows, r.general)
+    todo = _match_desc(nsn, lengths, rows, r.general, lead)
     for code, desc in r.types:
-        hit = _match_desc(nsn, lengths, todo, desc)
+        hit = _match_desc(nsn, lengths, todo, desc, lead)
         kind[hit] = code
         todo &= ~hit
-    fixed = _match_desc(nsn, lengths, todo, r.fixed_line)
+    fixed = _match_desc(nsn, lengths, todo, r.fixed_line, lead)
     flom = _FAST_TYPES.index("fixed_line_or_mobile")
     if r.same_mobile_and_fixed:
         kind[fixed] = flom
     else:
-        also_mobile = _match_desc(nsn, lengths, fixed, r.mobile)
+        also_mobile = _match_desc(nsn, lengths, fixed, r.mobile, lead)
         kind[fixed] = np.where(also_mobile[fixed], flom, _FAST_TYPES.index("fixed_line"))
         todo &= ~fixed
-        kind[_match_desc(nsn, lengths, todo, r.mobile)] = _FAST_TYPES.index("mobile")
+        kind[_match_desc(nsn, lengths, todo, r.mobile, lead)] = _FAST_TYPES.index("mobile")
     return kind
 
 
@@ -596,7 +744,7 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     """Decide the keys of the default country that ``phonenumbers`` would parse without surprises.
 
     ``key`` is a pyarrow array of ``+?digits`` (null where already decided). Returns per-key
-    ``decided`` (bool), ``e164``, ``line_type``, ``region`` (object) and ``reason`` (object); keys
+    ``decided`` (bool), ``e164`` (pyarrow), ``line_type``, ``region`` and ``reason`` (object); keys
     not decided (other countries, no trunk prefix, lengths phonenumbers treats specially) go to
     the library. None when there is no fast path.
     """
@@ -653,28 +801,29 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     local_only = np.isin(lengths, rules.local_only_lengths)
     possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
     too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
+    nsn_bytes, nsn_offsets = _byte_view(nsn)
+    lead = np.zeros(n, dtype=np.uint8)
+    nonempty = lengths > 0
+    lead[nonempty] = nsn_bytes[nsn_offsets[:-1][nonempty]]
     kind = np.full(n, -1, dtype=np.int8)
     region_of = np.full(n, -1, dtype=np.int16)
     undecided = possible.copy()
     for i, r in enumerate(rules.regions):
         if len(rules.regions) == 1:
             claim = undecided.copy()
-            kind_r = _number_types(nsn, lengths, claim, r)
+            kind_r = _number_types(nsn, lengths, claim, r, lead)
         elif r.leading_digits:
             claim = undecided.copy()
             claim[claim] = _bools(pc.match_substring_regex(nsn.filter(pa.array(claim)), r.leading_digits))
-            kind_r = _number_types(nsn, lengths, claim, r)
+            kind_r = _number_types(nsn, lengths, claim, r, lead)
         else:
-            kind_r = _number_types(nsn, lengths, undecided, r)
+            kind_r = _number_types(nsn, lengths, undecided, r, lead)
             claim = undecided & (kind_r >= 0)
         kind[claim] = kind_r[claim]
         region_of[claim] = i
         undecided &= ~claim
     valid = possible & (kind >= 0)
-    e164 = np.full(n, None, dtype=object)
-    if valid.any():
-        full = pc.binary_join_element_wise("+" + cc, nsn.filter(pa.array(valid)), "")
-        e164[valid] = full.to_numpy(zero_copy_only=False)
+    e164 = pc.if_else(pa.array(valid), pc.binary_join_element_wise("+" + cc, nsn, ""), pa.nulls(n, pa.string()))
     names = np.array([*_FAST_TYPES, None], dtype=object)  # -1 -> None
     regions = np.array([r.region for r in rules.regions] + [None], dtype=object)
     line = np.where(valid, names[kind], None)
@@ -691,20 +840,24 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     }
 
 
-def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
+def _analyse_series(values: pd.Series) -> tuple[Any, np.ndarray, dict[str, Any]]:
     """Everything the column functions need, computed once per distinct value.
 
-    Returns the text column and per-row arrays: canonical, reason, valid, line_type, region,
-    extension. Work runs on distinct trimmed texts in Arrow (RE2); numbers of the default
-    country in the usual shapes are decided from phonenumbers' compiled metadata, and
-    phonenumbers itself runs once per distinct key that is left.
+    Returns the text column, each row's position among the distinct values (the last position
+    answers missing rows) and per-distinct results: ``e164`` (a pyarrow array), ``reason``,
+    ``valid``, ``line_type``, ``region``, ``extension`` (numpy arrays). Work runs on distinct
+    trimmed texts in Arrow (RE2); numbers of the default country in the usual shapes are decided
+    from phonenumbers' compiled metadata, and phonenumbers itself runs once per distinct key left.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text)
     text_u = _arrow(uniques)
     key, ext, reason_u = _prepare_arrow(text_u)
     m = len(text_u)
-    e164_u = np.full(m + 1, None, dtype=object)  # the last slot answers code -1 (NA)
+    # per distinct text, plus a last slot that answers missing rows (code -1)
     type_u = np.full(m + 1, None, dtype=object)
     region_u = np.full(m + 1, None, dtype=object)
     reason_all = np.full(m + 1, None, dtype=object)
@@ -713,15 +866,16 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
     has_key = _bools(key.is_valid())
     if fast is not None:
         done = fast["decided"]
-        e164_u[:m] = fast["e164"]
+        e164_a = fast["e164"]
         type_u[:m] = fast["line_type"]
         region_u[:m] = fast["region"]
         reason_all[:m] = np.where(done, fast["reason"], reason_all[:m])
         slow = has_key & ~done
     else:
+        e164_a = pa.nulls(m, pa.string())
         slow = has_key
     slow_idx = np.flatnonzero(slow)
-    keys_left = np.asarray(key.to_numpy(zero_copy_only=False), dtype=object)[slow_idx]
+    keys_left = np.asarray(key.filter(pa.array(slow)).to_numpy(zero_copy_only=False), dtype=object)
     kcodes, kuniques = pd.factorize(keys_left)
     k_e164 = np.full(len(kuniques), None, dtype=object)
     k_type = np.full(len(kuniques), None, dtype=object)
@@ -734,36 +888,25 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
             k_reason[i] = err.reason
             continue
         k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
-    e164_u[slow_idx] = k_e164[kcodes]
+    if len(slow_idx):
+        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164[kcodes], type=pa.string()))
+    e164_a = pa.concat_arrays([e164_a, pa.nulls(1, pa.string())])
     type_u[slow_idx] = k_type[kcodes]
     region_u[slow_idx] = k_region[kcodes]
     reason_all[slow_idx] = k_reason[kcodes]
     ext_u = np.full(m + 1, None, dtype=object)
     ext_u[:m] = ext.to_numpy(zero_copy_only=False)
-    valid_u = np.zeros(m + 1, dtype=bool)
-    valid_u[:m] = pd.notna(e164_u[:m])
+    valid_u = _bools(e164_a.is_valid())
     # notes on valid rows
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    e164_a = pa.array(e164_u[:m], type=pa.string())
     drama = _bools(
         pc.and_(
             pc.equal(pc.utf8_length(e164_a), 13),
             pc.is_in(pc.utf8_slice_codeunits(e164_a, 0, 10), pa.array(sorted(DRAMA_PREFIXES))),
         )
     )
-    with_ext = valid_u[:m] & pd.notna(ext_u[:m])
+    with_ext = valid_u & pd.notna(ext_u)
     notes = np.where(drama, "drama_range", np.where(with_ext, "extension", None))
-    reason_all[:m] = np.where(valid_u[:m], notes, reason_all[:m])
-    rows = {
-        "e164": e164_u[codes],
-        "reason": reason_all[codes],
-        "valid": valid_u[codes],
-        "line_type": type_u[codes],
-        "region": region_u[codes],
-        "extension": ext_u[codes],
-    }
+    reason_all = np.where(valid_u, notes, reason_all)
     logger.debug(
         "phone: %d rows, %d distinct texts, %d decided by the compiled metadata, %d library calls",
         len(codes),
@@ -771,19 +914,43 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
         int(has_key.sum()) - len(slow_idx),
         len(kuniques),
     )
-    return col, rows
+    distinct = {
+        "e164": e164_a,
+        "reason": reason_all,
+        "valid": valid_u,
+        "line_type": type_u,
+        "region": region_u,
+        "extension": ext_u,
+    }
+    return col, np.where(codes < 0, m, codes), distinct
+
+
+def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per-row object arrays from the per-distinct results (for the detail functions)."""
+    out = {k: v[take] for k, v in distinct.items() if isinstance(v, np.ndarray)}
+    out["e164"] = np.asarray(distinct["e164"].to_numpy(zero_copy_only=False), dtype=object)[take]
+    return out
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value)."""
-    col, rows = _analyse_series(values)
+    import pyarrow as pa
+
+    col, take, distinct = _analyse_series(values)
     index = values.index
-    return build_result(
-        col,
-        pd.Series(rows["e164"], index=index, dtype=object),
-        pd.Series(rows["reason"], index=index, dtype=object),
-        rows["valid"],
+    # per-row results by position, without a Python object per row
+    reason_codes, reason_names = pd.factorize(distinct["reason"], use_na_sentinel=True)
+    reason = pd.Series(
+        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
     )
+    e164 = distinct["e164"].take(pa.array(take))
+    storage = "pyarrow" if isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow" else None
+    canonical = (
+        pd.Series(pd.array(e164, dtype=pd.StringDtype("pyarrow")), index=index)
+        if storage
+        else pd.Series(e164.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    )
+    return build_result(col, canonical, reason, distinct["valid"][take])
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
@@ -803,7 +970,8 @@ def details_series(values: pd.Series) -> pd.DataFrame:
     ``<NA>`` for invalid rows and for ``fixed_line_or_mobile`` / ``unknown`` numbers (some
     countries' numbering, such as North America's, does not tell them apart).
     """
-    col, rows = _analyse_series(values)
+    col, take, distinct = _analyse_series(values)
+    rows = _expand(take, distinct)
     index = values.index
     usable = col.usable & rows["valid"]
     kinds = pd.Series(rows["line_type"], index=index, dtype=STRING).where(usable, pd.NA)
