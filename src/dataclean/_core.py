@@ -440,6 +440,18 @@ def arrow_strings(values: pd.Series) -> Any | None:
     return None
 
 
+def arrow_text(values: Any) -> Any:
+    """A pyarrow ``string`` array (one chunk) from an Index, Series or array of str/None."""
+    import pyarrow as pa
+
+    arr = getattr(values, "array", values)
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+        out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+        return out.cast(pa.string()) if out.type != pa.string() else out
+    return pa.array(np.asarray(arr, dtype=object), type=pa.string(), from_pandas=True)
+
+
 def ascii_upper_key(text: pd.Series) -> pd.Series:
     """Upper case with whitespace runs collapsed, for ASCII values (others unchanged): the
     ``key`` for :func:`result_from_scalar` when a parser ignores case and spacing."""

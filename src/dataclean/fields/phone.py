@@ -53,6 +53,7 @@ from dataclean._core import (
     WHITESPACE,
     WHITESPACE_RE,
     StandardiseResult,
+    arrow_text,
     build_result,
     factorize_text,
     scalar_text,
@@ -356,18 +357,6 @@ def note(e164: str, *, had_extension: bool = False) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _arrow(values: Any) -> Any:
-    """A pyarrow string array (no chunks) from an Index, Series or array of str/None."""
-    import pyarrow as pa
-
-    arr = getattr(values, "array", values)
-    if hasattr(arr, "__arrow_array__"):
-        out = arr.__arrow_array__()
-        out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
-        return out.cast(pa.string()) if out.type != pa.string() else out
-    return pa.array(np.asarray(arr, dtype=object), type=pa.string(), from_pandas=True)
-
-
 def _bools(arr: Any) -> np.ndarray:
     """A pyarrow boolean array as numpy, nulls False."""
     import pyarrow.compute as pc
@@ -501,7 +490,7 @@ def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
 
 def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason) as pandas objects."""
-    key, ext, reason = _prepare_arrow(_arrow(text))
+    key, ext, reason = _prepare_arrow(arrow_text(text))
     return (
         pd.Series(key.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
         pd.Series(ext.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
@@ -854,7 +843,7 @@ def _analyse_series(values: pd.Series) -> tuple[Any, np.ndarray, dict[str, Any]]
 
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text)
-    text_u = _arrow(uniques)
+    text_u = arrow_text(uniques)
     key, ext, reason_u = _prepare_arrow(text_u)
     m = len(text_u)
     # per distinct text, plus a last slot that answers missing rows (code -1)
