@@ -45,8 +45,14 @@ def run_one(method: str, records: int, seed: int) -> dict:
         clusters = plain_splink(data)
     seconds = time.perf_counter() - t
     scores = linkage.pairwise_scores(linkage.cluster_pairs(clusters, "record_id"), truth)
-    return {"method": method, "records": len(recs), "seconds": seconds, "generate_s": gen,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **scores}
+    return {
+        "method": method,
+        "records": len(recs),
+        "seconds": seconds,
+        "generate_s": gen,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **scores,
+    }
 
 
 def plain_splink(data):
@@ -68,7 +74,9 @@ def plain_splink(data):
             cl.ExactMatch("email"),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("nhs_number"), block_on("date_of_birth"), block_on("postcode", "surname"),
+            block_on("nhs_number"),
+            block_on("date_of_birth"),
+            block_on("postcode", "surname"),
         ],
     )
     db_api = DuckDBAPI()
@@ -94,14 +102,18 @@ def main() -> None:
     print(f"{'records':>10} {'method':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'seconds':>9}{'peak MB':>9}")
     for size in (int(s) for s in args.sizes.split(",")):
         for method in args.methods.split(","):
-            proc = subprocess.run([sys.executable, __file__, "--child", method, str(size), "7"],
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", method, str(size), "7"], capture_output=True, text=True
+            )
             if proc.returncode != 0:
                 print(f"{size:>10,} {method:<14} failed: {proc.stderr.strip().splitlines()[-1][:150]}", flush=True)
                 continue
             r = json.loads(proc.stdout.strip().splitlines()[-1])
-            print(f"{r['records']:>10,} {method:<14}{r['precision']:>10.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
-                  f"{r['seconds']:>9.1f}{r['peak_mb']:>9,.0f}", flush=True)
+            print(
+                f"{r['records']:>10,} {method:<14}{r['precision']:>10.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
+                f"{r['seconds']:>9.1f}{r['peak_mb']:>9,.0f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

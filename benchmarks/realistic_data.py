@@ -89,7 +89,8 @@ def _phones(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.where(mobile, mob, land).astype(object)
 
 
-def _format_phones(rng: np.random.Generator, national: np.ndarray) -> np.ndarray:
+def _format_phones(rng: np.random.Generator, national: np.ndarray, habit: np.ndarray) -> np.ndarray:
+    """Each row in one of a dozen spellings: the person's usual one (``habit``) 70% of the time."""
     s = _s(national)
     rest = s.str.slice(1)
     mob = s.str.startswith("07")
@@ -121,6 +122,7 @@ def _format_phones(rng: np.random.Generator, national: np.ndarray) -> np.ndarray
     ]
     weights = np.array([25, 25, 10, 10, 4, 4, 6, 5, 3, 4, 2, 2], dtype=float)
     pick = rng.choice(len(choices), size=len(s), p=weights / weights.sum())
+    pick = np.where(rng.random(len(s)) < 0.7, habit % len(choices), pick)
     out = np.empty(len(s), dtype=object)
     for i, c in enumerate(choices):
         sel = pick == i
@@ -150,7 +152,7 @@ def realistic_people(n: int, seed: int = 0) -> pd.DataFrame:
         )
     )
 
-    people = max(1, int(n * 0.62))
+    people = max(1, int(n * 0.55))
     households = max(1, int(people * 0.7))
     # --- per person
     nhs = _nhs_numbers(rng, people)
@@ -234,6 +236,7 @@ def realistic_people(n: int, seed: int = 0) -> pd.DataFrame:
     post_col = np.where(u[:, 5] > 0.98, None, post_col)
 
     addr = _s(address[h])
+    u[:, 6] = np.where(rng.random(n) < 0.5, (p % 1000) / 1000, u[:, 6])  # half keep the person's usual spelling
     addr_col = np.where(u[:, 6] < 0.2, addr.str.upper(), np.where(u[:, 6] < 0.3, addr.str.lower(), addr))
     addr_col = np.where(
         (u[:, 6] >= 0.3) & (u[:, 6] < 0.36), _s(addr_col).str.replace(", ", "\n", regex=False), addr_col
@@ -243,7 +246,7 @@ def realistic_people(n: int, seed: int = 0) -> pd.DataFrame:
     addr_col[junk] = _pick(rng, _ADDRESS_JUNK, junk.sum())
     addr_col = np.where(u[:, 6] >= 0.98, None, addr_col)
 
-    phone_col = _format_phones(rng, phone[p])
+    phone_col = _format_phones(rng, phone[p], p)
     junk = (u[:, 7] >= 0.9) & (u[:, 7] < 0.93)
     phone_col[junk] = _pick(rng, _PHONE_JUNK, junk.sum())
     phone_col = np.where(u[:, 7] >= 0.93, None, phone_col)
@@ -284,3 +287,45 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- helpers for the whole-CLI benchmarks (bench_validate.py, bench_clean.py) -------------------
+
+FLOOR_CODE = "import sys, pandas as pd; pd.read_csv(sys.argv[1], dtype='string').to_csv(sys.argv[2], index=False)"
+
+
+def timed_run(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
+    """Seconds for one child process (interpreter start and imports included, as a user sees it)."""
+    import subprocess
+    import sys
+    import time
+
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    if proc.returncode not in ok_codes:
+        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def floor_run(path, out) -> float:
+    """The plain pandas floor: read_csv + to_csv of the same file, in its own process."""
+    import sys
+
+    return timed_run([sys.executable, "-c", FLOOR_CODE, str(path), str(out)])
+
+
+def write_realistic(path, rows: int, seed: int = 0) -> dict[str, int]:
+    """Write ``rows`` realistic rows to ``path`` (CSV); return the distinct count per column."""
+    df = realistic_people(rows, seed=seed)
+    df.to_csv(path, index=False)
+    return {c: int(df[c].nunique()) for c in df.columns}
+
+
+def draft_suite(data, suite) -> None:
+    """``dataclean suite init`` on the data: the suite a new user starts from."""
+    import sys
+
+    timed_run(
+        [sys.executable, "-m", "dataclean.cli", "--no-progress", "suite", "init", str(data), "--output", str(suite)]
+    )
