@@ -17,6 +17,7 @@ This module holds the pieces they share so each module only says what is particu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -450,6 +451,34 @@ def arrow_text(values: Any) -> Any:
         out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
         return out.cast(pa.string()) if out.type != pa.string() else out
     return pa.array(np.asarray(arr, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def generic_placeholder_mask(values: pd.Series) -> np.ndarray:
+    """True where a value, trimmed, upper-cased and with whitespace runs collapsed, is one of
+    :data:`PLACEHOLDER_TOKENS` (``UNKNOWN``, ``N/A``...); missing values are False.
+
+    Work runs once per distinct value, in Arrow for ASCII text; Python's ``str.upper`` only for
+    the non-ASCII distinct values (its special casings, such as ``ß`` to ``SS``, are kept).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.is_object_dtype(values.dtype):
+        distinct = to_text(pd.Series(uniques, dtype=values.dtype), max_length=10**6).text
+    else:
+        distinct = to_text(pd.Series(uniques), max_length=10**6).text
+    text = arrow_text(distinct)
+    ascii_ok = np.asarray(pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False), dtype=bool)
+    key = pc.replace_substring_regex(pc.ascii_upper(text), f"[{WHITESPACE_RE}]+", " ")
+    tokens = pa.array(sorted(PLACEHOLDER_TOKENS))
+    hit = ascii_ok & np.asarray(pc.fill_null(pc.is_in(key, tokens), False).to_numpy(zero_copy_only=False), dtype=bool)
+    for i in np.flatnonzero(~ascii_ok & np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)):
+        hit[i] = _SPACE_RUN.sub(" ", str(text[i]).upper()) in PLACEHOLDER_TOKENS
+    return np.append(hit, False)[np.where(codes < 0, len(uniques), codes)]
+
+
+_SPACE_RUN = re.compile(f"[{WHITESPACE_RE}]+")
 
 
 def ascii_upper_key(text: pd.Series) -> pd.Series:
