@@ -160,5 +160,5 @@ def test_placeholder_mask_per_distinct_value_matches_the_row_rule():
     for dtype in (object, "string", pd.StringDtype("pyarrow")):
         got = placeholder_mask(pd.Series(values, dtype=dtype)).tolist()
         # trimmed, upper-cased, whitespace runs as one space; non-ASCII text through Python's upper()
-        assert got[:11] == [True, True, False, False, False, False, False, False, True, True, False], dtype
+        assert got[:11] == [True, True, False, False, False, False, False, True, True, True, False], dtype
         assert got == got[:11] * 300
