@@ -528,6 +528,12 @@ _FAST_NAMED = (
     rf"^(?P<bname>{_W}(?: {_W}){{0,3}})(?P<loc>(?:, {_W}(?: {_W}){{0,3}}){{1,2}})?, "
     rf"(?P<town>{_W}(?: {_W}){{0,3}})(?:,? (?P<pc>{_PC}))?$"
 )
+#: Without commas at all after the number: the parser ends the street at its first street word
+#: (after the first word), else at its last weak street word; the rest is the town.
+_FAST_ONE_PART = (
+    rf"^(?:(?P<sub>{_SUB}), )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
+    rf"(?P<words>{_W}(?: {_W}){{0,9}})(?:,? (?P<pc>{_PC}))?$"
+)
 #: Words the parser treats specially wherever they stand (expanded, lower-cased, or a sub-building).
 _SPECIAL_WORDS = sorted(
     set(ABBREVIATIONS) | {"ST"} | _SMALL_WORDS | SUB_BUILDING_WORDS
@@ -553,6 +559,45 @@ def _word_flags(parts: Any, words: Any) -> np.ndarray:
     out = np.zeros(len(parts), dtype=bool)
     np.logical_or.at(out, parent[hit], True)
     return out
+
+
+def _split_one_part(words: Any) -> tuple[Any, Any, Any]:
+    """(street head, last street word, town) of ``NUM w1 .. wk`` written without commas.
+
+    The parser's rule: the street ends at its first strong street word after the first word,
+    else at its last weak street word after the first word; the words after it are the town.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern(words, " ")
+    flat = np.asarray(pc.list_flatten(split).to_numpy(zero_copy_only=False), dtype=object)
+    offsets = np.asarray(split.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    offsets = offsets - offsets[0]
+    n = len(split)
+    parent = np.repeat(np.arange(n), np.diff(offsets))
+    pos = np.arange(len(flat)) - offsets[:-1][parent]
+    lengths = np.diff(offsets)
+    flat_a = pa.array(flat, type=pa.string())
+    strong = np.asarray(pc.is_in(flat_a, pa.array(sorted(STRONG_SUFFIXES))).to_numpy(zero_copy_only=False), dtype=bool)
+    weak = np.asarray(pc.is_in(flat_a, pa.array(sorted(WEAK_SUFFIXES))).to_numpy(zero_copy_only=False), dtype=bool)
+    first_strong = np.full(n, 10**6, dtype=np.int64)
+    np.minimum.at(first_strong, parent[strong & (pos > 0)], pos[strong & (pos > 0)])
+    last_weak = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last_weak, parent[weak & (pos > 0)], pos[weak & (pos > 0)])
+    cut = np.where(first_strong < 10**6, first_strong, np.where(last_weak >= 0, last_weak, lengths - 1))
+    cut = np.minimum(cut, lengths - 1)  # no split: the whole part is the street
+    in_street = pos <= cut[parent]
+    is_last = pos == cut[parent]
+
+    def joined(mask: np.ndarray) -> Any:
+        counts = np.bincount(parent[mask], minlength=n)
+        offs = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        return pc.binary_join(pa.ListArray.from_arrays(pa.array(offs), pa.array(flat[mask], type=pa.string())), " ")
+
+    head = joined(in_street & ~is_last)
+    head = pc.if_else(pc.equal(head, ""), head, pc.binary_join_element_wise(head, pa.scalar(" "), ""))
+    return head, joined(is_last), joined(~in_street)
 
 
 def _title_arrow(text: Any) -> Any:
@@ -587,7 +632,8 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     note_out = np.full(n, None, dtype=object)
     special = pa.array(_SPECIAL_WORDS)
     special_or_suffix = pa.array(_SPECIAL_OR_SUFFIX)
-    for pattern, shape in ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named")):
+    shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
+    for pattern, shape in shapes:
         todo = ~decided
         if not todo.any():
             break
@@ -601,7 +647,10 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         idx = idx[ok]
         field = {got.type.field(i).name: pc.struct_field(got, [i]) for i in range(got.type.num_fields)}
         none = pa.nulls(len(idx), pa.string())
-        if shape == "named":  # no street at all: no street word anywhere (else it is the street)
+        if shape == "one":  # split the words into street and town as the parser does
+            field["shead"], field["slast"], field["town"] = _split_one_part(field["words"])
+            words_ok = ~(_word_flags(field["bname"], special) | _word_flags(field["words"], special))
+        elif shape == "named":  # no street at all: no street word anywhere (else it is the street)
             words_ok = ~(
                 _word_flags(field["bname"], special_or_suffix)
                 | _word_flags(pc.replace_substring(field["loc"], ",", ""), special_or_suffix)
