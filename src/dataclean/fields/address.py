@@ -603,14 +603,18 @@ def _split_one_part(words: Any) -> tuple[Any, Any, Any]:
 def _title_arrow(text: Any) -> Any:
     """:func:`_title` for the fast path's words (letters, hyphens, a leading ``X'``): title case,
     with small words between hyphens in lower case (``Clacton-on-Sea``)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     out = pc.utf8_title(text)
+    hyphen = np.asarray(pc.fill_null(pc.match_substring(out, "-"), False).to_numpy(zero_copy_only=False), dtype=bool)
+    if not hyphen.any():
+        return out
+    fix = out.filter(pa.array(hyphen))
     for _ in range(2):  # twice: "-On-The-" needs the second pass for adjacent small words
         for word in sorted(_SMALL_WORDS):
-            cap = word.capitalize()
-            out = pc.replace_substring(out, f"-{cap}-", f"-{word.lower()}-")
-    return out
+            fix = pc.replace_substring(fix, f"-{word.capitalize()}-", f"-{word.lower()}-")
+    return pc.replace_with_mask(out, pa.array(hyphen), fix)
 
 
 def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
@@ -639,12 +643,12 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
             break
         idx = np.flatnonzero(todo)
         sub_keys = keys.take(pa.array(idx))
-        got = pc.extract_regex(sub_keys, pattern)
-        ok = np.asarray(pc.is_valid(got).to_numpy(zero_copy_only=False), dtype=bool)
+        # a plain match (RE2's fast DFA) first: the slower extraction runs only where it matches
+        ok = np.asarray(pc.fill_null(pc.match_substring_regex(sub_keys, pattern), False).to_numpy(False), dtype=bool)
         if not ok.any():
             continue
-        got = got.filter(pa.array(ok))
         idx = idx[ok]
+        got = pc.extract_regex(sub_keys.filter(pa.array(ok)), pattern)
         field = {got.type.field(i).name: pc.struct_field(got, [i]) for i in range(got.type.num_fields)}
         none = pa.nulls(len(idx), pa.string())
         if shape == "one":  # split the words into street and town as the parser does
@@ -676,7 +680,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         words_ok &= ~np.asarray(
             pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)).to_numpy(zero_copy_only=False), dtype=bool
         )
-        std = postcode_field.standardise_series(pd.Series(field["pc"].to_numpy(zero_copy_only=False), dtype=STRING))
+        std = postcode_field.standardise_series(pd.Series(pd.array(field["pc"], dtype=pd.StringDtype("pyarrow"))))
         no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
         pc_ok = no_postcode | (std.valid.to_numpy(dtype=bool) & std.reason.isna().to_numpy(dtype=bool))
         use = words_ok & pc_ok
@@ -727,10 +731,22 @@ def _address_key(text: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    lines = pc.replace_substring_regex(text, "[\\r\\n]+", ", ")
-    ascii_ok = pc.string_is_ascii(lines)
-    upper = pc.replace_substring_regex(pc.ascii_upper(lines), f"[{WHITESPACE_RE}]+", " ")
-    return pc.if_else(pc.fill_null(ascii_ok, False), upper, lines).cast(pa.string())
+    def where(mask_pattern: str, arr: Any, fn: Any) -> Any:
+        """``fn`` applied only to the strings that match ``mask_pattern`` (most need nothing)."""
+        hit = pc.fill_null(pc.match_substring_regex(arr, mask_pattern), False)
+        if not pc.any(hit).as_py():
+            return arr
+        return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
+
+    text = text.cast(pa.string())
+    lines = where("[\\r\\n]", text, lambda a: pc.replace_substring_regex(a, "[\\r\\n]+", ", "))
+    ascii_ok = pc.fill_null(pc.string_is_ascii(lines), False)
+    upper = where(
+        f"[{WHITESPACE_RE.replace(' ', '')}]|  ",
+        pc.ascii_upper(lines),
+        lambda a: pc.replace_substring_regex(a, f"[{WHITESPACE_RE}]+", " "),
+    )
+    return pc.if_else(ascii_ok, upper, lines)
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
