@@ -163,3 +163,14 @@ def test_number_between_on_text_columns():
     r = run(cls(column="n", min_value=0, max_value=2000), df)
     assert r.result["unexpected_index_list"] == [3, 4]
     roundtrip(cls(column="n", min_value=0))
+
+
+def test_placeholder_mask_per_distinct_value_matches_the_row_rule():
+    from dataclean.gx.expectations import placeholder_mask
+
+    values = [" unknown ", "N/A", "n /  a", "MIßING", None, "", "Ünknown", "x", "NOT\tKNOWN", "\xa0n/a", "Jane"] * 300
+    for dtype in (object, "string", pd.StringDtype("pyarrow")):
+        got = placeholder_mask(pd.Series(values, dtype=dtype)).tolist()
+        # trimmed, upper-cased, whitespace runs as one space; non-ASCII text through Python's upper()
+        assert got[:11] == [True, True, False, False, False, False, False, True, True, True, False], dtype
+        assert got == got[:11] * 300

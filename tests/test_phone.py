@@ -138,7 +138,11 @@ def test_series_statuses_keep_index_and_do_not_mutate():
     assert list(r.status) == ["unchanged", "changed", "missing", "invalid", "invalid"]
     assert phone.is_valid_series(s).tolist() == [True, True, False, False, False]
     assert phone.reason_series(s).fillna("ok").tolist() == [
-        "drama_range", "drama_range", "missing", "placeholder", "invalid_format",
+        "drama_range",
+        "drama_range",
+        "missing",
+        "placeholder",
+        "invalid_format",
     ]
 
 
@@ -160,17 +164,63 @@ def test_library_called_once_per_distinct_number(monkeypatch):
         return original(key)
 
     monkeypatch.setattr(phone, "_parse_key", counting)
-    # three spellings of one number, repeated, plus junk the pre-filter rejects without a call
-    s = pd.Series(["07400 123456", "07400123456", "+44 7400 123456", "abc", "N/A", "12"] * 1000)
+    # spellings of one French number, repeated, plus junk the pre-filter rejects without a call;
+    # French numbers are outside the compiled fast path, so the library decides them
+    s = pd.Series(["+33 1 42 68 53 00", "+33142685300", "0033 1 42 68 53 00", "abc", "N/A", "12"] * 1000)
     r = phone.standardise_series(s)
     assert r.valid.sum() == 3000
-    assert calls == ["07400123456", "+447400123456"]
+    assert calls == ["+33142685300", "0033142685300"]
+
+
+def test_uk_numbers_in_usual_shapes_need_no_library_call(monkeypatch):
+    calls = []
+    original = phone._parse_key
+
+    def counting(key):
+        calls.append(key)
+        return original(key)
+
+    monkeypatch.setattr(phone, "_parse_key", counting)
+    s = pd.Series(
+        [
+            "07400 123456",
+            "07400123456",
+            "+44 7400 123456",
+            "0044 (0)20 7946 0123",
+            "07700 900123",
+            "0800 123 4567",
+            "01245 123456 ext 12",
+        ]
+        * 100
+    )
+    r = phone.standardise_series(s)
+    assert calls == []
+    assert r.value.head(7).tolist() == ["+447400123456"] * 3 + [
+        "+442079460123",
+        pd.NA,
+        "+448001234567",
+        "+441245123456",
+    ]
+    assert r.reason.head(7).fillna("ok").tolist() == ["ok"] * 3 + ["drama_range", "invalid_number", "ok", "extension"]
+    kinds = phone.line_type_series(s.head(7)).tolist()
+    assert kinds == ["mobile"] * 3 + ["fixed_line", pd.NA, "toll_free", "fixed_line"]
 
 
 @pytest.mark.parametrize(
     "raw",
-    ["07400 123456", "07700 900123", "01632 960123", "020 7946 0123", "+1 650 253 0000", "+44 1481 123456",
-     "07624 300123", "0500 123456", "+33 1 42 68 53 00", "+33 9 99 99 99 99", "0870 123 4567"],
+    [
+        "07400 123456",
+        "07700 900123",
+        "01632 960123",
+        "020 7946 0123",
+        "+1 650 253 0000",
+        "+44 1481 123456",
+        "07624 300123",
+        "0500 123456",
+        "+33 1 42 68 53 00",
+        "+33 9 99 99 99 99",
+        "0870 123 4567",
+    ],
 )
 def test_validity_is_phonenumbers_is_valid_number(raw):
     import phonenumbers
@@ -204,3 +254,118 @@ def test_series_agrees_with_scalar(values):
         else:
             assert r.valid.iloc[i], v
             assert r.value.iloc[i] == expected, v
+
+
+# --- the compiled fast path agrees with phonenumbers on every value it decides -----------------
+
+_gb_nsn = st.one_of(
+    st.from_regex(r"7[0-9]{9}", fullmatch=True),  # mobiles, pagers, personal numbers
+    st.from_regex(r"[12][0-9]{8,9}", fullmatch=True),  # geographic
+    st.from_regex(r"(3|5|8|9)[0-9]{6,9}", fullmatch=True),  # non-geographic, toll free, premium
+    st.from_regex(r"(1134960|1614960|2079460|7700900|1632960)[0-9]{3}", fullmatch=True),  # drama
+    st.from_regex(r"(180020|0)?[0-9]{5,12}", fullmatch=True),  # odd lengths and prefixes
+)
+
+
+@st.composite
+def gb_shaped(draw):
+    nsn = draw(_gb_nsn)
+    cut = draw(st.integers(min_value=1, max_value=max(1, len(nsn) - 1)))
+    sep = draw(st.sampled_from(["", " ", "-", ".", "  ", "\xa0"]))
+    body = nsn[:cut] + sep + nsn[cut:]
+    prefixes = ["0", "+44", "+44 ", "0044 ", "0044", "+44 (0)", "+44(0)", "(0", "44", "440", "", "+4"]
+    prefix = draw(st.sampled_from(prefixes))
+    text = prefix + body
+    if prefix == "(0":
+        text = "(0" + nsn[:cut] + ") " + nsn[cut:]
+    if draw(st.booleans()):
+        text += draw(st.sampled_from([" ext 12", " x3", "#45", " extension 7", ""]))
+    return text
+
+
+def _library_outcome(key: str):
+    import phonenumbers
+
+    try:
+        return phone._parse_key(key)
+    except phone.ValidationError as err:
+        if err.reason == "invalid_number":
+            assert not phonenumbers.is_valid_number(phonenumbers.parse(key, "GB"))
+        return err.reason
+
+
+def _assert_fast_path_agrees(texts):
+    import phonenumbers
+    import pyarrow as pa
+
+    key, _, _ = phone._prepare_arrow(pa.array(texts, type=pa.string()))
+    fast = phone._fast_parse(key)
+    assert fast is not None
+    keys = key.to_pylist()
+    e164 = fast["e164"].to_pylist()
+    decided = 0
+    for i, k in enumerate(keys):
+        if k is None or not fast["decided"][i]:
+            continue
+        decided += 1
+        expected = _library_outcome(k)
+        if isinstance(expected, str):
+            assert (e164[i], fast["reason"][i]) == (None, expected), (texts[i], k)
+            continue
+        got = (e164[i], fast["line_type"][i], fast["region"][i], fast["reason"][i])
+        assert got == (expected.e164, expected.line_type, expected.region, None), (texts[i], k)
+        number = phonenumbers.parse(k, "GB")  # and straight from the library, not via _parse_key
+        assert phonenumbers.is_valid_number(number)
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == e164[i]
+        assert phone.LINE_TYPES[phonenumbers.number_type(number)] == fast["line_type"][i]
+    return decided
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(gb_shaped(), phone_like.filter(lambda v: isinstance(v, str))), min_size=1, max_size=30))
+def test_fast_path_agrees_with_phonenumbers(texts):
+    _assert_fast_path_agrees(texts)
+
+
+def test_fast_path_agrees_with_phonenumbers_across_the_numbering_plan():
+    # every leading 1-4 digits of the plan, each length 7-11, in the four common shapes
+    rng = np.random.default_rng(9)
+    texts = []
+    for head in range(1, 10000):
+        for length in (7, 9, 10, 11):
+            lead = str(head)
+            if len(lead) >= length:
+                continue
+            nsn = lead + "".join(rng.choice(list("0123456789"), length - len(lead)))
+            texts.append(rng.choice(["0", "+44 ", "0044 ", "44"]) + nsn)
+    decided = _assert_fast_path_agrees(texts)
+    assert decided > 0.9 * len(texts)
+
+
+def test_fast_path_follows_the_installed_metadata():
+    import phonenumbers
+
+    rules = phone._country_rules()
+    assert rules.version == phonenumbers.__version__
+    gb = phonenumbers.PhoneMetadata.metadata_for_region("GB")
+    assert rules.regions[0].region == "GB"
+    assert rules.regions[0].mobile.pattern == f"^(?:{gb.mobile.national_number_pattern})$"
+    assert [r.region for r in rules.regions] == list(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[44])
+
+
+def test_arrow_backed_column_gives_the_same_result_and_stays_in_arrow():
+    values = [
+        "07400 123456",
+        "+44 20 7946 0123",
+        None,
+        "N/A",
+        "07700 900123",
+        "+33 1 42 68 53 00",
+        " 0044 7400 123456 ",
+    ]
+    plain = phone.standardise_series(pd.Series(values * 500, dtype="string"))
+    arrow = phone.standardise_series(pd.Series(values * 500, dtype=pd.StringDtype("pyarrow")))
+    assert arrow.value.dtype == pd.StringDtype("pyarrow")
+    assert arrow.value.tolist() == plain.value.tolist()
+    assert arrow.status.tolist() == plain.status.tolist()
+    assert arrow.reason.tolist() == plain.reason.tolist()

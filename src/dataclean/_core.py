@@ -17,6 +17,7 @@ This module holds the pieces they share so each module only says what is particu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -327,8 +328,12 @@ def build_result(
     valid = np.asarray(valid, dtype=bool) & col.usable
     invalid = ~valid & ~col.missing
     # reasons as codes into a small list of categories: cheap to override and to turn into strings
-    codes, cats = pd.factorize(pd.Series(reason).to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    categories = [str(c) for c in cats]
+    if isinstance(getattr(reason, "dtype", None), pd.CategoricalDtype):  # already coded: no object per row
+        codes = np.asarray(reason.cat.codes if isinstance(reason, pd.Series) else reason.codes)
+        categories = [str(c) for c in reason.dtype.categories]
+    else:
+        codes, cats = pd.factorize(pd.Series(reason).to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+        categories = [str(c) for c in cats]
     codes = codes.astype(np.int32, copy=False)
 
     def code_of(name: str) -> int:
@@ -346,7 +351,11 @@ def build_result(
     if no_reason.any():
         codes = np.where(no_reason, code_of("invalid_format"), codes)
 
-    value = pd.Series(canonical, index=index).astype(value_dtype).where(valid, pd.NA)
+    canonical = pd.Series(canonical, index=index)
+    if value_dtype is STRING and _is_arrow_string(canonical.dtype):
+        value = canonical.where(valid, pd.NA)  # Arrow-backed text stays in Arrow (no object per row)
+    else:
+        value = canonical.astype(value_dtype).where(valid, pd.NA)
     if compare_to is None:
         if isinstance(col.original.dtype, pd.StringDtype):
             compare_to = col.original
@@ -354,7 +363,10 @@ def build_result(
             compare_to = col.original.astype(STRING)
         else:
             compare_to = col.text
-    same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
+    if _is_arrow_string(value.dtype) and _is_arrow_string(compare_to.dtype):
+        same = (value == compare_to).fillna(False).to_numpy(dtype=bool)
+    else:
+        same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
     status = np.full(len(index), 1, dtype=np.int8)  # order of Status: unchanged, changed, invalid, missing
     status[valid & same] = 0
     status[invalid] = 2
@@ -364,6 +376,10 @@ def build_result(
         status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
         reason=pd.Series(strings_from_codes(codes, categories), index=index, name="reason"),
     )
+
+
+def _is_arrow_string(dtype: Any) -> bool:
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def strings_from_codes(codes: np.ndarray, categories: list[str]) -> pd.api.extensions.ExtensionArray:
@@ -423,6 +439,46 @@ def arrow_strings(values: pd.Series) -> Any | None:
         arr = values.array.__arrow_array__()
         return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     return None
+
+
+def arrow_text(values: Any) -> Any:
+    """A pyarrow ``string`` array (one chunk) from an Index, Series or array of str/None."""
+    import pyarrow as pa
+
+    arr = getattr(values, "array", values)
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+        out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+        return out.cast(pa.string()) if out.type != pa.string() else out
+    return pa.array(np.asarray(arr, dtype=object), type=pa.string(), from_pandas=True)
+
+
+def generic_placeholder_mask(values: pd.Series) -> np.ndarray:
+    """True where a value, trimmed, upper-cased and with whitespace runs collapsed, is one of
+    :data:`PLACEHOLDER_TOKENS` (``UNKNOWN``, ``N/A``...); missing values are False.
+
+    Work runs once per distinct value, in Arrow for ASCII text; Python's ``str.upper`` only for
+    the non-ASCII distinct values (its special casings, such as ``ß`` to ``SS``, are kept).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.StringDtype) or pd.api.types.is_object_dtype(values.dtype):
+        distinct = to_text(pd.Series(uniques, dtype=values.dtype), max_length=10**6).text
+    else:
+        distinct = to_text(pd.Series(uniques), max_length=10**6).text
+    text = arrow_text(distinct)
+    ascii_ok = np.asarray(pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False), dtype=bool)
+    key = pc.replace_substring_regex(pc.ascii_upper(text), f"[{WHITESPACE_RE}]+", " ")
+    tokens = pa.array(sorted(PLACEHOLDER_TOKENS))
+    hit = ascii_ok & np.asarray(pc.fill_null(pc.is_in(key, tokens), False).to_numpy(zero_copy_only=False), dtype=bool)
+    for i in np.flatnonzero(~ascii_ok & np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)):
+        hit[i] = _SPACE_RUN.sub(" ", str(text[i]).upper()) in PLACEHOLDER_TOKENS
+    return np.append(hit, False)[np.where(codes < 0, len(uniques), codes)]
+
+
+_SPACE_RUN = re.compile(f"[{WHITESPACE_RE}]+")
 
 
 def ascii_upper_key(text: pd.Series) -> pd.Series:

@@ -60,11 +60,12 @@ from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE,
+    WHITESPACE_RE,
     StandardiseResult,
-    ascii_upper_key,
+    arrow_text,
+    build_result,
     factorize_text,
     make_is_valid,
-    result_from_scalar,
     scalar_text,
     to_text,
 )
@@ -500,10 +501,301 @@ def _validate_text(text: str) -> str:
     return canonical_from_components(dict(_parse_text(compact(text))))
 
 
+# --- fast path: the common shapes as one RE2 extraction over the distinct values ----------------
+
+# a plain word: letters, not Mc + 2 letters (their own title rule), hyphenated pieces (Clacton-on-Sea),
+# an apostrophe only after a first single letter (O'Brien)
+_BASE = r"(?:[A-LN-Z][A-Z]*|M(?:[A-BD-Z][A-Z]*|C[A-Z]?)?)"
+_W = rf"(?:[A-Z]')?{_BASE}(?:-{_BASE})*"
+_SUB = r"(?:" + "|".join(sorted(SUB_BUILDING_WORDS)) + r") (?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})"
+_PC = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
+#: Strong street words and the abbreviations that expand to them (``ST`` is contextual: left out).
+_STRONG_SPELLINGS = sorted(STRONG_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v in STRONG_SUFFIXES})
+_FAST_HEAD = rf"^(?:(?P<sub>{_SUB}), )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
+_FAST_TAIL = rf"(?:, (?P<loc>{_W}(?: {_W}){{0,3}}))?, (?P<town>{_W}(?: {_W}){{0,3}})(?:,? (?P<pc>{_PC}))?$"
+#: With commas: any words make the street (``12 Bell Wall, Town, PC``).
+_FAST_COMMA = _FAST_HEAD + rf"(?P<shead>(?:{_W} ){{0,4}})(?P<slast>{_W})" + _FAST_TAIL
+#: Without a comma after the street, its street word ends it (``12 High Rd Town PC``); the
+#: parser looks for that word after the first, so ``12 Lane Coves Town`` is not this shape.
+_FAST_NO_COMMA = (
+    _FAST_HEAD
+    + rf"(?P<shead>(?:{_W} ){{1,4}})(?P<slast>{'|'.join(_STRONG_SPELLINGS)}) "
+    + rf"(?P<town>{_W}(?: {_W}){{0,3}})(?:,? (?P<pc>{_PC}))?$"
+)
+#: Without a number: named parts only (``Rose Cottage, Mill Road Farm, Town, PC``): the first is
+#: the building name, the last the town, the others the locality.
+_FAST_NAMED = (
+    rf"^(?P<bname>{_W}(?: {_W}){{0,3}})(?P<loc>(?:, {_W}(?: {_W}){{0,3}}){{1,2}})?, "
+    rf"(?P<town>{_W}(?: {_W}){{0,3}})(?:,? (?P<pc>{_PC}))?$"
+)
+#: Without commas at all after the number: the parser ends the street at its first street word
+#: (after the first word), else at its last weak street word; the rest is the town.
+_FAST_ONE_PART = (
+    rf"^(?:(?P<sub>{_SUB}), )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
+    rf"(?P<words>{_W}(?: {_W}){{0,9}})(?:,? (?P<pc>{_PC}))?$"
+)
+#: Words the parser treats specially wherever they stand (expanded, lower-cased, or a sub-building).
+_SPECIAL_WORDS = sorted(
+    set(ABBREVIATIONS) | {"ST"} | _SMALL_WORDS | SUB_BUILDING_WORDS
+    | {"GROUND", "FIRST", "SECOND", "THIRD", "TOP", "BASEMENT", "FLOOR", "UPPER", "LOWER"}
+    | {w for token in NO_FIXED_ABODE_TOKENS | ADDRESS_PLACEHOLDERS for w in token.split()}
+)  # fmt: skip
+#: ... and street words, which end a street where they stand (not allowed inside one).
+_SPECIAL_OR_SUFFIX = sorted(set(_SPECIAL_WORDS) | _SUFFIXES | set(ABBREVIATIONS.values()))
+#: Spellings of street words (and their abbreviations) that may end a street (expanded if abbreviated).
+_SUFFIX_SPELLINGS = sorted(_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v in _SUFFIXES})
+#: The last word of every county: a town ending otherwise cannot end in a county.
+_COUNTY_LAST_WORDS = sorted({c.split()[-1] for c in COUNTIES})
+
+
+def _word_flags(parts: Any, words: Any) -> np.ndarray:
+    """Per row: does any space-separated word of ``parts`` appear in ``words``?"""
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern(pc.fill_null(parts, ""), " ")
+    flat = pc.list_flatten(split)
+    hit = np.asarray(pc.fill_null(pc.is_in(flat, words), False).to_numpy(zero_copy_only=False), dtype=bool)
+    parent = np.asarray(pc.list_parent_indices(split).to_numpy(zero_copy_only=False))
+    out = np.zeros(len(parts), dtype=bool)
+    np.logical_or.at(out, parent[hit], True)
+    return out
+
+
+def _split_one_part(words: Any) -> tuple[Any, Any, Any]:
+    """(street head, last street word, town) of ``NUM w1 .. wk`` written without commas.
+
+    The parser's rule: the street ends at its first strong street word after the first word,
+    else at its last weak street word after the first word; the words after it are the town.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern(words, " ")
+    flat = np.asarray(pc.list_flatten(split).to_numpy(zero_copy_only=False), dtype=object)
+    offsets = np.asarray(split.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    offsets = offsets - offsets[0]
+    n = len(split)
+    parent = np.repeat(np.arange(n), np.diff(offsets))
+    pos = np.arange(len(flat)) - offsets[:-1][parent]
+    lengths = np.diff(offsets)
+    flat_a = pa.array(flat, type=pa.string())
+    strong = np.asarray(pc.is_in(flat_a, pa.array(sorted(STRONG_SUFFIXES))).to_numpy(zero_copy_only=False), dtype=bool)
+    weak = np.asarray(pc.is_in(flat_a, pa.array(sorted(WEAK_SUFFIXES))).to_numpy(zero_copy_only=False), dtype=bool)
+    first_strong = np.full(n, 10**6, dtype=np.int64)
+    np.minimum.at(first_strong, parent[strong & (pos > 0)], pos[strong & (pos > 0)])
+    last_weak = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last_weak, parent[weak & (pos > 0)], pos[weak & (pos > 0)])
+    cut = np.where(first_strong < 10**6, first_strong, np.where(last_weak >= 0, last_weak, lengths - 1))
+    cut = np.minimum(cut, lengths - 1)  # no split: the whole part is the street
+    in_street = pos <= cut[parent]
+    is_last = pos == cut[parent]
+
+    def joined(mask: np.ndarray) -> Any:
+        counts = np.bincount(parent[mask], minlength=n)
+        offs = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        return pc.binary_join(pa.ListArray.from_arrays(pa.array(offs), pa.array(flat[mask], type=pa.string())), " ")
+
+    head = joined(in_street & ~is_last)
+    head = pc.if_else(pc.equal(head, ""), head, pc.binary_join_element_wise(head, pa.scalar(" "), ""))
+    return head, joined(is_last), joined(~in_street)
+
+
+def _title_arrow(text: Any) -> Any:
+    """:func:`_title` for the fast path's words (letters, hyphens, a leading ``X'``): title case,
+    with small words between hyphens in lower case (``Clacton-on-Sea``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = pc.utf8_title(text)
+    hyphen = np.asarray(pc.fill_null(pc.match_substring(out, "-"), False).to_numpy(zero_copy_only=False), dtype=bool)
+    if not hyphen.any():
+        return out
+    fix = out.filter(pa.array(hyphen))
+    for _ in range(2):  # twice: "-On-The-" needs the second pass for adjacent small words
+        for word in sorted(_SMALL_WORDS):
+            fix = pc.replace_substring(fix, f"-{word.capitalize()}-", f"-{word.lower()}-")
+    return pc.replace_with_mask(out, pa.array(hyphen), fix)
+
+
+def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """Canonical lines for the distinct keys in the common shapes (one RE2 extraction each).
+
+    ``keys`` is a pyarrow string array of upper-case keys (see :func:`_address_key`). Returns
+    (decided, canonical, note): rows not decided (other shapes, special words, an invalid or pseudo
+    postcode) go to the Python parser. Agreement with the parser is tested on the bundled,
+    synthetic and Faker data.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dataclean.fields import postcode as postcode_field
+
+    n = len(keys)
+    decided = np.zeros(n, dtype=bool)
+    canonical = pa.nulls(n, pa.string())
+    note_out = np.full(n, None, dtype=object)
+    special = pa.array(_SPECIAL_WORDS)
+    special_or_suffix = pa.array(_SPECIAL_OR_SUFFIX)
+    shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
+    for pattern, shape in shapes:
+        todo = ~decided
+        if not todo.any():
+            break
+        idx = np.flatnonzero(todo)
+        sub_keys = keys.take(pa.array(idx))
+        # a plain match (RE2's fast DFA) first: the slower extraction runs only where it matches
+        ok = np.asarray(pc.fill_null(pc.match_substring_regex(sub_keys, pattern), False).to_numpy(False), dtype=bool)
+        if not ok.any():
+            continue
+        idx = idx[ok]
+        got = pc.extract_regex(sub_keys.filter(pa.array(ok)), pattern)
+        field = {got.type.field(i).name: pc.struct_field(got, [i]) for i in range(got.type.num_fields)}
+        none = pa.nulls(len(idx), pa.string())
+        if shape == "one":  # split the words into street and town as the parser does
+            field["shead"], field["slast"], field["town"] = _split_one_part(field["words"])
+            words_ok = ~(_word_flags(field["bname"], special) | _word_flags(field["words"], special))
+        elif shape == "named":  # no street at all: no street word anywhere (else it is the street)
+            words_ok = ~(
+                _word_flags(field["bname"], special_or_suffix)
+                | _word_flags(pc.replace_substring(field["loc"], ",", ""), special_or_suffix)
+                | _word_flags(field["town"], special_or_suffix)
+            )
+            field["loc"] = pc.utf8_slice_codeunits(field["loc"], 2)  # drop the leading ", "
+        else:
+            words_ok = ~(
+                _word_flags(field["bname"], special)
+                | _word_flags(field["shead"], special_or_suffix)
+                | _word_flags(field["town"], special)
+                | _word_flags(field.get("loc", none), special)
+            )
+            # the last street word: plain, or a street word (expanded when abbreviated)
+            last_plain = ~np.asarray(
+                pc.is_in(field["slast"], special_or_suffix).to_numpy(zero_copy_only=False), dtype=bool
+            )
+            last_suffix = np.asarray(
+                pc.is_in(field["slast"], pa.array(_SUFFIX_SPELLINGS)).to_numpy(zero_copy_only=False), dtype=bool
+            )
+            words_ok &= last_plain | last_suffix
+        town_last = pc.struct_field(pc.extract_regex(field["town"], r"(?P<w>[A-Z]+)$"), [0])
+        words_ok &= ~np.asarray(
+            pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        std = postcode_field.standardise_series(pd.Series(pd.array(field["pc"], dtype=pd.StringDtype("pyarrow"))))
+        no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
+        pc_ok = no_postcode | (std.valid.to_numpy(dtype=bool) & std.reason.isna().to_numpy(dtype=bool))
+        use = words_ok & pc_ok
+        if not use.any():
+            continue
+        keep = pa.array(use)
+        f = {k: v.filter(keep) for k, v in field.items()}
+
+        def part(arr: Any) -> Any:
+            return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), _title_arrow(arr))
+
+        if shape == "named":
+            street_line = pa.nulls(len(f["town"]), pa.string())
+            f["sub"] = street_line
+        else:
+            last = f["slast"]
+            expansions = pa.array([ABBREVIATIONS.get(w, w) for w in _SUFFIX_SPELLINGS])
+            pos = pc.index_in(last, pa.array(_SUFFIX_SPELLINGS))
+            last = pc.if_else(pc.is_valid(pos), pc.take(expansions, pc.fill_null(pos, 0)), last)
+            street = _title_arrow(pc.binary_join_element_wise(f["shead"], last, ""))
+            street_line = pc.binary_join_element_wise(f["num"], street, " ")
+        loc = part(f["loc"]) if "loc" in f else pa.nulls(len(f["town"]), pa.string())
+        postcode_canon = pa.array(std.value[use].to_numpy(dtype=object, na_value=None), type=pa.string())
+        notes = np.where(no_postcode[use], "no_postcode", None)
+        line = pc.binary_join_element_wise(
+            part(f["sub"]),
+            part(f["bname"]),
+            street_line,
+            loc,
+            part(f["town"]),
+            postcode_canon,
+            ", ",
+            null_handling="skip",
+        )
+        rows = idx[use]  # ascending, as replace_with_mask consumes the replacements
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        decided |= mask
+        canonical = pc.replace_with_mask(canonical, pa.array(mask), line)
+        note_out[rows] = notes
+    return decided, canonical, note_out
+
+
+def _address_key(text: Any) -> Any:
+    """The parser's grouping key over distinct texts (pyarrow): line breaks become commas (as in
+    :func:`compact`), then ASCII text is upper-cased with whitespace runs collapsed. Texts with
+    the same key parse to the same canonical line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def where(mask_pattern: str, arr: Any, fn: Any) -> Any:
+        """``fn`` applied only to the strings that match ``mask_pattern`` (most need nothing)."""
+        hit = pc.fill_null(pc.match_substring_regex(arr, mask_pattern), False)
+        if not pc.any(hit).as_py():
+            return arr
+        return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
+
+    text = text.cast(pa.string())
+    lines = where("[\\r\\n]", text, lambda a: pc.replace_substring_regex(a, "[\\r\\n]+", ", "))
+    ascii_ok = pc.fill_null(pc.string_is_ascii(lines), False)
+    upper = where(
+        f"[{WHITESPACE_RE.replace(' ', '')}]|  ",
+        pc.ascii_upper(lines),
+        lambda a: pc.replace_substring_regex(a, f"[{WHITESPACE_RE}]+", " "),
+    )
+    return pc.if_else(ascii_ok, upper, lines)
+
+
 def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Canonical addresses, status and reason per row (parsed once per distinct value)."""
-    # the parser ignores case and spacing, so variants of one address are parsed once
-    return result_from_scalar(values, _validate_text, max_length=MAX_LENGTH, note=note, key=ascii_upper_key)
+    """Canonical addresses, status and reason per row.
+
+    Work runs once per distinct key (the parser ignores case and spacing, so variants of one
+    address share a key); the common shapes are read by one RE2 extraction over all keys, and the
+    Python parser runs only for the keys left.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = to_text(values, max_length=MAX_LENGTH)
+    codes, uniques = factorize_text(col.text)
+    keys = _address_key(arrow_text(uniques))
+    encoded = keys.dictionary_encode()
+    kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+    kuniq = encoded.dictionary
+    decided, canon, fast_note = _fast_canonical(kuniq)
+    slow = np.flatnonzero(~decided)
+    slow_canon = np.full(len(slow), None, dtype=object)
+    reason_k = np.append(fast_note, None)  # the last slot answers missing rows
+    for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
+        try:
+            slow_canon[j] = _validate_text(text)
+        except ValidationError as exc:
+            reason_k[slow[j]] = exc.reason
+            continue
+        reason_k[slow[j]] = note(slow_canon[j])
+    if len(slow):
+        canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
+    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
+    per_text = np.append(kcodes, len(kuniq))
+    take = per_text[np.where(codes < 0, len(uniques), codes)]
+    logger.debug("address: %d rows, %d keys, %d parsed in Python", len(codes), len(kuniq), len(slow))
+    index = col.original.index
+    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
+    reason_codes, reason_names = pd.factorize(reason_k, use_na_sentinel=True)
+    reason = pd.Series(
+        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
+    )
+    values_a = canon.take(pa.array(take))
+    arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
+    canonical = (
+        pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
+        if arrow_in
+        else pd.Series(values_a.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    )
+    return build_result(col, canonical, reason, valid)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:

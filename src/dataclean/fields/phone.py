@@ -38,6 +38,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from dataclean._core import (
     WHITESPACE,
     WHITESPACE_RE,
     StandardiseResult,
+    arrow_text,
     build_result,
     factorize_text,
     scalar_text,
@@ -161,6 +163,7 @@ _ALLOWED_RE = r"[ (]*\+?[0-9 ().\-]*"
 _MULTI_SEP_RE = r"[/,;&|]| or | and "
 _MULTI_MIN_DIGITS = 18
 _SEPARATORS_RE = r"[ ().\-]"
+_EXT_RE_NAMED = r"^(?P<main>.*?) *(?:; *ext=|extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
 _EXT_PY = re.compile(_EXT_RE, re.ASCII)
 _ALLOWED_PY = re.compile(_ALLOWED_RE, re.ASCII)
 _MULTI_SEP_PY = re.compile(_MULTI_SEP_RE, re.ASCII)
@@ -354,73 +357,519 @@ def note(e164: str, *, had_extension: bool = False) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason)."""
+def _bools(arr: Any) -> np.ndarray:
+    """A pyarrow boolean array as numpy, nulls False."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _byte_view(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes and the int64 offsets of a pyarrow string array (zero copy for the bytes)."""
+    import pyarrow as pa
+
+    if arr.type != pa.string():
+        raise TypeError(f"expected a pyarrow string array, got {arr.type}")
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def _rebuild(arr: Any, data: np.ndarray, offsets: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    validity = arr.buffers()[0]
+    if validity is not None and arr.offset:
+        validity = pa.array(_bools(arr.is_valid())).buffers()[1]
+    return pa.StringArray.from_buffers(
+        len(arr), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data.tobytes()), validity, arr.null_count, 0
+    )
+
+
+def _keep_bytes(arr: Any, table: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Drop the bytes ``table`` marks False from every string (vectorised over the whole buffer).
+
+    Only for tables that keep or drop ASCII bytes and drop every non-ASCII byte, so the result is
+    valid UTF-8. Returns the new array and the kept length of each string.
+    """
+    data, offsets = _byte_view(arr)
+    keep = table[data]
+    kept = np.concatenate([np.zeros(1, dtype=np.int32), np.cumsum(keep, dtype=np.int32)])
+    new_offsets = kept[offsets]
+    return _rebuild(arr, data[keep], new_offsets), np.diff(new_offsets)
+
+
+_DIGIT_BYTES = np.zeros(256, dtype=bool)
+_DIGIT_BYTES[ord("0") : ord("9") + 1] = True
+_WS_TO_SPACE = np.arange(256, dtype=np.uint8)
+for _ch in WHITESPACE:
+    if ord(_ch) < 128:
+        _WS_TO_SPACE[ord(_ch)] = ord(" ")
+
+
+def _scatter(n: int, rows: np.ndarray, values: Any, fill: Any = None) -> Any:
+    """A pyarrow array of length ``n``: ``values`` at the positions ``rows`` (bool mask), ``fill`` elsewhere."""
+    import pyarrow as pa
+
+    out = np.full(n, fill, dtype=object)
+    out[rows] = values.to_numpy(zero_copy_only=False)
+    return pa.array(out, type=values.type)
+
+
+def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
+    """Vectorised :func:`_prepare` over distinct trimmed texts (a pyarrow string array, RE2).
+
+    Returns (key, extension, reason): ``key`` is ``+?digits`` (null where the pre-filter decided),
+    ``extension`` the extension digits (null if none), ``reason`` a numpy object array.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(text)
     reason = np.full(n, None, dtype=object)
-    norm = text.str.replace(_WS_CLASS, " ", regex=True)
-    # str.isascii exists only from pandas 3; a regex works on 2.2+ and 3.x alike.
-    ascii_ok = (~norm.str.contains(r"[^\x00-\x7f]", regex=True)).fillna(False).to_numpy(dtype=bool)
+    null_text = pa.nulls(n, pa.string())
+    norm = pc.replace_substring(text.cast(pa.string()), "\xa0", " ")
+    data, offsets = _byte_view(norm)
+    norm = _rebuild(norm, _WS_TO_SPACE[data], offsets)
+    ascii_ok = _bools(pc.string_is_ascii(norm))
     reason[~ascii_ok] = "invalid_format"
-    token = ascii_ok & norm.str.upper().isin(PHONE_PLACEHOLDER_TOKENS).to_numpy(dtype=bool)
+    token = ascii_ok & _bools(pc.is_in(pc.ascii_upper(norm), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS))))
     reason[token] = "placeholder"
-    todo = ~token & ascii_ok
-    low = norm.str.lower().where(todo, pd.NA)
-    n_digits = low.str.count("[0-9]").to_numpy(dtype="float64", na_value=0)
-    has_sep = low.str.contains(_MULTI_SEP_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-    multi = todo & has_sep & (n_digits >= _MULTI_MIN_DIGITS)
+    todo = ascii_ok & ~token
+    low = pc.ascii_lower(norm)
+    # two numbers in one cell: a separator and at least _MULTI_MIN_DIGITS digits (so that many bytes)
+    multi = todo & (np.diff(_byte_view(low)[1]) >= _MULTI_MIN_DIGITS)
+    if multi.any():
+        long_texts = low.filter(pa.array(multi))
+        multi[multi] = (_keep_bytes(long_texts, _DIGIT_BYTES)[1] >= _MULTI_MIN_DIGITS) & _bools(
+            pc.match_substring_regex(long_texts, _MULTI_SEP_RE)
+        )
     reason[multi] = "multiple_numbers"
     todo &= ~multi
-    low = low.where(todo, pd.NA)
-    parts = low.str.extract(_EXT_RE)
-    has_ext = parts[1].notna().to_numpy(dtype=bool)
-    main = parts[0].where(has_ext, low).str.replace("(0)", "", regex=False)
-    allowed = main.str.fullmatch(_ALLOWED_RE).fillna(False).to_numpy(dtype=bool)
+    # an extension needs an "x" (x, ext, extension) or a "#": extract only where one is
+    maybe_ext = todo & (_bools(pc.match_substring(low, "x")) | _bools(pc.match_substring(low, "#")))
+    has_ext = np.zeros(n, dtype=bool)
+    main = low
+    ext = null_text
+    if maybe_ext.any():
+        parts = pc.extract_regex(low.filter(pa.array(maybe_ext)), _EXT_RE_NAMED)
+        found = _bools(pc.is_valid(parts))
+        has_ext[np.flatnonzero(maybe_ext)[found]] = True
+        parts = parts.filter(pa.array(found))
+        main = pc.if_else(pa.array(has_ext), _scatter(n, has_ext, pc.struct_field(parts, [0])), low)
+        ext = _scatter(n, has_ext, pc.struct_field(parts, [1]))
+    main = pc.replace_substring(main, "(0)", "")
+    allowed = _bools(pc.match_substring_regex(main, f"^(?:{_ALLOWED_RE})$"))
     reason[todo & ~allowed] = "invalid_format"
     todo &= allowed
-    main = main.where(todo, pd.NA)
-    plus = main.str.contains("+", regex=False).fillna(False).to_numpy(dtype=bool)
-    digits = main.str.replace("[^0-9]", "", regex=True)
-    national = digits.copy()
-    p44 = plus & digits.str.startswith("44").fillna(False).to_numpy(dtype=bool)
-    i44 = ~plus & digits.str.startswith("0044").fillna(False).to_numpy(dtype=bool)
-    national = national.mask(p44, "0" + digits.str.slice(2)).mask(i44, "0" + digits.str.slice(4))
+    plus = _bools(pc.match_substring(main, "+"))
+    digits, length = _keep_bytes(main, _DIGIT_BYTES)
+    p44 = plus & _bools(pc.starts_with(digits, "44"))
+    i44 = ~plus & _bools(pc.starts_with(digits, "0044"))
+    zero = pa.scalar("0")
+    national = pc.if_else(
+        pa.array(p44),
+        pc.binary_join_element_wise(zero, pc.utf8_slice_codeunits(digits, 2), ""),
+        pc.if_else(pa.array(i44), pc.binary_join_element_wise(zero, pc.utf8_slice_codeunits(digits, 4), ""), digits),
+    )
     placeholder = todo & (
-        national.isin(PLACEHOLDER_DIGITS).to_numpy(dtype=bool)
-        | national.str.fullmatch(_PLACEHOLDER_RUN).fillna(False).to_numpy(dtype=bool)
+        _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
+        | _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
     )
     reason[placeholder] = "placeholder"
     todo &= ~placeholder
-    length = digits.str.len().to_numpy(dtype="float64", na_value=0)
     bad_len = todo & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
     reason[bad_len] = "invalid_length"
     todo &= ~bad_len
-    key = digits.where(~plus, "+" + digits).where(todo, pd.NA)
-    ext = parts[1].where(todo & has_ext, pd.NA)
+    keep = pa.array(todo)
+    key = pc.if_else(keep, pc.if_else(pa.array(plus), pc.binary_join_element_wise("+", digits, ""), digits), null_text)
+    ext = pc.if_else(pa.array(todo & has_ext), ext, null_text)
     return key, ext, reason
 
 
-def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
+def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason) as pandas objects."""
+    key, ext, reason = _prepare_arrow(arrow_text(text))
+    return (
+        pd.Series(key.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
+        pd.Series(ext.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
+        reason,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# fast path: phonenumbers' own metadata compiled to RE2 patterns for the default country
+# ---------------------------------------------------------------------------------------------
+
+#: ``phonenumbers``' order of number types in ``_number_type_helper`` (before fixed line/mobile).
+_TYPE_ORDER: tuple[str, ...] = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+#: Line type names, indexed by the small integer codes the fast path uses (-1 = unknown).
+_FAST_TYPES: tuple[str, ...] = (*_TYPE_ORDER, "fixed_line", "mobile", "fixed_line_or_mobile")
+
+
+@dataclass(frozen=True)
+class _Desc:
+    pattern: str  # anchored RE2 pattern of the national significant number
+    lengths: tuple[int, ...]  # possible lengths (empty: any)
+    first: frozenset[str] = frozenset("0123456789")  # digits a match can start with (a superset)
+
+
+_ALL_DIGITS = frozenset("0123456789")
+
+
+def _first_digits(pattern: str) -> frozenset[str]:
+    """The digits a match of ``pattern`` can start with, read from Python's regex parser.
+
+    Conservative: any construct it does not model answers "any digit", so the set only ever
+    grows; it lets the fast path skip a type's regex for numbers that cannot match it.
+    """
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+        from re._constants import ANY, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN
+    except ImportError:  # pragma: no cover - other Pythons: no dispatch
+        return _ALL_DIGITS
+
+    def seq(items: Any) -> tuple[set[str], bool]:
+        out: set[str] = set()
+        for op, av in items:
+            first, nullable = one(op, av)
+            out |= first
+            if not nullable:
+                return out, False
+        return out, True
+
+    def one(op: Any, av: Any) -> tuple[set[str], bool]:
+        if op is LITERAL:
+            return {chr(av)}, False
+        if op is IN:
+            chars: set[str] = set()
+            for iop, iav in av:
+                if iop is LITERAL:
+                    chars.add(chr(iav))
+                elif iop is RANGE:
+                    chars |= {chr(c) for c in range(iav[0], iav[1] + 1)}
+                else:  # categories (\d), negation: anything
+                    return set(_ALL_DIGITS), False
+            return chars, False
+        if op is BRANCH:
+            out, nullable = set(), False
+            for branch in av[1]:
+                first, null = seq(branch)
+                out |= first
+                nullable |= null
+            return out, nullable
+        if op is SUBPATTERN:
+            return seq(av[-1])
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            first, nullable = seq(av[2])
+            return first, nullable or av[0] == 0
+        if op is AT:
+            return set(), True
+        if op is ANY:
+            return set(_ALL_DIGITS), False
+        return set(_ALL_DIGITS), True
+
+    try:
+        first, _ = seq(sre_parse.parse(pattern))
+    except Exception:  # anything unexpected: no dispatch
+        return _ALL_DIGITS
+    return frozenset(first & _ALL_DIGITS) if first <= set(_ALL_DIGITS) else _ALL_DIGITS
+
+
+@dataclass(frozen=True)
+class _RegionRules:
+    region: str
+    leading_digits: str | None
+    general: _Desc | None
+    types: tuple[tuple[int, _Desc | None], ...]  # (code into _FAST_TYPES, desc) in _TYPE_ORDER
+    fixed_line: _Desc | None
+    mobile: _Desc | None
+    same_mobile_and_fixed: bool
+
+
+@dataclass(frozen=True)
+class _CountryRules:
+    """What ``phonenumbers`` does for numbers of one country code, as data the fast path can run."""
+
+    country_code: str
+    regions: tuple[_RegionRules, ...]
+    possible_lengths: tuple[int, ...]  # of the main region's general description
+    local_only_lengths: tuple[int, ...]
+    national_prefix: str
+    prefix_for_parsing: str
+    version: str
+
+
+def _desc(desc: Any) -> _Desc | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    pattern = desc.national_number_pattern
+    return _Desc(f"^(?:{pattern})$", tuple(desc.possible_length or ()), _first_digits(pattern))
+
+
+@functools.lru_cache(maxsize=4)
+def _country_rules(region: str = DEFAULT_REGION) -> _CountryRules | None:
+    """Compile the installed phonenumbers metadata for ``region``'s country code (None: no fast path).
+
+    Built from ``PhoneMetadata`` at first use, so an upgrade of phonenumbers is followed
+    automatically; any feature the fast path does not model (a national prefix transform rule,
+    capturing groups in the prefix, a pattern RE2 cannot compile) disables it for that country and
+    every number goes to the library.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pn = _phonenumbers()
+    main = pn.PhoneMetadata.metadata_for_region(region)
+    if main is None or main.national_prefix_transform_rule or not main.national_prefix_for_parsing:
+        return None
+    if re.compile(main.national_prefix_for_parsing).groups or main.national_prefix != "0":
+        return None
+    regions = []
+    for code in pn.COUNTRY_CODE_TO_REGION_CODE.get(main.country_code, ()):
+        md = pn.PhoneMetadata.metadata_for_region(code)
+        if md is None:
+            continue
+        regions.append(
+            _RegionRules(
+                region=code,
+                leading_digits=f"^(?:{md.leading_digits})" if md.leading_digits else None,
+                general=_desc(md.general_desc),
+                types=tuple((i, _desc(getattr(md, name))) for i, name in enumerate(_TYPE_ORDER)),
+                fixed_line=_desc(md.fixed_line),
+                mobile=_desc(md.mobile),
+                same_mobile_and_fixed=bool(md.same_mobile_and_fixed_line_pattern),
+            )
+        )
+    general = main.general_desc
+    rules = _CountryRules(
+        country_code=str(main.country_code),
+        regions=tuple(regions),
+        possible_lengths=tuple(general.possible_length or ()),
+        local_only_lengths=tuple(general.possible_length_local_only or ()),
+        national_prefix=main.national_prefix,
+        prefix_for_parsing=f"^(?:{main.national_prefix_for_parsing})",
+        version=pn.__version__,
+    )
+    if not rules.regions or not rules.possible_lengths or rules.possible_lengths[0] == -1:
+        return None
+    patterns = [rules.prefix_for_parsing]
+    for r in rules.regions:
+        descs = [r.general, r.fixed_line, r.mobile, *(d for _, d in r.types)]
+        patterns += [d.pattern for d in descs if d is not None]
+        if r.leading_digits:
+            patterns.append(r.leading_digits)
+    try:
+        for pattern in patterns:
+            pc.match_substring_regex(pa.array(["0"]), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        logger.info("phone: phonenumbers metadata for %s does not compile to RE2; no fast path", region)
+        return None
+    return rules
+
+
+def _lookup(values: np.ndarray, allowed: Any) -> np.ndarray:
+    """``np.isin`` for small non-negative integers, by a lookup table."""
+    top = max(int(values.max(initial=0)), max(allowed, default=0)) + 1
+    table = np.zeros(top, dtype=bool)
+    table[list(allowed)] = True
+    return table[values]
+
+
+def _match_desc(
+    nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None, lead: np.ndarray | None = None
+) -> np.ndarray:
+    """``_is_number_matching_desc`` for the selected rows (boolean mask, False elsewhere).
+
+    ``lead`` (optional) is each number's first byte: rows whose first digit no match of the
+    pattern can start with are answered False without running the regex.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.zeros(len(lengths), dtype=bool)
+    if desc is None:
+        return out
+    sel = rows & _lookup(lengths, desc.lengths) if desc.lengths else rows.copy()
+    if lead is not None and desc.first != _ALL_DIGITS:
+        sel &= _lookup(lead, [ord(d) for d in desc.first])
+    idx = np.flatnonzero(sel)
+    if len(idx):
+        out[idx] = _bools(pc.match_substring_regex(nsn.take(pa.array(idx)), desc.pattern))
+    return out
+
+
+def _number_types(nsn: Any, lengths: np.ndarray, rows: np.ndarray, r: _RegionRules, lead: np.ndarray) -> np.ndarray:
+    """``_number_type_helper`` for the selected rows: codes into :data:`_FAST_TYPES`, -1 unknown."""
+    kind = np.full(len(lengths), -1, dtype=np.int8)
+    todo = _match_desc(nsn, lengths, rows, r.general, lead)
+    for code, desc in r.types:
+        hit = _match_desc(nsn, lengths, todo, desc, lead)
+        kind[hit] = code
+        todo &= ~hit
+    fixed = _match_desc(nsn, lengths, todo, r.fixed_line, lead)
+    flom = _FAST_TYPES.index("fixed_line_or_mobile")
+    if r.same_mobile_and_fixed:
+        kind[fixed] = flom
+    else:
+        also_mobile = _match_desc(nsn, lengths, fixed, r.mobile, lead)
+        kind[fixed] = np.where(also_mobile[fixed], flom, _FAST_TYPES.index("fixed_line"))
+        todo &= ~fixed
+        kind[_match_desc(nsn, lengths, todo, r.mobile, lead)] = _FAST_TYPES.index("mobile")
+    return kind
+
+
+def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
+    """Decide the keys of the default country that ``phonenumbers`` would parse without surprises.
+
+    ``key`` is a pyarrow array of ``+?digits`` (null where already decided). Returns per-key
+    ``decided`` (bool), ``e164`` (pyarrow), ``line_type``, ``region`` and ``reason`` (object); keys
+    not decided (other countries, no trunk prefix, lengths phonenumbers treats specially) go to
+    the library. None when there is no fast path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rules = _country_rules()
+    if rules is None:
+        return None
+    n = len(key)
+    cc = rules.country_code
+    key = pc.fill_null(key, "")
+    national = _bools(pc.match_substring_regex(key, "^0[1-9]"))  # 0 + number (not 00: international)
+    intl_plus = _bools(pc.starts_with(key, "+" + cc))
+    intl_00 = _bools(pc.starts_with(key, "00" + cc))
+    # the country code without "+" (447911123456): phonenumbers takes it as the country code when
+    # the whole is too long for a national number; shorter ones go to the library
+    key_len = pc.fill_null(pc.utf8_length(key), 0).to_numpy(zero_copy_only=False)
+    bare_cc = (
+        _bools(pc.starts_with(key, cc))
+        & (key_len > max(rules.possible_lengths))
+        & ~np.isin(key_len, rules.local_only_lengths)
+    )
+    rest = pc.if_else(
+        pa.array(national),
+        key,
+        pc.if_else(
+            pa.array(intl_plus),
+            pc.utf8_slice_codeunits(key, 1 + len(cc)),
+            pc.if_else(
+                pa.array(intl_00),
+                pc.utf8_slice_codeunits(key, 2 + len(cc)),
+                pc.if_else(pa.array(bare_cc), pc.utf8_slice_codeunits(key, len(cc)), pa.scalar("")),
+            ),
+        ),
+    )
+    shape = national | intl_plus | intl_00 | bare_cc
+    # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally)
+    prefix = pc.struct_field(pc.extract_regex(rest, f"(?P<p>{rules.prefix_for_parsing})"), [0])
+    prefix_np = np.asarray(pc.fill_null(prefix, "-").to_numpy(zero_copy_only=False), dtype=object)
+    strips = prefix_np == rules.national_prefix
+    shape &= (prefix_np == "-") & ~national | strips
+    nsn = pc.if_else(pa.array(strips), pc.utf8_slice_codeunits(rest, len(rules.national_prefix)), rest)
+    lengths = pc.fill_null(pc.utf8_length(nsn), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    shape &= _bools(pc.match_substring_regex(nsn, "^[1-9]"))
+    # that number is stripped once more by parse(): it must hold no national prefix either
+    shape &= ~(bare_cc & _bools(pc.match_substring_regex(nsn, rules.prefix_for_parsing)))
+    # phonenumbers keeps the trunk 0 when the original is viable and the stripped number is not
+    main_general = rules.regions[0].general
+    if main_general is not None:
+        shape &= ~_match_desc(
+            pc.binary_join_element_wise(prefix, nsn, ""), lengths + 1, strips & shape, _Desc(main_general.pattern, ())
+        )
+    local_only = np.isin(lengths, rules.local_only_lengths)
+    possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
+    too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
+    nsn_bytes, nsn_offsets = _byte_view(nsn)
+    lead = np.zeros(n, dtype=np.uint8)
+    nonempty = lengths > 0
+    lead[nonempty] = nsn_bytes[nsn_offsets[:-1][nonempty]]
+    kind = np.full(n, -1, dtype=np.int8)
+    region_of = np.full(n, -1, dtype=np.int16)
+    undecided = possible.copy()
+    for i, r in enumerate(rules.regions):
+        if len(rules.regions) == 1:
+            claim = undecided.copy()
+            kind_r = _number_types(nsn, lengths, claim, r, lead)
+        elif r.leading_digits:
+            claim = undecided.copy()
+            claim[claim] = _bools(pc.match_substring_regex(nsn.filter(pa.array(claim)), r.leading_digits))
+            kind_r = _number_types(nsn, lengths, claim, r, lead)
+        else:
+            kind_r = _number_types(nsn, lengths, undecided, r, lead)
+            claim = undecided & (kind_r >= 0)
+        kind[claim] = kind_r[claim]
+        region_of[claim] = i
+        undecided &= ~claim
+    valid = possible & (kind >= 0)
+    e164 = pc.if_else(pa.array(valid), pc.binary_join_element_wise("+" + cc, nsn, ""), pa.nulls(n, pa.string()))
+    names = np.array([*_FAST_TYPES, None], dtype=object)  # -1 -> None
+    regions = np.array([r.region for r in rules.regions] + [None], dtype=object)
+    line = np.where(valid, names[kind], None)
+    region = np.where(valid, regions[region_of], None)
+    reason = np.full(n, None, dtype=object)
+    reason[possible & ~valid] = "invalid_number"
+    reason[too_long] = "invalid_length"
+    return {
+        "decided": possible | too_long,
+        "e164": e164,
+        "line_type": line,
+        "region": region,
+        "reason": reason,
+    }
+
+
+def _analyse_series(values: pd.Series) -> tuple[Any, np.ndarray, dict[str, Any]]:
     """Everything the column functions need, computed once per distinct value.
 
-    Returns the text column and per-row arrays: canonical, reason, valid, line_type, region,
-    extension. Work runs on distinct trimmed texts; phonenumbers runs once per distinct key.
+    Returns the text column, each row's position among the distinct values (the last position
+    answers missing rows) and per-distinct results: ``e164`` (a pyarrow array), ``reason``,
+    ``valid``, ``line_type``, ``region``, ``extension`` (numpy arrays). Work runs on distinct
+    trimmed texts in Arrow (RE2); numbers of the default country in the usual shapes are decided
+    from phonenumbers' compiled metadata, and phonenumbers itself runs once per distinct key left.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
-    key, ext, reason_u = _prepare_series(u)
-    m = len(u)
-    e164_u = np.full(m + 1, None, dtype=object)  # the last slot answers code -1 (NA)
+    text_u = arrow_text(uniques)
+    key, ext, reason_u = _prepare_arrow(text_u)
+    m = len(text_u)
+    # per distinct text, plus a last slot that answers missing rows (code -1)
     type_u = np.full(m + 1, None, dtype=object)
     region_u = np.full(m + 1, None, dtype=object)
     reason_all = np.full(m + 1, None, dtype=object)
     reason_all[:m] = reason_u
-    kcodes, kuniques = factorize_text(key)
-    k_e164 = np.full(len(kuniques) + 1, None, dtype=object)
-    k_type = np.full(len(kuniques) + 1, None, dtype=object)
-    k_region = np.full(len(kuniques) + 1, None, dtype=object)
-    k_reason = np.full(len(kuniques) + 1, None, dtype=object)
+    fast = _fast_parse(key)
+    has_key = _bools(key.is_valid())
+    if fast is not None:
+        done = fast["decided"]
+        e164_a = fast["e164"]
+        type_u[:m] = fast["line_type"]
+        region_u[:m] = fast["region"]
+        reason_all[:m] = np.where(done, fast["reason"], reason_all[:m])
+        slow = has_key & ~done
+    else:
+        e164_a = pa.nulls(m, pa.string())
+        slow = has_key
+    slow_idx = np.flatnonzero(slow)
+    keys_left = np.asarray(key.filter(pa.array(slow)).to_numpy(zero_copy_only=False), dtype=object)
+    kcodes, kuniques = pd.factorize(keys_left)
+    k_e164 = np.full(len(kuniques), None, dtype=object)
+    k_type = np.full(len(kuniques), None, dtype=object)
+    k_region = np.full(len(kuniques), None, dtype=object)
+    k_reason = np.full(len(kuniques), None, dtype=object)
     for i, k in enumerate(kuniques):
         try:
             parsed = _parse_key(k)
@@ -428,43 +877,69 @@ def _analyse_series(values: pd.Series) -> tuple[Any, dict[str, np.ndarray]]:
             k_reason[i] = err.reason
             continue
         k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
-    has_key = kcodes >= 0
-    e164_u[:m] = k_e164[kcodes]
-    type_u[:m] = k_type[kcodes]
-    region_u[:m] = k_region[kcodes]
-    reason_all[:m] = np.where(has_key, k_reason[kcodes], reason_u)
+    if len(slow_idx):
+        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164[kcodes], type=pa.string()))
+    e164_a = pa.concat_arrays([e164_a, pa.nulls(1, pa.string())])
+    type_u[slow_idx] = k_type[kcodes]
+    region_u[slow_idx] = k_region[kcodes]
+    reason_all[slow_idx] = k_reason[kcodes]
     ext_u = np.full(m + 1, None, dtype=object)
-    ext_u[:m] = ext.to_numpy(dtype=object, na_value=None)
-    valid_u = np.zeros(m + 1, dtype=bool)
-    valid_u[:m] = pd.notna(e164_u[:m])
+    ext_u[:m] = ext.to_numpy(zero_copy_only=False)
+    valid_u = _bools(e164_a.is_valid())
     # notes on valid rows
-    e164_s = pd.Series(e164_u[:m], dtype=STRING)
-    drama = ((e164_s.str.len() == 13) & e164_s.str.slice(0, 10).isin(DRAMA_PREFIXES)).fillna(False).to_numpy(dtype=bool)
-    with_ext = valid_u[:m] & pd.notna(ext_u[:m])
+    drama = _bools(
+        pc.and_(
+            pc.equal(pc.utf8_length(e164_a), 13),
+            pc.is_in(pc.utf8_slice_codeunits(e164_a, 0, 10), pa.array(sorted(DRAMA_PREFIXES))),
+        )
+    )
+    with_ext = valid_u & pd.notna(ext_u)
     notes = np.where(drama, "drama_range", np.where(with_ext, "extension", None))
-    reason_all[:m] = np.where(valid_u[:m], notes, reason_all[:m])
-    rows = {
-        "e164": e164_u[codes],
-        "reason": reason_all[codes],
-        "valid": valid_u[codes],
-        "line_type": type_u[codes],
-        "region": region_u[codes],
-        "extension": ext_u[codes],
+    reason_all = np.where(valid_u, notes, reason_all)
+    logger.debug(
+        "phone: %d rows, %d distinct texts, %d decided by the compiled metadata, %d library calls",
+        len(codes),
+        m,
+        int(has_key.sum()) - len(slow_idx),
+        len(kuniques),
+    )
+    distinct = {
+        "e164": e164_a,
+        "reason": reason_all,
+        "valid": valid_u,
+        "line_type": type_u,
+        "region": region_u,
+        "extension": ext_u,
     }
-    logger.debug("phone: %d rows, %d distinct texts, %d library calls", len(codes), m, len(kuniques))
-    return col, rows
+    return col, np.where(codes < 0, m, codes), distinct
+
+
+def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per-row object arrays from the per-distinct results (for the detail functions)."""
+    out = {k: v[take] for k, v in distinct.items() if isinstance(v, np.ndarray)}
+    out["e164"] = np.asarray(distinct["e164"].to_numpy(zero_copy_only=False), dtype=object)[take]
+    return out
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value)."""
-    col, rows = _analyse_series(values)
+    import pyarrow as pa
+
+    col, take, distinct = _analyse_series(values)
     index = values.index
-    return build_result(
-        col,
-        pd.Series(rows["e164"], index=index, dtype=object),
-        pd.Series(rows["reason"], index=index, dtype=object),
-        rows["valid"],
+    # per-row results by position, without a Python object per row
+    reason_codes, reason_names = pd.factorize(distinct["reason"], use_na_sentinel=True)
+    reason = pd.Series(
+        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
     )
+    e164 = distinct["e164"].take(pa.array(take))
+    storage = "pyarrow" if isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow" else None
+    canonical = (
+        pd.Series(pd.array(e164, dtype=pd.StringDtype("pyarrow")), index=index)
+        if storage
+        else pd.Series(e164.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    )
+    return build_result(col, canonical, reason, distinct["valid"][take])
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
@@ -484,7 +959,8 @@ def details_series(values: pd.Series) -> pd.DataFrame:
     ``<NA>`` for invalid rows and for ``fixed_line_or_mobile`` / ``unknown`` numbers (some
     countries' numbering, such as North America's, does not tell them apart).
     """
-    col, rows = _analyse_series(values)
+    col, take, distinct = _analyse_series(values)
+    rows = _expand(take, distinct)
     index = values.index
     usable = col.usable & rows["valid"]
     kinds = pd.Series(rows["line_type"], index=index, dtype=STRING).where(usable, pd.NA)

@@ -26,7 +26,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 )
 
 from dataclean import registry
-from dataclean._core import PLACEHOLDER_TOKENS, WHITESPACE_RE, StandardiseResult, to_text
+from dataclean._core import StandardiseResult, generic_placeholder_mask
 from dataclean._dates import parse_date_series
 
 #: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
@@ -185,10 +185,7 @@ for _kind in registry.kinds():
 
 def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
     """True where a non-null value is a placeholder (``UNKNOWN``, ``ZZ99 3VZ``, ``01/01/1900``...)."""
-    col = to_text(column, max_length=10**6)
-    # an explicit class, not \s: pandas runs \s patterns through Python's re, row by row
-    upper = col.text.str.upper().str.replace(f"[{WHITESPACE_RE}]+", " ", regex=True)
-    generic = upper.isin(PLACEHOLDER_TOKENS).fillna(False).to_numpy(dtype=bool)
+    generic = generic_placeholder_mask(column)  # once per distinct value
     if kind is not None:
         reasons = kind_reasons(column, kind)
         specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
