@@ -163,6 +163,7 @@ def probability_chart(result: LinkageResult) -> VegaLiteChart:
                         "field": "pairs",
                         "type": "quantitative",
                         "scale": {"type": "symlog"},
+                        "axis": {"values": _log_ticks(max((b["pairs"] for b in bars), default=1))},
                         "title": "scored pairs (symlog scale)",
                     },
                     "tooltip": [
@@ -207,12 +208,24 @@ def cluster_size_chart(result: LinkageResult) -> VegaLiteChart:
                 "field": "persons",
                 "type": "quantitative",
                 "scale": {"type": "symlog"},
+                "axis": {"values": _log_ticks(max((v["persons"] for v in values), default=1))},
                 "title": "persons (symlog scale)",
             },
             "tooltip": [{"field": "records", "title": "records"}, {"field": "persons", "title": "persons"}],
         },
     }
     return VegaLiteChart(spec)
+
+
+def _log_ticks(top: int) -> list[int]:
+    """0, 1, 2, 5, 10, 20, 50 ... up to ``top``: readable ticks on a symlog axis."""
+    ticks, step = [0, 1], 0
+    while True:
+        value = (2, 5, 10)[step % 3] * 10 ** (step // 3)
+        if value > top:
+            return ticks
+        ticks.append(value)
+        step += 1
 
 
 def _cluster_sizes(clusters: pd.DataFrame) -> pd.Series:
@@ -276,8 +289,8 @@ def _mask_record(row: Mapping[str, Any], mask_id: Any) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
         is_value = key.endswith(("_l", "_r")) and not key.startswith(_NOT_VALUES)
-        if is_value and value is not None:
-            out[key] = _short_mask(value)
+        if is_value:
+            out[key] = "–" if value is None else _short_mask(value)
         elif key.startswith("unique_id") and value is not None:
             out[key] = mask_id(value)
         else:
