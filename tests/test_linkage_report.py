@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from dataclean import linkage
 from dataclean.cli import main
 from dataclean.linkage import dedupe, report
 from dataclean.synth import example_path
@@ -186,6 +187,52 @@ def test_identifier_record_ids_are_masked(people):
     assert first[:2] + "*" * 6 + first[-2:] in text  # shown masked
 
 
+def test_link_report_explains_pairs_across_files(tmp_path):
+    claims = pd.read_csv(example_path("example_housing_benefit.csv"), dtype=str)
+    accounts = pd.read_csv(example_path("example_council_tax.csv"), dtype=str)
+    claims_config = {
+        "id_column": "claim_id",
+        "thresholds": {"match": 0.95, "review": 0.5},
+        "columns": {
+            "nino": "claimant_nino",
+            "forename": "forename",
+            "surname": "surname",
+            "date_of_birth": "date_of_birth",
+            "postcode": "postcode",
+            "address": "address",
+            "uprn": "uprn",
+            "claim_id": "claim_id",
+        },
+    }
+    accounts_config = {
+        "id_column": "account_id",
+        "columns": {
+            "forename": "forename",
+            "surname": "surname",
+            "date_of_birth": "date_of_birth",
+            "postcode": "postcode",
+            "address": "address",
+            "uprn": "uprn",
+        },
+    }
+    result = linkage.link_and_dedupe(
+        {"housing_benefit": claims, "council_tax": accounts},
+        claims_config,
+        source_configs={"housing_benefit": claims_config, "council_tax": accounts_config},
+    )
+    assert len(result.review) > 0 and len(result.persons_in_multiple_claims) > 0
+    text = _page_text(result.write(tmp_path)["report"])
+    assert "<h3>Pair 1: " in text and "Persons in more than one claim" in text
+    first = result.review.iloc[0]
+    ids = [str(first[c]).split(":", 1)[1] for c in result.review.columns[:2]]
+    rows = pd.concat([claims[claims["claim_id"].isin(ids)], accounts[accounts["account_id"].isin(ids)]])
+    assert len(rows) == 2
+    for col in ("surname", "date_of_birth", "postcode"):
+        for value in rows[col].dropna():
+            assert value.upper() not in text.upper(), col
+    assert all(v not in text for v in rows["claimant_nino"].dropna())
+
+
 # ------------------------------------------------------------------------------- in a browser
 PROBE_HEAD = """<script>
 window.__errors = [];
@@ -265,7 +312,7 @@ def test_browser_check_catches_a_chart_that_fails(written, tmp_path):
     """The check above can fail: a report whose chart spec is broken is caught."""
     html = (written / report.REPORT_NAME).read_text(encoding="utf-8")
     broken = tmp_path / "broken.html"
-    broken.write_text(html.replace('"mark": {"type": "bar", "color": "#54a24b"}', '"mark": {"type": "nonsense"}', 1))
+    broken.write_text(html.replace('"mark": {"type": "bar", "color": "#54a24b"', '"mark": {"type": "nonsense"', 1))
     assert broken.read_text() != html
     probe, log = _browser_probe(broken, tmp_path)
     assert probe["errors"] or _console_errors(log)

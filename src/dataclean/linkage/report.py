@@ -182,7 +182,7 @@ def probability_chart(result: LinkageResult) -> VegaLiteChart:
                         "field": "label",
                         "type": "nominal",
                         "scale": {"domain": [r["label"] for r in rules], "range": ["#f58518", "#e45756"]},
-                        "legend": {"title": "thresholds", "orient": "top-left"},
+                        "legend": {"title": None, "orient": "top", "direction": "horizontal"},
                     },
                     "tooltip": [{"field": "label", "title": "threshold"}],
                 },
@@ -201,7 +201,7 @@ def cluster_size_chart(result: LinkageResult) -> VegaLiteChart:
         "width": 640,
         "height": 200,
         "data": {"values": values},
-        "mark": {"type": "bar", "color": "#54a24b"},
+        "mark": {"type": "bar", "color": "#54a24b", "width": {"band": 0.7}},
         "encoding": {
             "x": {"field": "records", "type": "ordinal", "title": "records in the cluster", "axis": {"labelAngle": 0}},
             "y": {
@@ -256,12 +256,10 @@ def _waterfalls(result: LinkageResult, limit: int) -> tuple[dict[str, Any], str]
     id_l, id_r = first.columns[0], first.columns[1]
     try:
         records = _input_records(linker, pd.unique(pd.concat([first[id_l], first[id_r]]).astype(str)))
-        scored = []
-        for left, right in zip(first[id_l].astype(str), first[id_r].astype(str)):
-            if left not in records or right not in records:
-                continue
-            row = linker.inference.score_pair(records[left], records[right]).as_record_list()[0]
-            scored.append(_mask_record(row, _id_masker(result)))
+        wanted = [
+            (a, b) for a, b in zip(first[id_l].astype(str), first[id_r].astype(str)) if a in records and b in records
+        ]
+        scored = [_mask_record(row, _id_masker(result)) for row in _score(linker, records, wanted)]
         charts = {f"waterfall_{i + 1}": _waterfall_chart(linker, [rec]) for i, rec in enumerate(scored)}
     except Exception as exc:  # splink raises several types when a saved model does not fit the input
         log.info("waterfalls not drawn: %s", exc)
@@ -270,6 +268,18 @@ def _waterfalls(result: LinkageResult, limit: int) -> tuple[dict[str, Any], str]
     if len(review) > limit:
         note = f"waterfalls drawn for the first {limit} of {len(review):,} review pairs (see review.csv for all)"
     return charts, note
+
+
+def _score(linker: Any, records: dict[str, dict[str, Any]], wanted: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The wanted pairs scored in one splink query (every left record against every right one,
+    then the wanted pairs kept, in order): term frequencies are looked up once, not per pair."""
+    if not wanted:
+        return []
+    lefts = list(dict.fromkeys(a for a, _ in wanted))
+    rights = list(dict.fromkeys(b for _, b in wanted))
+    table = linker.inference.score_pairs([records[i] for i in lefts], [records[i] for i in rights])
+    rows = {(str(r["unique_id_l"]), str(r["unique_id_r"])): r for r in table.as_record_list()}
+    return [rows[pair] for pair in wanted if pair in rows]
 
 
 def _input_records(linker: Any, ids: np.ndarray) -> dict[str, dict[str, Any]]:
