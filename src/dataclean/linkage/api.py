@@ -75,7 +75,8 @@ class LinkageResult:
         return s
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """clusters.csv, pairs.csv, golden_records.csv, review.csv, fraud views and model.json."""
+        """clusters.csv, pairs.csv, golden_records.csv, review.csv, fraud views, model.json and
+        linkage_report.html (charts and tables, identifiers masked; see :mod:`.report`)."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         tables = {
@@ -96,7 +97,22 @@ class LinkageResult:
             table.to_csv(paths[name], index=False)
         paths["model"] = out / "model.json"
         paths["model"].write_text(json.dumps(self.model, indent=2, default=str), encoding="utf-8")
+        from dataclean.linkage import report
+
+        paths["report"] = report.write(self, out)
         return paths
+
+    @property
+    def charts(self) -> dict[str, Any]:
+        """The report's charts (splink's and dataclean's Vega-Lite charts; record values masked)."""
+        from dataclean.linkage import report
+
+        return report.charts(self)
+
+    def _repr_html_(self) -> str:
+        from dataclean.linkage import report
+
+        return report.notebook_html(self)
 
 
 def uniqueness_summary(result: LinkageResult) -> dict[str, Any]:
