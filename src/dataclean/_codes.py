@@ -3,12 +3,16 @@
 A code list maps normalised free text (upper case, punctuation to spaces, spaces collapsed) to a
 code. Lookups are dictionary maps over the whole column, so the cost is per row of C-level hash
 lookups, not Python calls.
+
+A code-list field module declares only its data (a :class:`CodeList` built from
+:mod:`dataclean.refdata`) and gets the field API from :func:`field_api`, the one template for
+``compact``, ``validate``, ``is_valid``, ``format`` and the column functions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +24,7 @@ from dataclean._core import (
     WHITESPACE,
     StandardiseResult,
     build_result,
+    make_is_valid,
     per_distinct_value,
     scalar_text,
     to_text,
@@ -106,3 +111,52 @@ _TABLES: dict[str, dict[str, str]] = {}
 def register(codes: CodeList) -> CodeList:
     _TABLES[codes.name] = codes.lookup()
     return codes
+
+
+@dataclass(frozen=True)
+class FieldAPI:
+    """The functions a code-list field module exports (bound to module-level names there)."""
+
+    compact: Callable[[Any], str]
+    validate: Callable[[Any], str]
+    is_valid: Callable[[Any], bool]
+    format: Callable[[Any], str]
+    standardise_series: Callable[[pd.Series], StandardiseResult]
+    is_valid_series: Callable[[pd.Series], pd.Series]
+    reason_series: Callable[[pd.Series], pd.Series]
+
+
+def field_api(codes: CodeList, module: str, *, validate_doc: str, format_doc: str, reason_doc: str) -> FieldAPI:
+    """The field API over ``codes``, its functions named as if defined in ``module`` (so help,
+    the API reference and tracebacks show ``dataclean.fields.gender.validate``). The three
+    docstrings that differ between code lists are given; the rest are shared."""
+
+    def compact(value: Any) -> str:
+        """Upper case with punctuation removed (the lookup key); no checks."""
+        return normalise_text(scalar_text(value, max_length=codes.max_length))
+
+    def validate(value: Any) -> str:
+        return codes.validate(value)
+
+    def format(value: Any) -> str:
+        return codes.labels[validate(value)]
+
+    def standardise_series(values: pd.Series) -> StandardiseResult:
+        """Codes, status and reason per row (dictionary lookups over the column)."""
+        return codes.standardise_series(values)
+
+    def is_valid_series(values: pd.Series) -> pd.Series:
+        """Boolean mask of valid codes, aligned to ``values``."""
+        return standardise_series(values).valid
+
+    def reason_series(values: pd.Series) -> pd.Series:
+        return standardise_series(values).reason
+
+    validate.__doc__, format.__doc__, reason_series.__doc__ = validate_doc, format_doc, reason_doc
+    api = FieldAPI(
+        compact, validate, make_is_valid(validate), format, standardise_series, is_valid_series, reason_series
+    )
+    for name in FieldAPI.__dataclass_fields__:
+        fn = getattr(api, name)
+        fn.__module__, fn.__name__, fn.__qualname__ = module, name, name
+    return api
