@@ -5,8 +5,9 @@ code. Lookups are dictionary maps over the whole column, so the cost is per row 
 lookups, not Python calls.
 
 A code-list field module declares only its data (a :class:`CodeList` built from
-:mod:`dataclean.refdata`) and gets the field API from :func:`field_api`, the one template for
-``compact``, ``validate``, ``is_valid``, ``format`` and the column functions.
+:mod:`dataclean.refdata`); :class:`CodeListField` is the one template for ``compact``,
+``validate``, ``is_valid``, ``format`` and the column functions, which the module exposes as
+one-line functions carrying its own docstrings.
 """
 
 from __future__ import annotations
@@ -113,50 +114,30 @@ def register(codes: CodeList) -> CodeList:
     return codes
 
 
-@dataclass(frozen=True)
-class FieldAPI:
-    """The functions a code-list field module exports (bound to module-level names there)."""
+class CodeListField:
+    """The field API of a code list, written once. A code-list module declares its data, makes
+    one of these and keeps its public functions as one-line calls to it (so signatures,
+    docstrings and type hints stay in the module, where help() and the API reference read them).
+    """
 
-    compact: Callable[[Any], str]
-    validate: Callable[[Any], str]
-    is_valid: Callable[[Any], bool]
-    format: Callable[[Any], str]
-    standardise_series: Callable[[pd.Series], StandardiseResult]
-    is_valid_series: Callable[[pd.Series], pd.Series]
-    reason_series: Callable[[pd.Series], pd.Series]
+    def __init__(self, codes: CodeList) -> None:
+        self.codes = codes
+        self.is_valid: Callable[[Any], bool] = make_is_valid(self.validate)
 
+    def compact(self, value: Any) -> str:
+        return normalise_text(scalar_text(value, max_length=self.codes.max_length))
 
-def field_api(codes: CodeList, module: str, *, validate_doc: str, format_doc: str, reason_doc: str) -> FieldAPI:
-    """The field API over ``codes``, its functions named as if defined in ``module`` (so help,
-    the API reference and tracebacks show ``dataclean.fields.gender.validate``). The three
-    docstrings that differ between code lists are given; the rest are shared."""
+    def validate(self, value: Any) -> str:
+        return self.codes.validate(value)
 
-    def compact(value: Any) -> str:
-        """Upper case with punctuation removed (the lookup key); no checks."""
-        return normalise_text(scalar_text(value, max_length=codes.max_length))
+    def format(self, value: Any) -> str:
+        return self.codes.labels[self.validate(value)]
 
-    def validate(value: Any) -> str:
-        return codes.validate(value)
+    def standardise_series(self, values: pd.Series) -> StandardiseResult:
+        return self.codes.standardise_series(values)
 
-    def format(value: Any) -> str:
-        return codes.labels[validate(value)]
+    def is_valid_series(self, values: pd.Series) -> pd.Series:
+        return self.standardise_series(values).valid
 
-    def standardise_series(values: pd.Series) -> StandardiseResult:
-        """Codes, status and reason per row (dictionary lookups over the column)."""
-        return codes.standardise_series(values)
-
-    def is_valid_series(values: pd.Series) -> pd.Series:
-        """Boolean mask of valid codes, aligned to ``values``."""
-        return standardise_series(values).valid
-
-    def reason_series(values: pd.Series) -> pd.Series:
-        return standardise_series(values).reason
-
-    validate.__doc__, format.__doc__, reason_series.__doc__ = validate_doc, format_doc, reason_doc
-    api = FieldAPI(
-        compact, validate, make_is_valid(validate), format, standardise_series, is_valid_series, reason_series
-    )
-    for name in FieldAPI.__dataclass_fields__:
-        fn = getattr(api, name)
-        fn.__module__, fn.__name__, fn.__qualname__ = module, name, name
-    return api
+    def reason_series(self, values: pd.Series) -> pd.Series:
+        return self.standardise_series(values).reason

@@ -22,7 +22,7 @@ category cannot be told), ``unknown_code``; notes ``not_stated`` (``Z``) and ``n
 
 The codes, labels, spellings, group headings and DfE codes are data:
 ``dataclean/refdata/ethnicity.json`` (with their sources and licence); this module expands the
-spellings into synonyms and takes its API from :func:`dataclean._codes.field_api`.
+spellings into synonyms and takes its API from :class:`dataclean._codes.CodeListField`.
 
 >>> from dataclean.fields import ethnicity
 >>> ethnicity.validate("White British")
@@ -34,10 +34,13 @@ spellings into synonyms and takes its API from :func:`dataclean._codes.field_api
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import pandas as pd
 
 from dataclean import refdata
-from dataclean._codes import CodeList, field_api, normalise_text, register
-from dataclean._core import PLACEHOLDER_TOKENS
+from dataclean._codes import CodeList, CodeListField, normalise_text, register
+from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
 
 NAME = "ethnicity"
 DESCRIPTION = "NHS Data Dictionary ethnic category code (A-S, Z; 99 not known)"
@@ -99,17 +102,39 @@ CODES = register(
     )
 )
 
-_API = field_api(
-    CODES,
-    __name__,
-    validate_doc="Return the ethnic category code, or raise (``placeholder``, ``group_only``, ``unknown_code``).",
-    format_doc="The code's label (``White - British``).",
-    reason_doc="Reason code per row (notes ``not_stated`` / ``not_known`` on valid rows).",
-)
-compact = _API.compact
-validate = _API.validate
-is_valid = _API.is_valid
-format = _API.format
-standardise_series = _API.standardise_series
-is_valid_series = _API.is_valid_series
-reason_series = _API.reason_series
+_FIELD = CodeListField(CODES)
+
+
+def compact(value: Any) -> str:
+    """Upper case with punctuation removed (the lookup key); no checks."""
+    return _FIELD.compact(value)
+
+
+def validate(value: Any) -> str:
+    """Return the ethnic category code, or raise (``placeholder``, ``group_only``, ``unknown_code``)."""
+    return _FIELD.validate(value)
+
+
+def is_valid(value: Any) -> bool:
+    """Return True if ``validate`` accepts the value; never raises."""
+    return _FIELD.is_valid(value)
+
+
+def format(value: Any) -> str:
+    """The code's label (``White - British``)."""
+    return _FIELD.format(value)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Codes, status and reason per row (dictionary lookups over the column)."""
+    return _FIELD.standardise_series(values)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid codes, aligned to ``values``."""
+    return _FIELD.is_valid_series(values)
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (notes ``not_stated`` / ``not_known`` on valid rows)."""
+    return _FIELD.reason_series(values)

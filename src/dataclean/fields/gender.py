@@ -13,7 +13,7 @@ are gender identities rather than person stated gender codes: they are reported,
 
 The codes, labels and synonyms are data: ``dataclean/refdata/gender.json`` (with their source and
 licence); this module adds the notes and placeholders and takes its API from
-:func:`dataclean._codes.field_api`.
+:class:`dataclean._codes.CodeListField`.
 
 >>> from dataclean.fields import gender
 >>> gender.validate("Female")
@@ -24,9 +24,13 @@ licence); this module adds the notes and placeholders and takes its API from
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from dataclean import refdata
-from dataclean._codes import CodeList, field_api, normalise_text, register
-from dataclean._core import PLACEHOLDER_TOKENS
+from dataclean._codes import CodeList, CodeListField, normalise_text, register
+from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
 
 NAME = "gender"
 DESCRIPTION = "NHS Data Dictionary person stated gender code: 1, 2, 9, X"
@@ -51,17 +55,39 @@ CODES = register(
     )
 )
 
-_API = field_api(
-    CODES,
-    __name__,
-    validate_doc="Return the code (``1``, ``2``, ``9`` or ``X``), or raise (``placeholder``, ``unknown_code``).",
-    format_doc="The code's label (``Female``).",
-    reason_doc="Reason code per row (notes ``not_known`` / ``legacy_code`` on valid rows).",
-)
-compact = _API.compact
-validate = _API.validate
-is_valid = _API.is_valid
-format = _API.format
-standardise_series = _API.standardise_series
-is_valid_series = _API.is_valid_series
-reason_series = _API.reason_series
+_FIELD = CodeListField(CODES)
+
+
+def compact(value: Any) -> str:
+    """Upper case with punctuation removed (the lookup key); no checks."""
+    return _FIELD.compact(value)
+
+
+def validate(value: Any) -> str:
+    """Return the code (``1``, ``2``, ``9`` or ``X``), or raise (``placeholder``, ``unknown_code``)."""
+    return _FIELD.validate(value)
+
+
+def is_valid(value: Any) -> bool:
+    """Return True if ``validate`` accepts the value; never raises."""
+    return _FIELD.is_valid(value)
+
+
+def format(value: Any) -> str:
+    """The code's label (``Female``)."""
+    return _FIELD.format(value)
+
+
+def standardise_series(values: pd.Series) -> StandardiseResult:
+    """Codes, status and reason per row (dictionary lookups over the column)."""
+    return _FIELD.standardise_series(values)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid codes, aligned to ``values``."""
+    return _FIELD.is_valid_series(values)
+
+
+def reason_series(values: pd.Series) -> pd.Series:
+    """Reason code per row (notes ``not_known`` / ``legacy_code`` on valid rows)."""
+    return _FIELD.reason_series(values)
