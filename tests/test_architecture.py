@@ -13,6 +13,8 @@ import cycles. docs/architecture.md explains the layers.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -316,3 +318,23 @@ def test_dimensions_defined_once():
             if any(isinstance(t, ast.Name) and t.id == "DIMENSIONS" for t in targets):
                 owners.append(module)
     assert owners == ["dataclean.suite"]
+
+
+def test_moved_scorecard_names_still_import_from_render():
+    from dataclean.scorecard import diff, io, render
+
+    assert render.diff is diff.diff
+    assert render.ScorecardDiff is diff.ScorecardDiff
+    assert render.ScoreChange is diff.ScoreChange
+    assert render.diff_to_html is diff.diff_to_html
+    assert render.load_scorecard is io.load_scorecard
+
+
+def test_diff_and_load_do_not_load_the_renderers():
+    code = (
+        "import sys\n"
+        "import dataclean.scorecard.diff, dataclean.scorecard.io, dataclean.scorecard.history\n"
+        "assert 'dataclean.scorecard.render' not in sys.modules, 'render was imported'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
