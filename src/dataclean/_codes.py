@@ -3,12 +3,17 @@
 A code list maps normalised free text (upper case, punctuation to spaces, spaces collapsed) to a
 code. Lookups are dictionary maps over the whole column, so the cost is per row of C-level hash
 lookups, not Python calls.
+
+A code-list field module declares only its data (a :class:`CodeList` built from
+:mod:`dataclean.refdata`); :class:`CodeListField` is the one template for ``compact``,
+``validate``, ``is_valid``, ``format`` and the column functions, which the module exposes as
+one-line functions carrying its own docstrings.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +25,7 @@ from dataclean._core import (
     WHITESPACE,
     StandardiseResult,
     build_result,
+    make_is_valid,
     per_distinct_value,
     scalar_text,
     to_text,
@@ -106,3 +112,32 @@ _TABLES: dict[str, dict[str, str]] = {}
 def register(codes: CodeList) -> CodeList:
     _TABLES[codes.name] = codes.lookup()
     return codes
+
+
+class CodeListField:
+    """The field API of a code list, written once. A code-list module declares its data, makes
+    one of these and keeps its public functions as one-line calls to it (so signatures,
+    docstrings and type hints stay in the module, where help() and the API reference read them).
+    """
+
+    def __init__(self, codes: CodeList) -> None:
+        self.codes = codes
+        self.is_valid: Callable[[Any], bool] = make_is_valid(self.validate)
+
+    def compact(self, value: Any) -> str:
+        return normalise_text(scalar_text(value, max_length=self.codes.max_length))
+
+    def validate(self, value: Any) -> str:
+        return self.codes.validate(value)
+
+    def format(self, value: Any) -> str:
+        return self.codes.labels[self.validate(value)]
+
+    def standardise_series(self, values: pd.Series) -> StandardiseResult:
+        return self.codes.standardise_series(values)
+
+    def is_valid_series(self, values: pd.Series) -> pd.Series:
+        return self.standardise_series(values).valid
+
+    def reason_series(self, values: pd.Series) -> pd.Series:
+        return self.standardise_series(values).reason

@@ -515,7 +515,8 @@ def _cmd_suite(args: argparse.Namespace, out: _Console) -> int:
 def _cmd_scorecard(args: argparse.Namespace, out: _Console) -> int:
     if args.scorecard_command == "history":
         return run_scorecard_history(args, out)
-    from dataclean.scorecard.render import diff, load_scorecard
+    from dataclean.scorecard.diff import diff
+    from dataclean.scorecard.io import load_scorecard
 
     d = diff(load_scorecard(args.old), load_scorecard(args.new), tolerance=args.tolerance)
     text = {"md": d.to_markdown, "html": d.to_html}.get(args.format, d.to_text)()

@@ -20,6 +20,10 @@ Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``placeholder`` (``N
 category cannot be told), ``unknown_code``; notes ``not_stated`` (``Z``) and ``not_known``
 (``99``).
 
+The codes, labels, spellings, group headings and DfE codes are data:
+``dataclean/refdata/ethnicity.json`` (with their sources and licence); this module expands the
+spellings into synonyms and takes its API from :class:`dataclean._codes.CodeListField`.
+
 >>> from dataclean.fields import ethnicity
 >>> ethnicity.validate("White British")
 'A'
@@ -34,246 +38,20 @@ from typing import Any
 
 import pandas as pd
 
-from dataclean._codes import CodeList, normalise_text, register
-from dataclean._core import (
-    PLACEHOLDER_TOKENS,
-    StandardiseResult,
-    make_is_valid,
-    scalar_text,
-)
+from dataclean import refdata
+from dataclean._codes import CodeList, CodeListField, normalise_text, register
+from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
 
 NAME = "ethnicity"
 DESCRIPTION = "NHS Data Dictionary ethnic category code (A-S, Z; 99 not known)"
 MAX_LENGTH = 128
 
-LABELS = {
-    "A": "White - British",
-    "B": "White - Irish",
-    "C": "White - Any other White background",
-    "D": "Mixed - White and Black Caribbean",
-    "E": "Mixed - White and Black African",
-    "F": "Mixed - White and Asian",
-    "G": "Mixed - Any other mixed background",
-    "H": "Asian or Asian British - Indian",
-    "J": "Asian or Asian British - Pakistani",
-    "K": "Asian or Asian British - Bangladeshi",
-    "L": "Asian or Asian British - Any other Asian background",
-    "M": "Black or Black British - Caribbean",
-    "N": "Black or Black British - African",
-    "P": "Black or Black British - Any other Black background",
-    "R": "Other Ethnic Groups - Chinese",
-    "S": "Other Ethnic Groups - Any other ethnic group",
-    "Z": "Not stated",
-    "99": "Not known",
-}
-
-# Group headings as written in the 2001, 2011 and 2021 censuses and in local systems.
-_WHITE = ("WHITE ",)
-_MIXED = (
-    "MIXED ",
-    "MIXED MULTIPLE ETHNIC GROUPS ",
-    "MIXED OR MULTIPLE ETHNIC GROUPS ",
-    "MIXED MULTIPLE ETHNIC GROUP ",
-    "MIXED ETHNIC GROUP ",
-    "DUAL HERITAGE ",
-    "MIXED DUAL HERITAGE ",
-)
-_ASIAN = (
-    "ASIAN ",
-    "ASIAN OR ASIAN BRITISH ",
-    "ASIAN ASIAN BRITISH ",
-    "ASIAN BRITISH ",
-    "BRITISH ASIAN ",
-    "ASIAN ASIAN BRITISH OR ASIAN WELSH ",
-)
-_BLACK = (
-    "BLACK ",
-    "BLACK OR BLACK BRITISH ",
-    "BLACK BLACK BRITISH ",
-    "BLACK BRITISH ",
-    "BLACK AFRICAN CARIBBEAN OR BLACK BRITISH ",
-    "BLACK BLACK BRITISH CARIBBEAN OR AFRICAN ",
-    "BLACK BLACK BRITISH BLACK WELSH CARIBBEAN OR AFRICAN ",
-)
-_OTHER = ("OTHER ETHNIC GROUP ", "OTHER ETHNIC GROUPS ", "OTHER ")
-_RESIDUAL = ("OTHER", "ANY OTHER", "OTHER BACKGROUND", "ANY OTHER BACKGROUND")
-
-#: (code, descriptions that stand alone, group headings that may precede them, descriptions that
-#: need a heading). Every combination is a synonym; "AND"/"OR" may be dropped (``White & Asian``).
-_SPELLINGS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "A",
-        (
-            "BRITISH",
-            "ENGLISH",
-            "WELSH",
-            "SCOTTISH",
-            "NORTHERN IRISH",
-            "CORNISH",
-            "ENGLISH WELSH SCOTTISH NORTHERN IRISH OR BRITISH",
-            "WHITE BRITISH",
-        ),
-        _WHITE,
-        (),
-    ),
-    ("B", ("IRISH", "WHITE IRISH"), _WHITE, ()),
-    (
-        "C",
-        (
-            "ANY OTHER WHITE BACKGROUND",
-            "OTHER WHITE BACKGROUND",
-            "ANY OTHER WHITE",
-            "OTHER WHITE",
-            "WHITE OTHER",
-            "GYPSY OR IRISH TRAVELLER",
-            "GYPSY",
-            "IRISH TRAVELLER",
-            "TRAVELLER",
-            "TRAVELLER OF IRISH HERITAGE",
-            "GYPSY ROMA",
-            "GYPSY OR ROMA",
-            "ROMA",
-            "ROMANY",
-        ),
-        _WHITE,
-        _RESIDUAL,
-    ),
-    ("D", ("WHITE AND BLACK CARIBBEAN", "BLACK CARIBBEAN AND WHITE"), _MIXED, ()),
-    ("E", ("WHITE AND BLACK AFRICAN", "BLACK AFRICAN AND WHITE"), _MIXED, ()),
-    ("F", ("WHITE AND ASIAN", "ASIAN AND WHITE"), _MIXED, ()),
-    (
-        "G",
-        (
-            "ANY OTHER MIXED BACKGROUND",
-            "OTHER MIXED BACKGROUND",
-            "ANY OTHER MIXED",
-            "OTHER MIXED",
-            "MIXED OTHER",
-            "ANY OTHER MIXED OR MULTIPLE ETHNIC BACKGROUND",
-        ),
-        _MIXED,
-        _RESIDUAL,
-    ),
-    ("H", ("INDIAN", "BRITISH INDIAN"), _ASIAN, ()),
-    ("J", ("PAKISTANI", "BRITISH PAKISTANI"), _ASIAN, ()),
-    ("K", ("BANGLADESHI", "BRITISH BANGLADESHI"), _ASIAN, ()),
-    (
-        "L",
-        ("ANY OTHER ASIAN BACKGROUND", "OTHER ASIAN BACKGROUND", "ANY OTHER ASIAN", "OTHER ASIAN", "ASIAN OTHER"),
-        _ASIAN,
-        _RESIDUAL,
-    ),
-    ("M", ("CARIBBEAN", "BLACK CARIBBEAN", "AFRO CARIBBEAN", "BRITISH CARIBBEAN"), _BLACK, ()),
-    ("N", ("AFRICAN", "BLACK AFRICAN", "BRITISH AFRICAN"), _BLACK, ()),
-    (
-        "P",
-        (
-            "ANY OTHER BLACK BACKGROUND",
-            "OTHER BLACK BACKGROUND",
-            "ANY OTHER BLACK",
-            "OTHER BLACK",
-            "BLACK OTHER",
-            "ANY OTHER BLACK AFRICAN OR CARIBBEAN BACKGROUND",
-            "ANY OTHER BLACK BLACK BRITISH OR CARIBBEAN BACKGROUND",
-        ),
-        _BLACK,
-        _RESIDUAL,
-    ),
-    ("R", ("CHINESE", "BRITISH CHINESE"), _OTHER + _ASIAN, ()),
-    (
-        "S",
-        (
-            "ANY OTHER ETHNIC GROUP",
-            "OTHER ETHNIC GROUP",
-            "ANY OTHER ETHNIC BACKGROUND",
-            "OTHER ETHNIC BACKGROUND",
-            "ARAB",
-            "OTHER",
-        ),
-        _OTHER,
-        _RESIDUAL,
-    ),
-    (
-        "Z",
-        (
-            "NOT STATED",
-            "PREFER NOT TO SAY",
-            "DECLINED",
-            "DECLINED TO STATE",
-            "DECLINED TO ANSWER",
-            "REFUSED",
-            "INFORMATION REFUSED",
-            "NOT DISCLOSED",
-            "PATIENT DECLINED",
-            "CLIENT DECLINED",
-        ),
-        (),
-        (),
-    ),
-    (
-        "99",
-        (
-            "NOT KNOWN",
-            "UNKNOWN",
-            "NK",
-            "N K",
-            "UNK",
-            "NOT RECORDED",
-            "NOT YET OBTAINED",
-            "INFORMATION NOT YET OBTAINED",
-            "NOT KNOWN NOT RECORDED",
-        ),
-        (),
-        (),
-    ),
-)
-
+_DATA = refdata.load(NAME)
+LABELS = _DATA.table("codes").mapping("code", "label")
 #: Department for Education ethnicity codes (CIN census, SSDA903, school census) -> NHS category.
-DFE_CODES = {
-    "WBRI": "A",
-    "WIRI": "B",
-    "WOTH": "C",
-    "WIRT": "C",
-    "WROM": "C",
-    "MWBC": "D",
-    "MWBA": "E",
-    "MWAS": "F",
-    "MOTH": "G",
-    "AIND": "H",
-    "APKN": "J",
-    "ABAN": "K",
-    "AOTH": "L",
-    "BCRB": "M",
-    "BAFR": "N",
-    "BOTH": "P",
-    "CHNE": "R",
-    "OOTH": "S",
-    "REFU": "Z",
-    "NOBT": "99",
-}
-
+DFE_CODES = _DATA.table("dfe_codes").mapping("dfe_code", "code")
 #: A group heading alone: the category cannot be told (reason ``group_only``).
-GROUP_ONLY = frozenset(
-    normalise_text(h)
-    for h in (
-        "White",
-        "Mixed",
-        "Mixed / multiple ethnic groups",
-        "Mixed or multiple ethnic groups",
-        "Dual heritage",
-        "Asian",
-        "Asian or Asian British",
-        "Asian British",
-        "British Asian",
-        "Asian, Asian British or Asian Welsh",
-        "Black",
-        "Black or Black British",
-        "Black British",
-        "Black / African / Caribbean / Black British",
-        "Black, Black British, Caribbean or African",
-        "Any other",
-    )
-)
+GROUP_ONLY = frozenset(normalise_text(h) for h in _DATA.table("group_only").column("text"))
 
 _AND_OR = re.compile(r"\b(?:AND|OR)\b")
 
@@ -284,14 +62,20 @@ def _variants(text: str) -> set[str]:
 
 
 def _synonym_pairs() -> list[tuple[str, str]]:
-    """Every (normalised spelling, code) pair the tables above generate."""
+    """Every (normalised spelling, code) pair the reference tables generate: each ``alone``
+    spelling by itself, and each spelling after each of its code's group headings."""
+    headings: dict[str, list[str]] = {}
+    for group, heading in _DATA.table("headings").rows:
+        headings.setdefault(group, []).append(heading)
+    code_headings: dict[str, list[str]] = {}
+    for code, group in _DATA.table("code_headings").rows:
+        code_headings.setdefault(code, []).extend(headings[group])
     pairs: list[tuple[str, str]] = []
-    for code, alone, headings, with_heading in _SPELLINGS:
-        for text in alone:
+    for code, text, use in _DATA.table("spellings").rows:
+        if use == "alone":
             pairs += [(v, code) for v in _variants(text)]
-        for heading in headings:
-            for text in alone + with_heading:
-                pairs += [(v, code) for v in _variants(heading + text)]
+        for heading in code_headings.get(code, ()):
+            pairs += [(v, code) for v in _variants(f"{heading} {text}")]
     pairs += list(DFE_CODES.items())
     return pairs
 
@@ -318,35 +102,39 @@ CODES = register(
     )
 )
 
+_FIELD = CodeListField(CODES)
+
 
 def compact(value: Any) -> str:
     """Upper case with punctuation removed (the lookup key); no checks."""
-    return normalise_text(scalar_text(value, max_length=MAX_LENGTH))
+    return _FIELD.compact(value)
 
 
 def validate(value: Any) -> str:
     """Return the ethnic category code, or raise (``placeholder``, ``group_only``, ``unknown_code``)."""
-    return CODES.validate(value)
+    return _FIELD.validate(value)
 
 
-is_valid = make_is_valid(validate)
+def is_valid(value: Any) -> bool:
+    """Return True if ``validate`` accepts the value; never raises."""
+    return _FIELD.is_valid(value)
 
 
 def format(value: Any) -> str:
     """The code's label (``White - British``)."""
-    return LABELS[validate(value)]
+    return _FIELD.format(value)
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Codes, status and reason per row (dictionary lookups over the column)."""
-    return CODES.standardise_series(values)
+    return _FIELD.standardise_series(values)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid codes, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _FIELD.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
     """Reason code per row (notes ``not_stated`` / ``not_known`` on valid rows)."""
-    return standardise_series(values).reason
+    return _FIELD.reason_series(values)

@@ -11,6 +11,10 @@ Reasons: ``missing``, ``invalid_type``, ``invalid_length``, ``placeholder`` (``N
 ``TEST``, ``-``...), ``unknown_code`` (anything else, including ``Other`` and ``Non-binary``, which
 are gender identities rather than person stated gender codes: they are reported, not guessed).
 
+The codes, labels and synonyms are data: ``dataclean/refdata/gender.json`` (with their source and
+licence); this module adds the notes and placeholders and takes its API from
+:class:`dataclean._codes.CodeListField`.
+
 >>> from dataclean.fields import gender
 >>> gender.validate("Female")
 '2'
@@ -24,46 +28,17 @@ from typing import Any
 
 import pandas as pd
 
-from dataclean._codes import CodeList, normalise_text, register
-from dataclean._core import (
-    PLACEHOLDER_TOKENS,
-    StandardiseResult,
-    make_is_valid,
-    scalar_text,
-)
+from dataclean import refdata
+from dataclean._codes import CodeList, CodeListField, normalise_text, register
+from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
 
 NAME = "gender"
 DESCRIPTION = "NHS Data Dictionary person stated gender code: 1, 2, 9, X"
 MAX_LENGTH = 64
 
-LABELS = {"1": "Male", "2": "Female", "9": "Indeterminate (unable to be classified)", "X": "Not known (not recorded)"}
-_SYNONYMS = {
-    "M": "1",
-    "MALE": "1",
-    "MAN": "1",
-    "BOY": "1",
-    "MR": "1",
-    "F": "2",
-    "FEMALE": "2",
-    "WOMAN": "2",
-    "GIRL": "2",
-    "FEM": "2",
-    "I": "9",
-    "INDETERMINATE": "9",
-    "UNABLE TO BE CLASSIFIED": "9",
-    "U": "X",
-    "UNK": "X",
-    "UNKNOWN": "X",
-    "NOT KNOWN": "X",
-    "NK": "X",
-    "N K": "X",
-    "NOT STATED": "X",
-    "NOT RECORDED": "X",
-    "PREFER NOT TO SAY": "X",
-    "NOT SPECIFIED": "X",
-    "DECLINED": "X",
-    "0": "X",
-}
+_DATA = refdata.load(NAME)
+LABELS = _DATA.table("codes").mapping("code", "label")
+_SYNONYMS = _DATA.table("synonyms").mapping("text", "code")
 _TABLE = CodeList(NAME, LABELS, _SYNONYMS).lookup()
 _NOTES = {key: "not_known" for key, code in _TABLE.items() if code == "X"} | {"0": "legacy_code"}
 #: Text that stands for "no data" (reason ``placeholder``) unless it is a spelling of a code.
@@ -80,35 +55,39 @@ CODES = register(
     )
 )
 
+_FIELD = CodeListField(CODES)
+
 
 def compact(value: Any) -> str:
     """Upper case with punctuation removed (the lookup key); no checks."""
-    return normalise_text(scalar_text(value, max_length=MAX_LENGTH))
+    return _FIELD.compact(value)
 
 
 def validate(value: Any) -> str:
     """Return the code (``1``, ``2``, ``9`` or ``X``), or raise (``placeholder``, ``unknown_code``)."""
-    return CODES.validate(value)
+    return _FIELD.validate(value)
 
 
-is_valid = make_is_valid(validate)
+def is_valid(value: Any) -> bool:
+    """Return True if ``validate`` accepts the value; never raises."""
+    return _FIELD.is_valid(value)
 
 
 def format(value: Any) -> str:
     """The code's label (``Female``)."""
-    return LABELS[validate(value)]
+    return _FIELD.format(value)
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Codes, status and reason per row (dictionary lookups over the column)."""
-    return CODES.standardise_series(values)
+    return _FIELD.standardise_series(values)
 
 
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid codes, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _FIELD.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
     """Reason code per row (notes ``not_known`` / ``legacy_code`` on valid rows)."""
-    return standardise_series(values).reason
+    return _FIELD.reason_series(values)

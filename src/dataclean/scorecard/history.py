@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataclean.scorecard._style import CSS, RAG_COLOUR, axis_floor, axis_ticks, pct, rag
 from dataclean.scorecard.model import DIMENSION_MEANING, DIMENSIONS, Scorecard
-from dataclean.scorecard.render import _CSS, _RAG_COLOUR, _axis_floor, _axis_ticks, _pct, _rag
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class History:
             change = "" if last.delta is None else f" ({100 * last.delta:+.1f} pts)"
             regs = sum(p.regression for p in pts)
             brs = sum(p.breach for p in pts)
-            out.append(f"  {what:<13} {_pct(last.score):>13}{change}; {brs} breach(es), {regs} regression(s)")
+            out.append(f"  {what:<13} {pct(last.score):>13}{change}; {brs} breach(es), {regs} regression(s)")
         return "\n".join(out)
 
     def to_html(self) -> str:
@@ -204,7 +204,7 @@ def history_from_scorecards(cards: Sequence[Scorecard], *, tolerance: float = 0.
 
 
 # ------------------------------------------------------------------------------------------ SVG
-_BREACH = _RAG_COLOUR["red"]
+_BREACH = RAG_COLOUR["red"]
 _LINE = "#1d70b8"
 _THRESHOLD = "#505a5f"
 
@@ -212,7 +212,7 @@ _THRESHOLD = "#505a5f"
 def _marker(x: float, y: float, point: TrendPoint, title: str, size: float = 1.0) -> str:
     """A run's point: a circle, a square below the threshold, a downward triangle when it fell.
     ``size`` scales it down when runs are close together."""
-    colour = _BREACH if point.breach else _RAG_COLOUR.get(point.status, _LINE)
+    colour = _BREACH if point.breach else RAG_COLOUR.get(point.status, _LINE)
     tip = f"<title>{html.escape(title)}</title>"
     if point.regression:
         w, h = 7 * size, 6 * size
@@ -235,7 +235,7 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
     points = history.series(what)
     labels = history.labels()
     values = [p.score for p in points if p.score is not None] + [p.threshold for p in points if p.threshold]
-    lo, hi = _axis_floor(values), 1.0
+    lo, hi = axis_floor(values), 1.0
     left, right, top, bottom = 52, 40, 14, 46
     pw, ph = width - left - right, height - top - bottom
     n = len(points)
@@ -248,7 +248,7 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
 
     size = 1.0 if n < 2 else min(1.0, max(0.45, pw / (n - 1) / 16))  # smaller points when runs are close
     parts = [f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fff" stroke="#b1b4b6"/>']
-    for v in _axis_ticks(lo):
+    for v in axis_ticks(lo):
         y = py(v)
         parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e6e7"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="ax" text-anchor="end">{100 * v:.0f}%</text>')
@@ -298,9 +298,9 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
                 f"<title>{html.escape(labels[i])}: not assessed</title></text>"
             )
             continue
-        title = f"{labels[i]}: {_pct(p.score)}"
+        title = f"{labels[i]}: {pct(p.score)}"
         if p.threshold is not None:
-            title += f" (threshold {_pct(p.threshold)})"
+            title += f" (threshold {pct(p.threshold)})"
         if p.delta is not None:
             title += f", {100 * p.delta:+.1f} pts"
         if p.breach:
@@ -319,7 +319,7 @@ def trend_svg(history: History, what: str, *, width: int = 520, height: int = 21
 _LEGEND = (
     '<svg class="legend" width="620" height="22" viewBox="0 0 620 22" xmlns="http://www.w3.org/2000/svg">'
     f'<line x1="2" x2="30" y1="11" y2="11" stroke="{_LINE}" stroke-width="2.5"/>'
-    f'<circle cx="16" cy="11" r="4.5" fill="{_RAG_COLOUR["green"]}"/>'
+    f'<circle cx="16" cy="11" r="4.5" fill="{RAG_COLOUR["green"]}"/>'
     '<text x="36" y="15" class="ax">score (colour: status)</text>'
     f'<line x1="190" x2="218" y1="11" y2="11" stroke="{_THRESHOLD}" stroke-width="1.5" stroke-dasharray="5 4"/>'
     '<text x="224" y="15" class="ax">threshold</text>'
@@ -350,7 +350,7 @@ def to_trend_html(history: History) -> str:
         f'<div class="dc-card"><h1>Data quality over time: {e(history.suite)}</h1>',
         f"<p>{len(history.runs)} run{'s' if len(history.runs) != 1 else ''}, {e(labels[0])} to {e(labels[-1])}. "
         f"Latest: {e(latest.dataset)} "
-        f"{_rag(latest.status)} overall {_pct(latest.overall_score)} (threshold {_pct(latest.overall_threshold)}), "
+        f"{rag(latest.status)} overall {pct(latest.overall_score)} (threshold {pct(latest.overall_threshold)}), "
         f"{'PASSED' if latest.passed else 'FAILED'}.</p>",
         f"<p>{len(brs)} score(s) below threshold and {len(regs)} regression(s) of more than "
         f"{100 * history.tolerance:.1f} pts across all runs.</p>",
@@ -380,15 +380,15 @@ def to_trend_html(history: History) -> str:
             if p.regression and p.delta is not None:
                 mark = f' <span class="reg" title="regression">&#9660;{100 * abs(p.delta):.1f}</span>'
             cls = "num breach" if p.breach else "num"
-            cells.append(f'<td class="{cls}">{_pct(p.score) if p.score is not None else "-"}{mark}</td>')
+            cells.append(f'<td class="{cls}">{pct(p.score) if p.score is not None else "-"}{mark}</td>')
         parts.append(
             f"<tr><td>{e(labels[i])}</td><td>{e(card.dataset)}</td><td class=num>{card.row_count:,}</td>"
-            f"{''.join(cells)}<td>{_rag(card.status)} {'passed' if card.passed else 'failed'}</td></tr>"
+            f"{''.join(cells)}<td>{rag(card.status)} {'passed' if card.passed else 'failed'}</td></tr>"
         )
     parts.append("</tbody></table></div>")
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         f"<title>Quality over time: {e(history.suite)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_CSS}{_TREND_CSS}</style></head><body>{''.join(parts)}</body></html>\n"
+        f"<style>{CSS}{_TREND_CSS}</style></head><body>{''.join(parts)}</body></html>\n"
     )

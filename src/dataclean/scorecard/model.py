@@ -2,7 +2,9 @@
 
 Scoring is on the six dimensions of the UK Government Data Quality Framework. A dimension with
 no expectations is *not assessed*: its score is ``None`` (``null`` in JSON), never 100.
-Renderers (JSON, Markdown, HTML, JUnit, console) live in :mod:`dataclean.scorecard.render`.
+The dimension names are :data:`dataclean.suite.DIMENSIONS` (one list: suites declare them,
+scorecards score them). Renderers (JSON, Markdown, HTML, JUnit, console) live in
+:mod:`dataclean.scorecard.render`; this module imports them only inside the display methods.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dataclean.suite import DIMENSIONS
+
+__all__ = [
+    "DIMENSIONS",
+    "DIMENSION_MEANING",
+    "SCORECARD_SCHEMA_VERSION",
+    "ColumnScore",
+    "DimensionScore",
+    "ExpectationScore",
+    "Scorecard",
+]
+
 SCORECARD_SCHEMA_VERSION = "1.0"
-DIMENSIONS: tuple[str, ...] = (
-    "completeness",
-    "uniqueness",
-    "consistency",
-    "timeliness",
-    "validity",
-    "accuracy",
-)
 
 DIMENSION_MEANING: dict[str, str] = {
     "completeness": "the data needed is present: non-null and not a placeholder",
