@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -184,12 +185,16 @@ def _budget_rules(
     if not candidates:
         return []
     budget = config.max_comparisons or max(2_000_000, 10 * n)
-    counts = count_comparisons_from_blocking_rules(
-        tables,
-        blocking_rules=[r for r, _ in candidates],
-        link_type=link_type,
-        record_sample_proportion=1.0 if n <= 20_000 else max(0.05, 20_000 / n),
-    )
+    with warnings.catch_warnings():
+        # sampled counts of small blocks are rough; they only size the budget, so splink's
+        # "estimate may be unstable" warnings would be noise on the console
+        warnings.simplefilter("ignore", UserWarning)
+        counts = count_comparisons_from_blocking_rules(
+            tables,
+            blocking_rules=[r for r, _ in candidates],
+            link_type=link_type,
+            record_sample_proportion=1.0 if n <= 20_000 else max(0.05, 20_000 / n),
+        )
     kept, total = [], 0
     for (rule, why), record in zip(candidates, counts):
         marginal = int(record["marginal_comparison_count"])
