@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -200,12 +201,16 @@ def _budget_rules(
     if not candidates:
         return []
     budget = config.max_comparisons or max(2_000_000, 10 * n)
-    counts = count_comparisons_from_blocking_rules(
-        tables,
-        blocking_rules=[r for r, _ in candidates],
-        link_type=link_type,
-        record_sample_proportion=1.0 if n <= 200_000 else 0.1,
-    )
+    with warnings.catch_warnings():
+        # sampled counts of small blocks are rough; they only size the budget, so splink's
+        # "estimate may be unstable" warnings would be noise on the console
+        warnings.simplefilter("ignore", UserWarning)
+        counts = count_comparisons_from_blocking_rules(
+            tables,
+            blocking_rules=[r for r, _ in candidates],
+            link_type=link_type,
+            record_sample_proportion=1.0 if n <= 20_000 else max(0.05, 20_000 / n),
+        )
     kept, total = [], 0
     for (rule, why), record in zip(candidates, counts):
         marginal = int(record["marginal_comparison_count"])
@@ -503,7 +508,11 @@ def split_incoherent(
     edge_frame = pd.DataFrame({"l": el, "r": er, "p": edges["match_probability"].to_numpy(dtype=float)}).dropna()
     edge_frame = edge_frame.astype({"l": np.int64, "r": np.int64})
     edge_frame["c"] = labels[edge_frame["l"].to_numpy()]
-    edge_frame = edge_frame[labels[edge_frame["r"].to_numpy()] == edge_frame["c"].to_numpy()]
+    # only the links inside clusters that hold a conflict are replayed
+    edge_frame = edge_frame[
+        (labels[edge_frame["r"].to_numpy()] == edge_frame["c"].to_numpy())
+        & edge_frame["c"].isin(set(conflict_pairs["c"])).to_numpy()
+    ]
     new_labels = labels.copy()
     moved = []
     ids_arr = ids.to_numpy(dtype=object)
