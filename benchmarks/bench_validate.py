@@ -35,7 +35,7 @@ from _data import messy_extract
 
 from dataclean import registry
 from dataclean._core import PLACEHOLDER_TOKENS, WHITESPACE_RE
-from dataclean._dates import parse_date_series
+from dataclean.fields.date_of_birth import parse_series
 from dataclean.suite import load_suite
 
 REFERENCE = dt.date(2026, 11, 24)
@@ -64,7 +64,7 @@ def hand_written(df: pd.DataFrame, suite) -> dict[str, tuple[int, int]]:
                 generic = generic | std[name].reason.isin(PLACEHOLDER_REASONS).fillna(False) if name in std else generic
             out[f"g_not_placeholder__{name}"] = (n_present, int((generic.to_numpy() & present).sum()))
         if c.kind == "date_of_birth":
-            d = parse_date_series(s)
+            d = parse_series(s, pivot="birth", reference_date=REFERENCE)
             ok = d.notna() & (d <= ref) & (d >= pd.Timestamp(REFERENCE.year - 125, 11, 24))
             ok &= ~std[name].reason.isin(PLACEHOLDER_REASONS).fillna(False)
             out[f"g_plausible_dob__{name}"] = (n_present, int((~ok.to_numpy() & present).sum()))
@@ -76,14 +76,14 @@ def hand_written(df: pd.DataFrame, suite) -> dict[str, tuple[int, int]]:
     for e in suite.expectations:
         if e.type == "expect_column_pair_values_to_be_chronological":
             a, b = (
-                parse_date_series(frame[e.kwargs["column_A"]]),
-                parse_date_series(frame[e.kwargs["column_B"]]),
+                parse_series(frame[c], pivot="birth" if suite.columns[c].kind == "date_of_birth" else "recent")
+                for c in (e.kwargs["column_A"], e.kwargs["column_B"])
             )
             both = frame[e.kwargs["column_A"]].notna() & frame[e.kwargs["column_B"]].notna()
             bad = both & (a > b)
             out[e.key] = (int(both.sum()), int(bad.sum()))
         if e.type == "expect_column_values_to_be_recent":
-            d = parse_date_series(frame[e.kwargs["column"]])
+            d = parse_series(frame[e.kwargs["column"]], pivot="recent", reference_date=REFERENCE)
             age = (ref - d).dt.days
             present = frame[e.kwargs["column"]].notna()
             bad = present & ~(d.notna() & (age >= 0) & (age <= e.kwargs["max_age_days"]))

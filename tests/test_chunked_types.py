@@ -227,3 +227,28 @@ def test_chunked_equals_in_memory_for_every_expectation_type(tmp_path, chunk_siz
             if ea.score is not None:
                 assert eb.score == pytest.approx(ea.score, abs=1e-12), (stage, key)
         assert getattr(chunked, stage).overall_score == pytest.approx(getattr(whole, stage).overall_score)
+
+
+def test_hash_spill_counts_duplicates_in_buckets_like_one_pass():
+    """Uniqueness hashes live in a temporary file, counted bucket by bucket (memory does not grow
+    with the file); with many small buckets the count equals one in-memory pass."""
+    import numpy as np
+
+    from dataclean.chunked import _HashSpill
+
+    rng = np.random.default_rng(7)
+    chunks = [rng.integers(0, 5_000, 3_000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) for _ in range(4)]
+    whole = np.concatenate(chunks)
+    _, counts = np.unique(whole, return_counts=True)
+    expected = int(counts[counts > 1].sum())
+    assert 0 < expected < len(whole)
+    for bucket in (1_000, 4_000, 10**7):  # 12 passes, 3 passes, one pass
+        spill = _HashSpill(bucket=bucket)
+        for c in chunks:
+            spill.add(c)
+        assert spill.count == len(whole)
+        assert spill.duplicated_rows() == expected
+        spill.close()
+    empty = _HashSpill()
+    assert (empty.count, empty.duplicated_rows()) == (0, 0)
+    empty.close()

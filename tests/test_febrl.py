@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from dataclean.cli import main
-
 
 
 def _febrl(name: str) -> Path:

@@ -119,6 +119,29 @@ def test_yaml_syntax_error_names_line(tmp_path):
     assert "not valid YAML" in probs[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("dataclean_suite: 1\nname: x\ncolumns: &c\n  nhs_number: [*c]\n", 3),
+        ("dataclean_suite: 1\nname: x\ncolumns:\n  nhs_number: &r {role: nhs_number, extra: [1, [*r]]}\n", 4),
+        ("0: &0 [*0]\n", 1),
+    ],
+    ids=["mapping", "nested", "top-level-sequence"],
+)
+def test_self_referring_alias_is_a_config_error_naming_file_and_line(tmp_path, text, line):
+    # was RecursionError from _line_index (the CLI caught it, but any API caller crashed)
+    probs = problems_of(tmp_path, text)
+    assert len(probs) == 1
+    assert probs[0].startswith(f"line {line}: the YAML anchor defined here is used")
+    assert "inside itself" in probs[0]
+
+
+def test_shared_alias_that_is_not_self_referring_still_loads(tmp_path):
+    text = MINIMAL + "  nhs_copy: &shared {role: nhs_number}\n  nhs_other: *shared\n"
+    suite = load_suite(write(tmp_path, text))
+    assert {"nhs_copy", "nhs_other"} <= set(suite.columns)
+
+
 def test_missing_required_keys_and_version(tmp_path):
     probs = problems_of(tmp_path, "dataclean_suite: 2\nname: x\n")
     joined = "\n".join(probs)

@@ -12,7 +12,8 @@ Scorecards come out the same as the in-memory path's, expectation type by expect
   scored with :func:`dataclean.scorecard.build.map_score`, the rule the in-memory path uses;
 * cross-row uniqueness (``expect_column_values_to_be_unique``,
   ``expect_compound_columns_to_be_unique``) is recomputed over the whole file from 64-bit hashes
-  of the values (8 bytes a row: 5M rows cost 40 MB);
+  of the values, spilled to a temporary file (8 bytes a row on disk, not in memory) and counted
+  at the end bucket by bucket (:class:`_HashSpill`), so memory does not grow with the file;
 * table-level expectations see the whole file's row count and columns;
 * aggregate expectations (means, medians, distinct-value sets, unique-value counts...) are run
   once at the end on the columns they name, kept from every chunk: memory grows with those
@@ -99,6 +100,61 @@ def _hash_rows(frame: pd.DataFrame, columns: tuple[str, ...], ignore_row_if: str
     return pd.util.hash_pandas_object(sub.loc[keep].astype("string"), index=False).to_numpy()
 
 
+def _release_between_chunks() -> None:
+    """Give back what the last chunk left behind before the next is read: reference cycles (GX
+    validation objects hold the frames they checked) and pyarrow's pooled buffers."""
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover - pyarrow < 9
+        pass
+
+
+class _HashSpill:
+    """64-bit row hashes appended to an anonymous temporary file, and the number of rows whose
+    hash occurs more than once, counted in passes over hash buckets of at most ``bucket`` values
+    (memory: one bucket, whatever the file size)."""
+
+    def __init__(self, bucket: int = 2_000_000) -> None:
+        import tempfile
+
+        self.file = tempfile.TemporaryFile(prefix="dataclean-hashes-")  # noqa: SIM115 - closed in close()
+        self.count = 0
+        self.bucket = bucket
+
+    def add(self, hashes: np.ndarray) -> None:
+        self.file.write(np.ascontiguousarray(hashes, dtype=np.uint64).tobytes())
+        self.count += len(hashes)
+
+    def _blocks(self, size: int = 1_000_000) -> Iterable[np.ndarray]:
+        self.file.seek(0)
+        while True:
+            block = np.fromfile(self.file, dtype=np.uint64, count=size)
+            if not len(block):
+                return
+            yield block
+
+    def duplicated_rows(self) -> int:
+        """Rows whose hash is not unique (every copy counts, as GX counts unexpected rows)."""
+        passes = max(1, -(-self.count // self.bucket))
+        self.file.flush()
+        total = 0
+        for b in range(passes):
+            parts = [blk[blk % np.uint64(passes) == b] if passes > 1 else blk for blk in self._blocks()]
+            if not parts:
+                break
+            _, counts = np.unique(np.concatenate(parts), return_counts=True)
+            total += int(counts[counts > 1].sum())
+        return total
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class _Tally:
     """Adds up per-chunk expectation scores for one stage (before / after)."""
 
@@ -110,7 +166,7 @@ class _Tally:
         self.examples: dict[str, list[str]] = defaultdict(list)
         self.reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.errors: dict[str, str] = {}
-        self.hashes: dict[str, list[np.ndarray]] = defaultdict(list)
+        self.hashes: dict[str, _HashSpill] = {}
         self.kept: list[pd.DataFrame] = []
         self.shape: pd.DataFrame | None = None
         self.rows = 0
@@ -137,7 +193,9 @@ class _Tally:
         for spec in self.suite.expectations:
             if self.scope[spec.key] == "unique":
                 ignore = str(spec.kwargs.get("ignore_row_if", "all_values_are_missing"))
-                self.hashes[spec.key].append(_hash_rows(frame, spec.columns, ignore))
+                if spec.key not in self.hashes:
+                    self.hashes[spec.key] = _HashSpill()
+                self.hashes[spec.key].add(_hash_rows(frame, spec.columns, ignore))
         if self.whole_columns:
             self.kept.append(frame[self.whole_columns].copy())
 
@@ -190,10 +248,9 @@ class _Tally:
                 continue
             element, missing, unexpected = self.counts[key]
             if self.scope[key] == "unique":
-                h = np.concatenate(self.hashes[key]) if self.hashes[key] else np.array([], dtype=np.uint64)
-                _, inverse, counts = np.unique(h, return_inverse=True, return_counts=True)
-                unexpected = int((counts[inverse] > 1).sum())
-                missing = element - len(h)
+                spill = self.hashes.get(key)
+                unexpected = spill.duplicated_rows() if spill else 0
+                missing = element - (spill.count if spill else 0)
             score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
             if key in self.errors:  # as in memory: an expectation that raised counts as one failure
                 element, missing, unexpected, success, score = 1, 0, 1, False, 0.0
@@ -211,6 +268,11 @@ class _Tally:
                 )
             )
         return out
+
+    def close(self) -> None:
+        for spill in self.hashes.values():
+            spill.close()
+        self.hashes.clear()
 
 
 class _Appender:
@@ -311,6 +373,8 @@ def clean_file_chunked(
             if progress and total_bytes:
                 progress(f"cleaned {rows_in:,} rows", min(0.95, rows_in * 200 / total_bytes))
             log.info("chunk done: %d rows so far", rows_in)
+            del chunk, res
+            _release_between_chunks()
         clean_out.close(columns)
         quarantine_out.close([*columns, "quarantine_reasons"])
         audit_out.close(AUDIT_COLUMNS)
@@ -333,6 +397,7 @@ def clean_file_chunked(
             cards[stage_name] = build_scorecard(
                 tally.scores(stage_name), suite, row_count=tally.rows, dataset=dataset, stage=stage_name
             )
+            tally.close()  # the hash files (anonymous: nothing is left on disk even if this never runs)
             write_scorecard(cards[stage_name], stage.stage, formats, prefix=f"{stage_name}_")
         result = CleanResult(
             pd.DataFrame(),

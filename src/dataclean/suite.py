@@ -296,6 +296,7 @@ def load_suite(path: str | Path) -> Suite:
         raise ConfigError(f"cannot read the suite file ({exc.__class__.__name__}: {exc})", source=str(p)) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        lines = _line_index(node, source=str(p))  # before safe_load: refuses self-referring aliases
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -307,26 +308,44 @@ def load_suite(path: str | Path) -> Suite:
             "the file must hold a mapping with at least 'dataclean_suite', 'name' and 'columns'.",
             source=str(p),
         )
-    suite = Suite.from_dict(data, source=str(p), lines=_line_index(node))
+    suite = Suite.from_dict(data, source=str(p), lines=lines)
     return suite
 
 
-def _line_index(node: Any, path: tuple = ()) -> dict[tuple, int]:
-    """Map key paths to 1-based line numbers in the YAML source."""
+def _line_index(node: Any, path: tuple = (), *, source: str | None = None) -> dict[tuple, int]:
+    """Map key paths to 1-based line numbers in the YAML source.
+
+    Walks the composed node graph without recursion. An alias that refers to a node containing
+    it (``columns: &c {nhs_number: [*c]}``) would make the graph infinite: that is a
+    :class:`ConfigError` naming the file and the anchor's line, not a RecursionError.
+    """
     import yaml
 
     out: dict[tuple, int] = {}
     if node is None:
         return out
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value
-            out[(*path, key)] = k.start_mark.line + 1
-            out.update({p: ln for p, ln in _line_index(v, (*path, key)).items() if p != (*path, key)})
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            out.update(_line_index(v, (*path, i)))
+    # (node, path, record this node's own line, ids of the nodes above it)
+    stack: list[tuple[Any, tuple, bool, frozenset[int]]] = [(node, path, True, frozenset())]
+    while stack:
+        current, where, own_line, above = stack.pop()
+        if id(current) in above:
+            line = current.start_mark.line + 1
+            raise ConfigError(
+                f"line {line}: the YAML anchor defined here is used (by an alias '*name') inside itself, "
+                "so the suite would be infinitely deep; replace that alias with the values it should hold.",
+                source=source,
+            )
+        if own_line:
+            out[where] = current.start_mark.line + 1
+        inside = above | {id(current)}
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                key = k.value
+                out[(*where, key)] = k.start_mark.line + 1
+                stack.append((v, (*where, key), False, inside))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, v in enumerate(current.value):
+                stack.append((v, (*where, i), True, inside))
     return out
 
 

@@ -18,6 +18,17 @@ Two-digit years take the latest century that does not put the date after the ref
 (``07/03/84`` is 1984; ``07/03/20`` is 2020 on a 2026 reference date; ``01/12/26`` is 1926 on
 2026-11-24). They are noted ``two_digit_year`` because a 100-year-old's date can be read as a baby's.
 
+:func:`parse_series` is the one date parser of dataclean: the same formats, parsed by the same code,
+to ``datetime64`` without judging plausibility. The quality checks (plausible date of birth, age
+against date of birth, recency, chronological pairs) read dates through it, so a scorecard reads
+``07/03/30`` exactly as the cleaner does. Its ``pivot`` says how a two-digit year is read:
+
+* ``pivot="birth"`` (dates of birth): the rule above, never after the reference date;
+* ``pivot="recent"`` (every other date: date of death, last updated, start and end dates): the
+  year in the hundred years that end :data:`RECENT_YEARS_AHEAD` (20) years after the reference
+  year, so on a 2026 reference date ``30`` is 2030, ``46`` is 2046 and ``47`` is 1947. Such dates may lie in the
+  near future (a review or end date); whether they may is for a check to judge, not the parser.
+
 The canonical value is an ISO date *string* (pandas ``string`` dtype) so the generic machinery works;
 ``pd.to_datetime(result.value, format="%Y-%m-%d")`` turns it into datetimes.
 
@@ -104,6 +115,10 @@ _SENTINEL_KEYS = np.array(sorted(d.year * 10000 + d.month * 100 + d.day for d in
 DOB_PLACEHOLDER_TOKENS: frozenset[str] = PLACEHOLDER_TOKENS | frozenset(
     {"DOB UNKNOWN", "DOB NOT KNOWN", "NOT AVAILABLE", "UNBORN", "XX/XX/XXXX", "DD/MM/YYYY"}
 )
+#: How a two-digit year is read by :func:`parse_series` (see the module docstring).
+PIVOTS = ("birth", "recent")
+#: ``pivot="recent"``: a two-digit year is read as at most this many years after the reference year.
+RECENT_YEARS_AHEAD = 20
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _MONTHS = {
@@ -250,22 +265,44 @@ def _text(value: Any) -> str:
     return scalar_text(value, max_length=MAX_LENGTH).strip(WHITESPACE)
 
 
-def _pivot(yy: int, month: int, day: int, ref: _dt.date) -> int:
-    """The century for a two-digit year: the latest that is not after ``ref``."""
-    year = 2000 + yy
+class _Parts(NamedTuple):
+    """A date as written, before any judgement (the year already has four digits)."""
+
+    year: int
+    month: int
+    day: int
+    note: str | None = None  # two_digit_year / excel_serial
+    day_first: bool = False  # written numerically day-first (the swap could be another date)
+
+
+def _pivot(yy: int, month: int, day: int, ref: _dt.date, pivot: str = "birth") -> int:
+    """The four-digit year for a two-digit year ``yy`` (see :data:`PIVOTS`).
+
+    ``birth``: the latest year that does not put the date after ``ref``. ``recent``: the latest
+    year at most :data:`RECENT_YEARS_AHEAD` years after ``ref``'s year.
+    """
+    if pivot == "recent":
+        top = ref.year + RECENT_YEARS_AHEAD
+        return top - (top - yy) % 100
+    year = ref.year - (ref.year - yy) % 100
     if (year, month, day) > (ref.year, ref.month, ref.day):
         year -= 100
     return year
+
+
+def _possible(year: int, month: int, day: int) -> bool:
+    """True when the day exists (no 31 February, month 13 or day 0)."""
+    if not 1 <= month <= 12 or year < 1 or day < 1:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return day <= _DAYS_IN_MONTH[month] + (1 if leap and month == 2 else 0)
 
 
 def _judge(
     year: int, month: int, day: int, ref: _dt.date, *, note: str | None = None, day_first: bool = False
 ) -> _Outcome:
     """Checks shared by every format, on numeric parts (year already four digits)."""
-    if not 1 <= month <= 12 or year < 1 or day < 1:
-        return _Outcome(None, "impossible_date")
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if day > _DAYS_IN_MONTH[month] + (1 if leap and month == 2 else 0):
+    if not _possible(year, month, day):
         return _Outcome(None, "impossible_date")
     when = _dt.date(year, month, day)
     if when in SENTINEL_DATES or year == 9999:
@@ -281,23 +318,24 @@ def _judge(
     return _Outcome(when.isoformat(), note, ambiguous)
 
 
-def _numeric(d: str, m: str, y: str, ref: _dt.date, *, day_first: bool = True) -> _Outcome:
+def _numeric(d: str, m: str, y: str, ref: _dt.date, pivot: str, *, day_first: bool = True) -> _Parts | str:
     if int(d) == 0 and int(m) == 0 and int(y) == 0:
-        return _Outcome(None, "sentinel_date")  # the zero date 00/00/0000
+        return "sentinel_date"  # the zero date 00/00/0000
     day, month = int(d), int(m)
     if len(y) == 2:
-        return _judge(_pivot(int(y), month, day, ref), month, day, ref, note="two_digit_year", day_first=day_first)
-    return _judge(int(y), month, day, ref, day_first=day_first)
+        return _Parts(_pivot(int(y), month, day, ref, pivot), month, day, "two_digit_year", day_first)
+    return _Parts(int(y), month, day, None, day_first)
 
 
-def _analyse_text(text: str, ref: _dt.date) -> _Outcome:
-    """Parse one trimmed text value. Never raises; failures come back as reason codes."""
+def _parse_text(text: str, ref: _dt.date, pivot: str = "birth") -> _Parts | str:
+    """Read one trimmed text value into its parts, or the reason it is no date. No judgement of
+    plausibility (future, sentinel, too early): that is :func:`_judge`'s. Never raises."""
     t = text.translate(_WS_TRANS)
     if not t.isascii():
-        return _Outcome(None, "invalid_format")
+        return "invalid_format"
     t = _SPACES_PY.sub(" ", t).strip(" ")
     if t.upper() in DOB_PLACEHOLDER_TOKENS:
-        return _Outcome(None, "placeholder")
+        return "placeholder"
     t = t.lower()
     m = _PY["time"].fullmatch(t)
     if m:
@@ -305,28 +343,36 @@ def _analyse_text(text: str, ref: _dt.date) -> _Outcome:
     if m := _PY["iso"].fullmatch(t):
         y, mo, d = m.groups()
         if int(y) == 0 and int(mo) == 0 and int(d) == 0:
-            return _Outcome(None, "sentinel_date")
-        return _judge(int(y), int(mo), int(d), ref)
+            return "sentinel_date"
+        return _Parts(int(y), int(mo), int(d))
     if m := _PY["dmy"].fullmatch(t):
-        return _numeric(m.group(1), m.group(2), m.group(3), ref)
+        return _numeric(m.group(1), m.group(2), m.group(3), ref, pivot)
     if m := _PY["d_mon_y"].fullmatch(t):
-        return _numeric(m.group(1), str(_MONTHS[m.group(2)]), m.group(3), ref, day_first=False)
+        return _numeric(m.group(1), str(_MONTHS[m.group(2)]), m.group(3), ref, pivot, day_first=False)
     if m := _PY["mon_d_y"].fullmatch(t):
-        return _numeric(m.group(2), str(_MONTHS[m.group(1)]), m.group(3), ref, day_first=False)
+        return _numeric(m.group(2), str(_MONTHS[m.group(1)]), m.group(3), ref, pivot, day_first=False)
     if m := _PY["digits8"].fullmatch(t):
         y, mo, d = (int(g) for g in m.groups())
-        as_ymd = _judge(y, mo, d, ref)
-        if as_ymd.reason != "impossible_date" or t == "00000000":
-            return _numeric(m.group(3), m.group(2), m.group(1), ref, day_first=False)
-        return _numeric(t[:2], t[2:4], t[4:], ref)
+        if _possible(y, mo, d) or t == "00000000":  # YYYYMMDD and DDMMYYYY are never both dates
+            return _numeric(m.group(3), m.group(2), m.group(1), ref, pivot, day_first=False)
+        return _numeric(t[:2], t[2:4], t[4:], ref, pivot)
     if m := _PY["digits6"].fullmatch(t):
-        return _numeric(m.group(1), m.group(2), m.group(3), ref)
+        return _numeric(m.group(1), m.group(2), m.group(3), ref, pivot)
     if _PY["excel"].fullmatch(t):
         when = _EXCEL_EPOCH + _dt.timedelta(days=int(t))
-        return _judge(when.year, when.month, when.day, ref, note="excel_serial")
+        return _Parts(when.year, when.month, when.day, "excel_serial")
     if _PY["partial"].fullmatch(t):
-        return _Outcome(None, "partial_date")
-    return _Outcome(None, "invalid_format")
+        return "partial_date"
+    return "invalid_format"
+
+
+def _analyse_text(text: str, ref: _dt.date) -> _Outcome:
+    """Parse and judge one trimmed text value as a date of birth. Never raises; failures come back
+    as reason codes."""
+    parts = _parse_text(text, ref)
+    if isinstance(parts, str):
+        return _Outcome(None, parts)
+    return _judge(parts.year, parts.month, parts.day, ref, note=parts.note, day_first=parts.day_first)
 
 
 def _analyse(value: Any, reference_date: _dt.date | None) -> _Outcome:
@@ -462,9 +508,9 @@ def _judge_arrays(
     return key, valid, reason, ambiguous
 
 
-def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """ISO and numeric dd/mm/yyyy on distinct texts, vectorised. Returns (handled, iso, reason,
-    valid, ambiguous) arrays over ``u``; rows not handled go to the scalar parser."""
+def _fast_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ISO and numeric dd/mm/yyyy on distinct texts, vectorised: (handled, year, month, day,
+    day_first) arrays over ``u``; rows not handled go to the scalar parser."""
     n = len(u)
     handled = np.zeros(n, dtype=bool)
     y = np.zeros(n, dtype=np.int64)
@@ -480,6 +526,13 @@ def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.
         y[hit], m[hit], d[hit] = nums
         day_first[hit] = is_dmy
         handled |= hit
+    return handled, y, m, d, day_first
+
+
+def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_fast_parts` judged as dates of birth: (handled, iso, reason, valid, ambiguous)."""
+    n = len(u)
+    handled, y, m, d, day_first = _fast_parts(u)
     zero = handled & (y == 0) & (m == 0) & (d == 0)
     key, valid, reason, ambiguous = _judge_arrays(y, m, d, ref, day_first)
     reason[zero] = "sentinel_date"
@@ -553,6 +606,72 @@ def is_ambiguous_series(values: pd.Series, *, reference_date: _dt.date | None = 
     date (see :func:`is_ambiguous`)."""
     _, _, _, _, ambiguous = _analyse_series(values, reference_date)
     return pd.Series(np.asarray(ambiguous, dtype=bool), index=values.index, name=values.name)
+
+
+def parse_series(values: pd.Series, *, pivot: str = "birth", reference_date: _dt.date | None = None) -> pd.Series:
+    """Parse a column of dates to ``datetime64[ns]``, ``NaT`` where a value is no date. Never raises.
+
+    The one date parser of dataclean: the formats and the code of :func:`standardise_series`
+    (vectorised fast path, then the scalar parser once per distinct value), but *parse only*: a
+    future date, a sentinel such as ``01/01/1900`` or a date before 1900 parses to that date;
+    judging it is for the caller. ``NaT`` means missing, a bad type, no recognised shape, a
+    partial date, a placeholder, an impossible day (``31/02/1984``), the zero date, or a date
+    outside what ``datetime64[ns]`` holds (before 1677-09-22 or after 2262-04-11: ``0001-01-01``,
+    ``31/12/9999``).
+
+    ``pivot`` decides how a two-digit year is read (:data:`PIVOTS`):
+
+    * ``"birth"``, for dates of birth: the latest century that does not put the date after
+      ``reference_date`` (``07/03/30`` is 1930), as :func:`validate` reads it;
+    * ``"recent"``, for every other date (death, last updated, start, end): the year at most
+      :data:`RECENT_YEARS_AHEAD` years after the reference year (``07/03/30`` is 2030 and
+      ``07/03/50`` is 1950 on a 2026 reference date).
+
+    ``reference_date`` defaults to today. A ``datetime64`` column is returned as it is
+    (time zone dropped); the index and name of ``values`` are kept.
+
+    >>> import datetime as dt, pandas as pd
+    >>> s = pd.Series(["07/03/30", "07MAR1984", "30748", "31/02/1984"])
+    >>> parse_series(s, reference_date=dt.date(2026, 11, 24)).dt.strftime("%Y-%m-%d").tolist()
+    ['1930-03-07', '1984-03-07', '1984-03-07', nan]
+    >>> parse_series(s[:1], pivot="recent", reference_date=dt.date(2026, 11, 24)).dt.year.tolist()
+    [2030]
+    """
+    if pivot not in PIVOTS:
+        raise ValueError(f"pivot must be one of {', '.join(PIVOTS)}, got {pivot!r}")
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = values
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+        return out.astype("datetime64[ns]")
+    ref = _reference(reference_date)
+    col = to_text(_object_dates_to_text(values), max_length=MAX_LENGTH)
+    codes, uniques = factorize_text(col.text)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
+    handled, y, m, d, _ = _fast_parts(u)
+    texts = u.to_numpy(dtype=object)
+    rest = np.flatnonzero(~handled)
+    ok = np.ones(len(u), dtype=bool)
+    for i in rest:
+        parts = _parse_text(texts[i], ref, pivot)
+        if isinstance(parts, str):
+            ok[i] = False
+        else:
+            y[i], m[i], d[i] = parts.year, parts.month, parts.day
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
+    key = y * 10000 + m * 100 + d
+    ok &= (key >= 16770922) & (key <= 22620411)  # what datetime64[ns] holds
+    days = np.full(len(u), np.datetime64("NaT"), dtype="datetime64[D]")
+    if ok.any():
+        months = (y[ok] - 1970) * 12 + (m[ok] - 1)
+        days[ok] = months.astype("datetime64[M]").astype("datetime64[D]") + (d[ok] - 1).astype("timedelta64[D]")
+    logger.debug("parse_series: %d distinct values, %d by the fallback parser", len(u), len(rest))
+    per_row = _pad(days.astype("datetime64[ns]"), np.datetime64("NaT"))[codes]
+    return pd.Series(per_row, index=values.index, name=values.name, dtype="datetime64[ns]")
 
 
 def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

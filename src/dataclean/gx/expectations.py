@@ -27,7 +27,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 
 from dataclean import registry
 from dataclean._core import StandardiseResult, generic_placeholder_mask
-from dataclean._dates import parse_date_series
+from dataclean.fields.date_of_birth import parse_series as parse_dates
 
 #: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
 KIND_CLASS_SUFFIX: dict[str, str] = {
@@ -240,7 +240,7 @@ def plausible_dob_mask(column: pd.Series, reference_date: Any = None, max_age_ye
     """True where a date of birth parses, is not in the future or a sentinel, and gives an age of at
     most ``max_age_years`` on ``reference_date`` (default today)."""
     ref = _as_date(reference_date) or _dt.date.today()
-    dates = parse_date_series(column)
+    dates = parse_dates(column, pivot="birth", reference_date=ref)
     earliest = pd.Timestamp(ref.year - int(max_age_years), ref.month, min(ref.day, 28))
     ok = dates.notna() & (dates <= pd.Timestamp(ref)) & (dates >= earliest)
     cached = _cached(column, "date_of_birth")
@@ -278,8 +278,9 @@ class ExpectColumnValuesToBePlausibleDateOfBirth(ColumnMapExpectation):
 
 def recent_mask(column: pd.Series, max_age_days: int = 365, reference_date: Any = None) -> pd.Series:
     """True where a date is at most ``max_age_days`` old on ``reference_date`` and not in the future."""
-    ref = pd.Timestamp(_as_date(reference_date) or _dt.date.today())
-    dates = parse_date_series(column)
+    when = _as_date(reference_date) or _dt.date.today()
+    ref = pd.Timestamp(when)
+    dates = parse_dates(column, pivot="recent", reference_date=when)
     age = (ref - dates).dt.days
     return (dates.notna() & (age <= int(max_age_days)) & (age >= 0)).astype(bool)
 
@@ -396,10 +397,22 @@ class ExpectColumnValuesToBeNumberBetween(ColumnMapExpectation):
 # ---------------------------------------------------------------------------------------------
 
 
+def _pair_dates(column: pd.Series) -> pd.Series:
+    """A date column of a pair check. A column the running suite standardises as a date of birth
+    is read as the cleaner reads it (its canonical date where valid, else the date-of-birth pivot);
+    any other date column with the recent pivot (see ``date_of_birth.parse_series``)."""
+    cached = _cached(column, "date_of_birth")
+    if cached is None:
+        return parse_dates(column, pivot="recent")
+    valid = cached.valid.reindex(column.index).fillna(False).to_numpy(dtype=bool)
+    canonical = cached.value.reindex(column.index).astype("string")
+    return parse_dates(canonical.where(valid, column.astype("string")), pivot="birth")
+
+
 def chronological_mask(column_a: pd.Series, column_b: pd.Series, or_equal: bool | None = True) -> pd.Series:
     """True where date A is on or before date B, or either does not parse (a validity matter)."""
-    a = parse_date_series(column_a)
-    b = parse_date_series(column_b).set_axis(a.index)
+    a = _pair_dates(column_a)
+    b = _pair_dates(column_b).set_axis(a.index)
     ordered = (a <= b) if (or_equal is None or or_equal) else (a < b)
     return (ordered | a.isna() | b.isna()).astype(bool)
 
@@ -438,8 +451,9 @@ class ExpectColumnPairValuesToBeChronological(ColumnPairMapExpectation):
 
 def age_matches_mask(dob_column: pd.Series, age_column: pd.Series, reference_date: Any = None, tolerance_years=1):
     """True where the stated age is within ``tolerance_years`` of the age the date of birth gives."""
-    ref = pd.Timestamp(_as_date(reference_date) or _dt.date.today())
-    dob = parse_date_series(dob_column)
+    when = _as_date(reference_date) or _dt.date.today()
+    ref = pd.Timestamp(when)
+    dob = parse_dates(dob_column, pivot="birth", reference_date=when)
     had_birthday = (dob.dt.month < ref.month) | ((dob.dt.month == ref.month) & (dob.dt.day <= ref.day))
     age = ref.year - dob.dt.year - (~had_birthday).astype(int)
     stated = pd.to_numeric(age_column, errors="coerce").set_axis(dob.index)
