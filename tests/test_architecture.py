@@ -25,7 +25,7 @@ PACKAGE = SRC / "dataclean"
 #: Layers, lowest first. ``base`` holds what every layer may use: errors, text and date helpers,
 #: file reading, reference data. A module belongs to the layer of the longest matching prefix.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("dataclean.exceptions", "dataclean._core", "dataclean._dates", "dataclean.io", "dataclean.refdata")),
+    ("base", ("dataclean.exceptions", "dataclean._core", "dataclean.io", "dataclean.refdata")),
     ("fields", ("dataclean.fields", "dataclean._codes", "dataclean.registry")),
     ("checks", ("dataclean.checks", "dataclean.profile")),
     ("suite", ("dataclean.suite",)),

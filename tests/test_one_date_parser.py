@@ -1,6 +1,6 @@
 """One date parser: the quality checks read every date exactly as the cleaner does.
 
-Before, the checks used a second parser (``_dates.parse_date_series``) that read ``07/03/30`` as
+Before, the checks used a second parser (the removed ``_dates.parse_date_series``) that read ``07/03/30`` as
 2030 where the cleaner read 1930, and did not know ``07MAR1984`` or Excel serials, so a "before"
 scorecard failed dates of birth that the cleaner then accepted unchanged.
 """
@@ -13,7 +13,6 @@ import textwrap
 import pandas as pd
 import pytest
 
-from dataclean._dates import parse_date_series
 from dataclean.fields import date_of_birth as dob
 from dataclean.gx.expectations import (
     age_matches_mask,
@@ -98,13 +97,6 @@ def test_parse_series_keeps_index_and_name_and_does_not_mutate():
     pd.testing.assert_series_equal(raw, before)
     stamps = pd.Series(pd.to_datetime(["1984-03-07 10:00"]).tz_localize("Europe/London"))
     assert dob.parse_series(stamps).tolist() == [pd.Timestamp("1984-03-07 10:00")]
-
-
-def test_the_old_name_delegates_to_the_one_parser():
-    raw = pd.Series(["07/03/30", "07MAR1984", "30748"])
-    pd.testing.assert_series_equal(
-        parse_date_series(raw, reference_date=REF), dob.parse_series(raw, pivot="recent", reference_date=REF)
-    )
 
 
 def test_plausibility_check_agrees_with_the_cleaner(written):
