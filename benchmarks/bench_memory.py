@@ -35,19 +35,36 @@ SUITE = ROOT / "expectations" / "social_care_person.yml"
 PIECE = 250_000
 
 
-def write_extract(path: Path, rows: int) -> None:
-    """A ``rows``-row messy extract as CSV, generated and appended piece by piece."""
+def write_extract(path: Path, rows: int, *, base: int = 1_000_000) -> None:
+    """A ``rows``-row messy extract as CSV. Up to ``base`` rows are generated, piece by piece;
+    beyond that the generated rows are repeated with new record ids (``SC...`` becomes ``R2...``,
+    ``R3...``), which keeps generation quick on a loaded machine; duplicate persons are part of
+    the mess anyway."""
     sys.path.insert(0, str(HERE))
     from _data import messy_extract
 
     done = 0
+    first = min(rows, base)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        while done < rows:
-            n = min(PIECE, rows - done)
+        while done < first:
+            n = min(PIECE, first - done)
             df = messy_extract(n, seed=done // PIECE)
             df["record_id"] = [f"SC{i:08d}" for i in range(done, done + n)]  # unique over the file
             df.to_csv(fh, index=False, header=done == 0)
             done += n
+    if rows <= first:
+        return
+    text = path.read_bytes()
+    header_end = text.index(b"\n") + 1
+    lines = text[header_end:].splitlines(keepends=True)
+    with open(path, "ab") as fh:
+        copy = 2
+        while done < rows:
+            n = min(first, rows - done)
+            body = b"".join(lines[:n])
+            fh.write(body.replace(b"\nSC", b"\nR%d" % copy).replace(b"SC", b"R%d" % copy, 1))
+            done += n
+            copy += 1
 
 
 def measure(cmd: list[str]) -> tuple[float, float, int]:
