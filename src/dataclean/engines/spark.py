@@ -1,0 +1,910 @@
+"""The Spark engine: validate, clean, dedupe and link a pyspark DataFrame on a SparkSession.
+
+Design (the same answers as the pandas engine, computed on the executors):
+
+* **Session** (:func:`get_session`): a session the caller passes, or the active one, is used as
+  it is (never restarted, never reconfigured). Only when there is none does dataclean build a
+  local one with the settings splink and Arrow need (the similarity jar from the splink wheel,
+  a checkpoint folder, ``PYSPARK_PYTHON``, Arrow without silent fallback, few shuffle
+  partitions, no UI).
+* **Standardise** (``mapInPandas``): each Arrow batch goes through the field modules'
+  ``standardise_series``, the same code as the pandas engine; per column the checked value
+  (canonical where valid, raw where not), canonical value, status and reason travel as columns.
+* **Check** (``mapInPandas``): each partition runs the suite's row-level expectations through
+  great-expectations' pandas engine on its rows, exactly as :func:`dataclean.validate` does on a
+  whole frame, and emits per-expectation counts, masked examples, reason counts and one row per
+  failure. Counts add up across partitions; uniqueness is decided over the whole DataFrame by
+  Spark on the standardised values. Failures are written as Parquet, never collected.
+* **Linkage**: records are prepared in ``mapInPandas`` with the same field functions, registered
+  with splink's Spark API as Spark DataFrames, clustered with splink's Spark connected components
+  after the chaining guards are applied as Spark filters and joins, and golden records are
+  chosen with window functions. Outputs are Parquet datasets named as the DuckDB engine's files.
+
+Nothing proportional to the data is collected to the driver: only per-partition counts, at most
+five masked examples per expectation, and small summaries.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean.engines import is_spark_dataframe, is_spark_session
+from dataclean.exceptions import BackendUnavailable, ConfigError, DataFileError
+
+log = logging.getLogger(__name__)
+
+ROW = "__dc_row"
+_PID = "__dc_pid"
+_POS = "__dc_pos"
+_REC = "__dc_rec"
+_STD_PREFIXES = ("__dc_chk_", "__dc_val_", "__dc_st_", "__dc_rs_")
+
+#: Settings of a session dataclean builds itself (see shared notes on local Spark); a caller's
+#: ``conf`` overrides any of them.
+DEFAULT_CONF: dict[str, str] = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
+    "spark.driver.memory": "2g",
+    "spark.sql.session.timeZone": "UTC",
+}
+
+#: GX map expectations whose answer for a row depends on other rows (not run per partition).
+_NATIVE_GLOBAL = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+_NON_LOCAL_METRICS = frozenset(
+    {
+        "column_values.unique",
+        "compound_columns.unique",
+        "column_values.increasing",
+        "column_values.decreasing",
+        "column_values.z_score.under_threshold",
+        "column_values.not_outliers",
+    }
+)
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark  # noqa: F401
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise BackendUnavailable("the Spark engine needs pyspark: pip install 'dataclean[spark]'") from exc
+    return SparkSession
+
+
+# ---------------------------------------------------------------------------------------------
+# session
+# ---------------------------------------------------------------------------------------------
+
+_OWN_WORKDIR: str | None = None
+
+
+def similarity_jar() -> str:
+    """Path of splink's Spark similarity UDF jar (shipped in the splink wheel; no download)."""
+    from splink.backends.spark import similarity_jar_location
+
+    return str(similarity_jar_location())
+
+
+def parse_conf(items: Sequence[str] | None) -> dict[str, str]:
+    """``["KEY=VALUE", ...]`` (the CLI's ``--spark-conf``) as a dict; ConfigError on a bad item."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = str(item).partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--spark-conf {item!r}: expected KEY=VALUE, e.g. spark.sql.shuffle.partitions=8")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def get_session(
+    spark: Any = None,
+    *,
+    master: str | None = None,
+    conf: Mapping[str, str] | None = None,
+    app_name: str = "dataclean",
+) -> Any:
+    """The SparkSession to run on.
+
+    ``spark`` (a session the caller built) or, failing that, the active session is returned
+    untouched: dataclean never stops, restarts or reconfigures a session it did not build. With
+    neither, a session is built on ``master`` (default ``local[*]``) with :data:`DEFAULT_CONF`,
+    the similarity jar, a temporary checkpoint folder and ``PYSPARK_PYTHON`` set to this
+    interpreter; ``conf`` overrides the defaults.
+    """
+    global _OWN_WORKDIR
+    SparkSession = _pyspark()
+    if spark is not None:
+        if not is_spark_session(spark):
+            raise ConfigError(f"spark must be a pyspark SparkSession, not {type(spark).__name__}")
+        return spark
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    workdir = tempfile.mkdtemp(prefix="dataclean-spark-")
+    settings = {**DEFAULT_CONF, "spark.sql.warehouse.dir": str(Path(workdir) / "warehouse")}
+    try:
+        settings["spark.jars"] = similarity_jar()
+    except ImportError:  # pragma: no cover - splink is a dependency
+        log.warning("splink's similarity jar not found; Spark linkage will not have jaro_winkler")
+    settings.update(dict(conf or {}))
+    builder = SparkSession.builder.master(master or "local[*]").appName(app_name)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(Path(workdir) / "checkpoints"))
+    _OWN_WORKDIR = workdir
+    log.info("started a Spark session on %s", master or "local[*]")
+    return session
+
+
+def work_dir(spark: Any) -> str:
+    """A folder for intermediate Parquet: the session's checkpoint folder if it has one."""
+    try:
+        ckpt = spark.sparkContext.getCheckpointDir()
+    except Exception:  # Spark Connect has no SparkContext
+        ckpt = None
+    if ckpt:
+        return str(ckpt)
+    global _OWN_WORKDIR
+    if _OWN_WORKDIR is None:
+        _OWN_WORKDIR = tempfile.mkdtemp(prefix="dataclean-spark-")
+    return _OWN_WORKDIR
+
+
+# ---------------------------------------------------------------------------------------------
+# reading and converting
+# ---------------------------------------------------------------------------------------------
+
+
+def _sniff_encoding(path: Path) -> str:
+    """``UTF-8`` if the file decodes as UTF-8 (streamed, bounded memory), else ``windows-1252``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 24):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                line += block[: exc.start].count(b"\n")
+                log.warning("%s: not UTF-8 (first bad byte near line %d); reading as Windows-1252", path, line)
+                return "windows-1252"
+            line += block.count(b"\n")
+    return "UTF-8"
+
+
+def read_table(
+    spark: Any,
+    path: str | Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> Any:
+    """Read a CSV/TSV, Parquet (file or dataset folder) or Excel file into a Spark DataFrame,
+    with the same values as :func:`dataclean.io.read_table`: delimited text as strings, blank
+    cells null, the delimiter sniffed, UTF-8 falling back to Windows-1252."""
+    from dataclean import io
+
+    p = Path(path)
+    if p.is_dir() and (any(p.glob("*.parquet")) or (p / "_SUCCESS").exists()):
+        return spark.read.parquet(str(p))
+    fmt = io.sniff_format(p)
+    io._check_file(p)
+    if fmt == "parquet":
+        return spark.read.parquet(str(p))
+    if fmt == "excel":
+        return from_pandas(spark, io.read_table(p, sheet=sheet))
+    enc = encoding or _sniff_encoding(p)
+    py_enc = "cp1252" if enc.lower() in ("windows-1252", "cp1252") else "utf-8-sig"
+    sep = io._sniff_delimiter(p, py_enc, delimiter)
+    io._check_header(p, py_enc, sep)
+    with open(p, encoding=py_enc, newline="") as fh:
+        header = next(csv.reader(fh, delimiter=sep), [])
+    if not header:
+        raise DataFileError(f"{p}: the file has no header row")
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(f"_c{i}", StringType(), True) for i in range(len(header))])
+    sdf = (
+        spark.read.option("header", "true")
+        .option("sep", sep)
+        .option("encoding", enc)
+        .option("quote", '"')
+        .option("escape", '"')
+        .option("mode", "FAILFAST")
+        .schema(schema)
+        .csv(str(p))
+    )
+    # blank cells are missing (as pandas' na_values=[""]); names from the header as Python read it
+    return sdf.select(
+        *[F.when(F.col(f"_c{i}") == "", None).otherwise(F.col(f"_c{i}")).alias(name) for i, name in enumerate(header)]
+    )
+
+
+def spark_schema_for(df: pd.DataFrame) -> Any:
+    """A Spark schema for a pandas frame: text (string, object, category) as strings, numbers,
+    booleans and datetimes as their Spark types. Never guessed from values, so an all-missing
+    column is no problem (pyspark's own inference fails on it: CANNOT_DETERMINE_TYPE)."""
+    from pyspark.sql import types as T
+
+    fields = []
+    for name, dtype in df.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            t: Any = T.BooleanType()
+        elif pd.api.types.is_integer_dtype(dtype):
+            t = T.LongType()
+        elif pd.api.types.is_float_dtype(dtype):
+            t = T.DoubleType()
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            t = T.TimestampType()
+        else:
+            t = T.StringType()
+        fields.append(T.StructField(str(name), t, True))
+    return T.StructType(fields)
+
+
+def from_pandas(spark: Any, df: pd.DataFrame) -> Any:
+    """A Spark DataFrame from a pandas frame with an explicit schema (see :func:`spark_schema_for`).
+
+    Text columns go over as strings with missing values as nulls (never the string ``'nan'``)."""
+    schema = spark_schema_for(df)
+    out = df.reset_index(drop=True).copy()
+    for f in schema.fields:
+        if f.dataType.typeName() == "string":
+            col = out[f.name]
+            text = col.astype("string") if not isinstance(col.dtype, pd.StringDtype) else col
+            out[f.name] = text.astype(object).where(text.notna(), None)
+        elif f.dataType.typeName() in ("long", "boolean") and out[f.name].isna().any():
+            out[f.name] = out[f.name].astype(object).where(out[f.name].notna(), None)
+    return spark.createDataFrame(out, schema=schema)
+
+
+def _string_columns(sdf: Any) -> set[str]:
+    return {f.name for f in sdf.schema.fields if f.dataType.typeName() == "string"}
+
+
+def _to_pandas_types(batch: pd.DataFrame, string_cols: set[str]) -> pd.DataFrame:
+    """Arrow batches give text as object columns; the pandas engine reads text as ``string``."""
+    out = batch.copy(deep=False)
+    for c in out.columns:
+        if c in string_cols and not isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype("string")
+    return out
+
+
+def _plain(frame: pd.DataFrame, integer_cols: set[str] = frozenset()) -> pd.DataFrame:
+    """Columns as plain Python objects (int or str, None for missing) for Arrow: the schema, not
+    pandas' inference, decides their Spark types."""
+    out = {}
+    for c in frame.columns:
+        values = frame[c]
+        if c in integer_cols:
+            ints = pd.Series(pd.array(values, dtype="Int64"), index=frame.index)
+            out[c] = ints.astype(object).where(ints.notna(), None)
+        else:
+            out[c] = values.astype(object).where(values.notna(), None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _iter_partition(iterator: Iterator[pd.DataFrame]) -> pd.DataFrame | None:
+    frames = [b for b in iterator if len(b)]
+    if not frames:
+        return None
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# stage 1: standardise (mapInPandas) and number the rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Standardised:
+    """A Spark DataFrame holding the raw columns, a row number and per standardised column its
+    checked value, canonical value, status and reason (``__dc_chk_<i>`` ... ``__dc_rs_<i>``)."""
+
+    sdf: Any
+    columns: tuple[str, ...]  # the input's columns, in order
+    std: tuple[str, ...]  # the standardised columns (i is their position here)
+    string_cols: frozenset[str]
+
+    def raw(self) -> Any:
+        return self.sdf.select(ROW, *[_q(c) for c in self.columns])
+
+    def checked(self) -> Any:
+        from pyspark.sql import functions as F
+
+        pos = {c: i for i, c in enumerate(self.std)}
+        cols = [F.col(f"__dc_chk_{pos[c]}").alias(c) if c in pos else _q(c) for c in self.columns]
+        return self.sdf.select(ROW, *cols)
+
+
+def _q(name: str) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.col(f"`{name.replace('`', '``')}`")
+
+
+def _standardise_batches(
+    iterator: Iterator[pd.DataFrame], std: tuple[str, ...], kinds: dict[str, str], ref: str | None, strings: set[str]
+) -> Iterator[pd.DataFrame]:
+    from pyspark import TaskContext
+
+    from dataclean import registry
+
+    ctx = TaskContext.get()
+    pid = ctx.partitionId() if ctx is not None else 0
+    pos = 0
+    for batch in iterator:
+        raw = _to_pandas_types(batch, strings)
+        out = batch.copy(deep=False)
+        for i, col in enumerate(std):
+            module = registry.get(kinds[col])
+            if kinds[col] == "date_of_birth" and ref is not None:
+                res = module.standardise_series(raw[col], reference_date=_dt.date.fromisoformat(ref))
+            else:
+                res = module.standardise_series(raw[col])
+            text = raw[col] if isinstance(raw[col].dtype, pd.StringDtype) else raw[col].astype("string")
+            out[f"__dc_chk_{i}"] = res.value.where(res.valid, text).astype(object).where(lambda s: s.notna(), None)
+            out[f"__dc_val_{i}"] = res.value.astype(object).where(res.value.notna(), None)
+            out[f"__dc_st_{i}"] = res.status.astype(str)
+            out[f"__dc_rs_{i}"] = res.reason.astype(object).where(res.reason.notna(), None)
+        out[_PID] = pid
+        out[_POS] = np.arange(pos, pos + len(batch), dtype=np.int64)
+        pos += len(batch)
+        yield out
+
+
+def standardise(sdf: Any, suite: Any) -> _Standardised:
+    """Stage 1: standardise the suite's columns on the executors and number the rows (0..n-1 in
+    the DataFrame's order, as the pandas engine's positions). The result is persisted."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    columns = tuple(sdf.columns)
+    if ROW in columns or any(c.startswith("__dc_") for c in columns):
+        raise DataFileError("the data has columns starting with '__dc_', which dataclean reserves; rename them")
+    std = tuple(c for c in suite.standardise if suite.columns[c].kind and c in columns)
+    kinds = {c: suite.columns[c].kind for c in std}
+    ref = suite.reference_date.isoformat() if suite.reference_date else None
+    strings = _string_columns(sdf)
+    fields = list(sdf.schema.fields)
+    for i in range(len(std)):
+        fields += [T.StructField(f"{p}{i}", T.StringType(), True) for p in _STD_PREFIXES]
+    fields += [T.StructField(_PID, T.IntegerType(), False), T.StructField(_POS, T.LongType(), False)]
+    schema = T.StructType(fields)
+
+    def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        return _standardise_batches(iterator, std, kinds, ref, strings)
+
+    staged = sdf.mapInPandas(run, schema).persist(StorageLevel.MEMORY_AND_DISK)
+    sizes = {int(r[0]): int(r[1]) for r in staged.groupBy(_PID).count().collect()}
+    n_parts = max(sizes) + 1 if sizes else 1
+    offsets = np.concatenate([[0], np.cumsum([sizes.get(p, 0) for p in range(n_parts)])])[:-1]
+    offset = F.element_at(F.array(*[F.lit(int(o)) for o in offsets]), F.col(_PID) + 1)
+    numbered = staged.select((offset + F.col(_POS)).alias(ROW), *[c for c in staged.columns if c not in (_PID, _POS)])
+    return _Standardised(numbered, columns, std, frozenset(strings))
+
+
+# ---------------------------------------------------------------------------------------------
+# stage 2: check (mapInPandas running the suite's row-level expectations per partition)
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_row_local(etype: str) -> bool:
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    from dataclean.gx import ensure_registered
+
+    ensure_registered()
+    cls = get_expectation_impl(etype)
+    if not issubclass(cls, ColumnMapExpectation | ColumnPairMapExpectation | MulticolumnMapExpectation):
+        return False
+    return getattr(cls, "map_metric", None) not in _NON_LOCAL_METRICS
+
+
+def split_suite(suite: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(the suite restricted to row-level expectations, the uniqueness expectations Spark decides
+    over the whole DataFrame). ConfigError naming any expectation the Spark engine cannot run."""
+    local, native, unsupported = [], [], []
+    for e in suite.expectations:
+        if e.type in _NATIVE_GLOBAL:
+            native.append(e)
+        elif _is_row_local(e.type):
+            local.append(e)
+        else:
+            unsupported.append(e)
+    if unsupported:
+        names = ", ".join(f"{e.key} ({e.type})" for e in unsupported)
+        raise ConfigError(
+            f"the Spark engine cannot run {names} yet: it evaluates row-level expectations and "
+            "uniqueness. Run this suite with --engine pandas, or remove those expectations.",
+            source=suite.path,
+        )
+    return replace(suite, expectations=tuple(local)), tuple(native)
+
+
+def _score_schema() -> Any:
+    from pyspark.sql import types as T
+
+    s, L = T.StringType(), T.LongType()
+    return T.StructType(
+        [
+            T.StructField(_REC, s, False),
+            T.StructField("stage", s, True),
+            T.StructField("part", L, True),
+            T.StructField("key", s, True),
+            T.StructField("ord", L, True),
+            T.StructField("element", L, True),
+            T.StructField("missing", L, True),
+            T.StructField("unexpected", L, True),
+            T.StructField("error", s, True),
+            T.StructField("examples", s, True),
+            T.StructField("reasons", s, True),
+            # failure / audit / quarantine rows
+            T.StructField("row", s, True),
+            T.StructField("record_id", s, True),
+            T.StructField("column", s, True),
+            T.StructField("expectation", s, True),
+            T.StructField("dimension", s, True),
+            T.StructField("severity", s, True),
+            T.StructField("reason", s, True),
+            T.StructField("rule", s, True),
+            T.StructField("before", s, True),
+            T.StructField("after", s, True),
+        ]
+    )
+
+
+def _restore(batch: pd.DataFrame, layout: _Standardised) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """(raw frame, checked frame, standardised results) for one partition, indexed by row number."""
+    from dataclean._core import STATUS_DTYPE, StandardiseResult
+
+    index = pd.Index(batch[ROW].to_numpy(dtype=np.int64))
+    raw = _to_pandas_types(batch[list(layout.columns)], set(layout.string_cols)).set_axis(index, axis=0)
+    checked = raw.copy(deep=False)
+    results: dict[str, Any] = {}
+    for i, col in enumerate(layout.std):
+        checked[col] = pd.array(batch[f"__dc_chk_{i}"].to_numpy(dtype=object), dtype="string")
+        value = pd.Series(batch[f"__dc_val_{i}"].to_numpy(dtype=object), index=index, dtype="string", name=col)
+        status = pd.Series(pd.Categorical(batch[f"__dc_st_{i}"].to_numpy(dtype=object), dtype=STATUS_DTYPE), index=index)
+        reason = pd.Series(batch[f"__dc_rs_{i}"].to_numpy(dtype=object), index=index, dtype="string", name="reason")
+        results[col] = StandardiseResult(value=value, status=status.rename("status"), reason=reason)
+    return raw, checked, results
+
+
+def _score_records(stage: str, part: int, scores: list[Any], order: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            _REC: "score",
+            "stage": stage,
+            "part": part,
+            "key": s.key,
+            "ord": order.get(s.key, 0),
+            "element": s.element_count,
+            "missing": s.missing_count,
+            "unexpected": s.unexpected_count,
+            "error": s.error,
+            "examples": json.dumps(list(s.examples)),
+            "reasons": json.dumps(s.reasons),
+        }
+        for s in scores
+    ]
+
+
+def _null_counts(frame: pd.DataFrame, specs: Sequence[Any]) -> list[dict[str, Any]]:
+    """element/missing counts of the uniqueness expectations on one partition's frame."""
+    out = []
+    for spec in specs:
+        cols = list(spec.columns)
+        if spec.type == "expect_compound_columns_to_be_unique":
+            nulls = frame[cols].isna()
+            how = spec.kwargs.get("ignore_row_if", "all_values_are_missing")
+            ignored = nulls.all(axis=1) if how == "all_values_are_missing" else nulls.any(axis=1)
+            missing = int(ignored.sum()) if how != "never" else 0
+        else:
+            missing = int(frame[cols[0]].isna().sum())
+        out.append({"key": spec.key, "element": len(frame), "missing": missing})
+    return out
+
+
+def _run_local(frame: pd.DataFrame, raw: pd.DataFrame, local: Any, show_values: bool, cache: dict) -> tuple[list, Any]:
+    from dataclean.gx import validate_frame_by_columns
+    from dataclean.gx.expectations import precomputed
+    from dataclean.scorecard.build import _score_results
+
+    if not local.expectations:
+        return [], None
+    with precomputed(cache):
+        gx_results = validate_frame_by_columns(
+            frame, local.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
+        )
+    return _score_results(gx_results, local, frame, raw, show_values=show_values)
+
+
+def _check_partition(
+    iterator: Iterator[pd.DataFrame],
+    layout: _Standardised,
+    suite: Any,
+    local: Any,
+    native: tuple[Any, ...],
+    mode: str,
+    show_values: bool,
+) -> Iterator[pd.DataFrame]:
+    """Per partition: validate (mode "validate") or the three scorings of clean (mode "clean")."""
+    from dataclean.scorecard.build import FAILURE_COLUMNS
+
+    batch = _iter_partition(iterator)
+    if batch is None:
+        return
+    raw, checked, results = _restore(batch, layout)
+    part = int(raw.index.min())
+    order = {e.key: i for i, e in enumerate(suite.expectations)}
+    cache = {c: (suite.columns[c].kind, r) for c, r in results.items() if c in suite.columns}
+    records: list[dict[str, Any]] = []
+
+    def nulls(stage: str, frame: pd.DataFrame) -> None:
+        for d in _null_counts(frame, native):
+            records.append({_REC: "score", "stage": stage, "part": part, "ord": order[d["key"]], "unexpected": 0, **d})
+
+    def failures_out(failures: pd.DataFrame, stage: str) -> None:
+        if failures is None or failures.empty:
+            return
+        f = failures[list(FAILURE_COLUMNS)].astype(object).where(failures.notna(), None)
+        f = f.assign(**{_REC: "failure", "stage": stage, "ord": failures["expectation"].map(order).to_numpy()})
+        records.extend(f.to_dict("records"))
+
+    if mode == "validate":
+        scores, failures = _run_local(checked, raw, local, show_values, cache)
+        records.extend(_score_records("validate", part, scores, order))
+        nulls("validate", checked)
+        failures_out(failures, "validate")
+    else:
+        from dataclean.pipeline import _audit, _ids, _quarantine_mask
+
+        before, _ = _run_local(raw, raw, local, show_values, cache)
+        records.extend(_score_records("before", part, before, order))
+        nulls("before", raw)
+        _, failures = _run_local(checked, raw, local, show_values, cache)
+        if failures is None:
+            failures = pd.DataFrame({c: pd.Series(dtype="string") for c in FAILURE_COLUMNS})
+        qmask, reasons = _quarantine_mask(failures, raw.index)
+        after, _ = _run_local(checked.loc[~qmask], raw.loc[~qmask], local, show_values, cache)
+        records.extend(_score_records("after", part, after, order))
+        nulls("after", checked.loc[~qmask])
+        for row in raw.index[qmask].astype(str):
+            records.append({_REC: "quarantine", "row": row, "reason": reasons.get(row)})
+        audit = _audit(raw, suite, results, _ids(raw, suite))
+        if not audit.empty:
+            a = audit.astype(object).where(audit.notna(), None).assign(**{_REC: "audit"})
+            records.extend(a.to_dict("records"))
+    if records:
+        out = pd.DataFrame.from_records(records)
+        names = [f.name for f in _score_schema().fields]
+        out = out.reindex(columns=names)
+        yield _plain(out, {"part", "ord", "element", "missing", "unexpected"})
+
+
+def check(layout: _Standardised, suite: Any, mode: str, *, show_values: bool = False) -> Any:
+    """Stage 2 as a persisted Spark DataFrame of score / failure / audit / quarantine records."""
+    from pyspark import StorageLevel
+
+    local, native = split_suite(suite)
+    shape = replace(layout, sdf=None)  # what the executors need, without the (driver-only) DataFrame
+
+    def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        return _check_partition(iterator, shape, suite, local, native, mode, show_values)
+
+    return layout.sdf.mapInPandas(run, _score_schema()).persist(StorageLevel.MEMORY_AND_DISK)
+
+
+# ---------------------------------------------------------------------------------------------
+# combining per-partition scores; uniqueness over the whole DataFrame
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unique:
+    unexpected: int
+    examples: tuple[str, ...]
+
+
+def _unique_on_spark(frame: Any, specs: Sequence[Any], show_values: bool) -> tuple[dict[str, _Unique], list[Any]]:
+    """Duplicated non-missing values per uniqueness expectation (the frame GX would have seen):
+    counts and the first five rows' masked values; plus Spark DataFrames of their failure rows."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from dataclean.scorecard.build import _example
+
+    out: dict[str, _Unique] = {}
+    failure_frames = []
+    for spec in specs:
+        cols = list(spec.columns)
+        if spec.type == "expect_compound_columns_to_be_unique":
+            how = spec.kwargs.get("ignore_row_if", "all_values_are_missing")
+            if how == "all_values_are_missing":
+                keep = F.lit(False)
+                for c in cols:
+                    keep = keep | _q(c).isNotNull()
+            elif how == "any_value_is_missing":
+                keep = F.lit(True)
+                for c in cols:
+                    keep = keep & _q(c).isNotNull()
+            else:
+                keep = F.lit(True)
+        else:
+            keep = _q(cols[0]).isNotNull()
+        considered = frame.filter(keep)
+        w = Window.partitionBy(*[_q(c) for c in cols])
+        dups = considered.withColumn("__dc_n", F.count(F.lit(1)).over(w)).filter(F.col("__dc_n") > 1)
+        dups = dups.drop("__dc_n").persist()
+        n = dups.count()
+        first = dups.orderBy(ROW).limit(5).collect() if n else []
+        examples = tuple(
+            _example(r[cols[0]] if len(cols) == 1 else {c: r[c] for c in cols}, show_values) for r in first
+        )
+        out[spec.key] = _Unique(int(n), examples)
+        failure_frames.append((spec, dups))
+    return out, failure_frames
+
+
+def _unique_failures(failure_frames: list, id_column: str | None) -> Any:
+    from pyspark.sql import functions as F
+
+    parts = []
+    for spec, dups in failure_frames:
+        rec = _q(id_column).cast("string") if id_column else F.lit(None).cast("string")
+        parts.append(
+            dups.select(
+                F.col(ROW).cast("string").alias("row"),
+                rec.alias("record_id"),
+                F.lit(",".join(spec.columns)).alias("column"),
+                F.lit(spec.key).alias("expectation"),
+                F.lit(spec.dimension).alias("dimension"),
+                F.lit(spec.severity).alias("severity"),
+                F.lit(spec.type.removeprefix("expect_")).alias("reason"),
+            )
+        )
+    return parts
+
+
+def _combine(rows: list[Any], suite: Any, stage: str, unique: Mapping[str, _Unique]) -> list[Any]:
+    """ExpectationScores from per-partition score records (same arithmetic as GX on one frame)."""
+    from great_expectations.expectations.expectation import _mostly_success
+
+    from dataclean.scorecard.model import ExpectationScore
+
+    by_key: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        if r["stage"] == stage:
+            by_key[r["key"]].append(r)
+    scores = []
+    for spec in suite.expectations:
+        parts = sorted(by_key.get(spec.key, []), key=lambda r: r["part"])
+        element = sum(int(r["element"] or 0) for r in parts)
+        missing = sum(int(r["missing"] or 0) for r in parts)
+        unexpected = sum(int(r["unexpected"] or 0) for r in parts)
+        examples: list[str] = []
+        reasons: dict[str, int] = defaultdict(int)
+        error = next((r["error"] for r in parts if r["error"]), None)
+        for r in parts:
+            if len(examples) < 5 and r["examples"]:
+                examples.extend(json.loads(r["examples"])[: 5 - len(examples)])
+            for k, v in json.loads(r["reasons"] or "{}").items():
+                reasons[k] += int(v)
+        if spec.key in unique:
+            unexpected = unique[spec.key].unexpected
+            examples = list(unique[spec.key].examples)
+        evaluated = element - missing
+        mostly = spec.kwargs.get("mostly")
+        mostly = 1.0 if mostly is None else float(mostly)
+        success = True if element == 0 or evaluated <= 0 else _mostly_success(evaluated, unexpected, mostly)
+        score = None if evaluated <= 0 else 1.0 - unexpected / evaluated
+        if error:
+            score, success = 0.0, False
+        scores.append(
+            ExpectationScore(
+                key=spec.key,
+                type=spec.type,
+                columns=spec.columns,
+                dimension=spec.dimension,
+                severity=spec.severity,
+                weight=spec.weight,
+                element_count=element,
+                missing_count=missing,
+                unexpected_count=unexpected,
+                score=score,
+                success=bool(success),
+                mostly=spec.kwargs.get("mostly"),
+                examples=tuple(examples),
+                reasons=dict(reasons),
+                error=error,
+                description=spec.description,
+            )
+        )
+    return scores
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SparkValidationReport:
+    """What :func:`validate` returns on Spark: the scorecard, and the failures as a Parquet
+    dataset (``failures_path``) read back as a Spark DataFrame (``failures``)."""
+
+    scorecard: Any
+    failures: Any
+    failures_path: str
+    data: Any = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.scorecard.passed)
+
+    def write(self, directory: str | Path, formats: tuple[str, ...] = ("json",)) -> dict[str, Path]:
+        """Write ``scorecard.<ext>`` per format and the failures as ``failures.parquet/``."""
+        from dataclean.scorecard.render import write_scorecard
+
+        out = write_scorecard(self.scorecard, directory, formats)
+        target = Path(directory) / "failures.parquet"
+        if Path(self.failures_path).resolve() != target.resolve():
+            self.failures.write.mode("overwrite").parquet(str(target))
+        out["failures"] = target
+        return out
+
+    def _repr_html_(self) -> str:
+        return self.scorecard._repr_html_()
+
+
+def _check_suite_columns(sdf: Any, suite: Any, dataset: str) -> None:
+    from dataclean.scorecard.build import check_columns
+
+    check_columns(pd.DataFrame(columns=list(sdf.columns)), suite, source=dataset)
+
+
+def _prepare_suite(suite: Any, reference_date: Any) -> Any:
+    from dataclean.suite import Suite, load_suite
+
+    if not isinstance(suite, Suite):
+        suite = load_suite(suite)
+    if reference_date is not None:
+        suite = suite.with_reference_date(reference_date)
+    elif suite.reference_date is None:
+        # one date for every executor, even across midnight
+        suite = suite.with_reference_date(_dt.date.today())
+    return suite
+
+
+def validate(
+    data: Any,
+    suite: Any,
+    *,
+    spark: Any = None,
+    reference_date: _dt.date | str | None = None,
+    show_values: bool = False,
+    dedupe: bool | None = None,
+    stage: str | None = None,
+    dataset: str | None = None,
+    failures_path: str | Path | None = None,
+) -> SparkValidationReport:
+    """Validate a Spark DataFrame (or a file read with Spark) against a suite on Spark.
+
+    The scorecard has the same counts, scores and reasons as :func:`dataclean.validate` on the
+    same rows. Row-level failures are written to ``failures_path`` (default: a folder under the
+    session's checkpoint folder) as Parquet and returned as a Spark DataFrame.
+    """
+    from dataclean.scorecard.build import FAILURE_COLUMNS, build_scorecard
+
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    suite_in = suite
+    suite = _prepare_suite(suite, reference_date)
+    if not is_spark_dataframe(data):
+        spark = get_session(spark)
+        if isinstance(data, pd.DataFrame):
+            data = from_pandas(spark, data)
+        else:
+            dataset = dataset or Path(data).name
+            data = read_table(spark, data)
+    spark = get_session(spark if spark is not None else data.sparkSession)
+    dataset = dataset or suite.name
+    _check_suite_columns(data, suite, dataset)
+    layout = standardise(data, suite)
+    timings["standardise"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    _, native = split_suite(suite)
+    records = check(layout, suite, "validate", show_values=show_values)
+    score_rows = records.filter(records[_REC] == "score").collect()
+    unique, unique_failures = _unique_on_spark(layout.checked(), native, show_values)
+    scores = _combine(score_rows, suite, "validate", unique)
+    timings["checks"] = time.perf_counter() - t
+
+    path = str(failures_path or Path(work_dir(spark)) / f"dataclean-failures-{uuid.uuid4().hex[:12]}")
+    from pyspark.sql import functions as F
+
+    row_failures = records.filter(F.col(_REC) == "failure").select(*FAILURE_COLUMNS)
+    frames = [row_failures, *_unique_failures(unique_failures, suite.id_column)]
+    failures = frames[0]
+    for f in frames[1:]:
+        failures = failures.unionByName(f)
+    failures.write.mode("overwrite").parquet(path)
+    records.unpersist()
+    for _, dups in unique_failures:
+        dups.unpersist()
+
+    duplicates = None
+    if suite.dedupe is not None and (dedupe is None or dedupe):
+        t = time.perf_counter()
+        duplicates = _duplicate_persons(data, suite, spark)
+        scores.append(duplicates)
+        timings["dedupe"] = time.perf_counter() - t
+    rows = int(layout.sdf.count())
+    layout.sdf.unpersist()
+    timings["total"] = time.perf_counter() - t0
+    card = build_scorecard(
+        scores, suite, row_count=rows, dataset=dataset, stage=stage, duplicates=duplicates, timings=timings
+    )
+    del suite_in
+    log.info("validated %d rows on Spark against suite %s: score %s", rows, suite.name, card.overall_score)
+    return SparkValidationReport(card, spark.read.parquet(path), path, data, timings)
+
+
+def _duplicate_persons(sdf: Any, suite: Any, spark: Any) -> Any:
+    """The suite's dedupe block on Spark, scored under uniqueness (as the pandas engine does)."""
+    from dataclean.linkage.config import LinkageConfig
+    from dataclean.scorecard.model import ExpectationScore
+
+    config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
+    result = dedupe(sdf, config, spark=spark)
+    summary = result.summary()
+    records, dup = int(summary["records"]), int(summary["duplicate_records"])
+    return ExpectationScore(
+        key="g_duplicate_persons",
+        type="dataclean_duplicate_persons",
+        columns=(),
+        dimension="uniqueness",
+        severity="warning",
+        weight=1.0,
+        element_count=records,
+        missing_count=0,
+        unexpected_count=dup,
+        score=None if records == 0 else 1.0 - dup / records,
+        success=dup == 0,
+        description="records that linkage says are further records of a person already present",
+    )
