@@ -791,6 +791,31 @@ class SparkValidationReport:
         return self.scorecard._repr_html_()
 
 
+def _spark_clean_result() -> type:
+    from dataclean.pipeline import CleanResult
+
+    @dataclass
+    class SparkCleanResult(CleanResult):
+        """A :class:`~dataclean.pipeline.CleanResult` whose frames are Spark DataFrames read back
+        from the Parquet datasets in ``paths`` (counts come from ``counts``)."""
+
+        paths: dict[str, Path] = field(default_factory=dict)
+
+    return SparkCleanResult
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SparkCleanResult":  # built on first use: pipeline imports great-expectations
+        cls = _spark_clean_result()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
+def _spark_clean_result_cls() -> type:
+    return globals().get("SparkCleanResult") or __getattr__("SparkCleanResult")
+
+
 def _check_suite_columns(sdf: Any, suite: Any, dataset: str) -> None:
     from dataclean.scorecard.build import check_columns
 
@@ -908,3 +933,151 @@ def _duplicate_persons(sdf: Any, suite: Any, spark: Any) -> Any:
         success=dup == 0,
         description="records that linkage says are further records of a person already present",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# clean
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_quarantine_is_row_level(suite: Any) -> None:
+    from dataclean.pipeline import QUARANTINE_DIMENSIONS
+
+    for e in suite.expectations:
+        if e.type in _NATIVE_GLOBAL and e.severity == "critical" and e.dimension in QUARANTINE_DIMENSIONS:
+            raise ConfigError(
+                f"expectation {e.key} ({e.type}) is critical and scored as {e.dimension}, so it would "
+                "quarantine rows; the Spark engine quarantines on row-level checks only. Score it "
+                "under uniqueness (dimension: uniqueness) or run clean with --engine pandas.",
+                source=suite.path,
+            )
+
+
+def clean(
+    data: Any,
+    suite: Any,
+    *,
+    spark: Any = None,
+    output: str | Path | None = None,
+    dedupe: bool = False,
+    reference_date: _dt.date | str | None = None,
+    show_values: bool = False,
+    dataset: str | None = None,
+    formats: Sequence[str] = ("json", "md", "html"),
+    source_name: str | None = None,
+) -> Any:
+    """Cleanse a Spark DataFrame (or a file read with Spark) on Spark and write Parquet datasets.
+
+    The same rows are clean, quarantined (with the same reasons) and audited as with
+    :func:`dataclean.clean`; the before and after scorecards are equal. Writes into ``output``
+    (default: a folder under the session's checkpoint folder): ``<name>.clean.parquet/``,
+    ``<name>.quarantine.parquet/``, ``audit.parquet/``, ``merged.parquet/``, the scorecards and
+    ``summary.json``. Returns a :class:`SparkCleanResult` whose frames are Spark DataFrames read
+    back from those datasets.
+    """
+    from pyspark.sql import functions as F
+
+    from dataclean.pipeline import AUDIT_COLUMNS
+    from dataclean.scorecard.build import build_scorecard
+    from dataclean.scorecard.render import write_scorecard
+
+    t0 = time.perf_counter()
+    suite = _prepare_suite(suite, reference_date)
+    _check_quarantine_is_row_level(suite)
+    if not is_spark_dataframe(data):
+        spark = get_session(spark)
+        if isinstance(data, pd.DataFrame):
+            data = from_pandas(spark, data)
+        else:
+            dataset = dataset or Path(data).name
+            source_name = source_name or Path(data).stem
+            data = read_table(spark, data)
+    spark = get_session(spark if spark is not None else data.sparkSession)
+    dataset = dataset or suite.name
+    stem = source_name or dataset.rsplit(".", 1)[0]
+    _check_suite_columns(data, suite, dataset)
+    out = Path(output) if output is not None else Path(work_dir(spark)) / f"dataclean-clean-{uuid.uuid4().hex[:12]}"
+    out.mkdir(parents=True, exist_ok=True)
+
+    layout = standardise(data, suite)
+    _, native = split_suite(suite)
+    records = check(layout, suite, "clean", show_values=show_values)
+    score_rows = records.filter(F.col(_REC) == "score").collect()
+    quarantined = records.filter(F.col(_REC) == "quarantine").select(
+        F.col("row").cast("long").alias(ROW), F.col("reason").alias("quarantine_reasons")
+    )
+    flagged = layout.sdf.join(quarantined, ROW, "left")
+    is_q = F.col("quarantine_reasons").isNotNull()
+    pos = {c: i for i, c in enumerate(layout.std)}
+    checked_cols = [F.col(f"__dc_chk_{pos[c]}").alias(c) if c in pos else _q(c) for c in layout.columns]
+    clean_sdf = flagged.filter(~is_q).select(ROW, *checked_cols)
+
+    before_u, before_f = _unique_on_spark(layout.raw(), native, show_values)
+    after_u, after_f = _unique_on_spark(clean_sdf, native, show_values)
+    before = build_scorecard(
+        _combine(score_rows, suite, "before", before_u), suite, row_count=0, dataset=dataset, stage="before"
+    )
+    paths = {
+        "clean": out / f"{stem}.clean.parquet",
+        "quarantine": out / f"{stem}.quarantine.parquet",
+        "audit": out / "audit.parquet",
+        "merged": out / "merged.parquet",
+    }
+    merged_sdf = spark.createDataFrame([], "record_id string, survivor_id string")
+    linkage = None
+    if dedupe:
+        if suite.dedupe is None:
+            raise ConfigError(f"suite {suite.name!r} has no 'dedupe:' block, so --dedupe cannot run", source=suite.path)
+        clean_sdf, merged_sdf, linkage = _merge_duplicates(clean_sdf, suite, spark)
+    clean_sdf.orderBy(ROW).drop(ROW).write.mode("overwrite").parquet(str(paths["clean"]))
+    (
+        flagged.filter(is_q)
+        .orderBy(ROW)
+        .select(*[_q(c) for c in layout.columns], "quarantine_reasons")
+        .write.mode("overwrite")
+        .parquet(str(paths["quarantine"]))
+    )
+    records.filter(F.col(_REC) == "audit").select(*AUDIT_COLUMNS).write.mode("overwrite").parquet(str(paths["audit"]))
+    merged_sdf.write.mode("overwrite").parquet(str(paths["merged"]))
+    rows_in = int(layout.sdf.count())
+    counts = {
+        "rows_clean": int(spark.read.parquet(str(paths["clean"])).count()),
+        "rows_quarantined": int(spark.read.parquet(str(paths["quarantine"])).count()),
+        "rows_merged": int(spark.read.parquet(str(paths["merged"])).count()),
+        "cells_changed": int(spark.read.parquet(str(paths["audit"])).count()),
+    }
+    if dedupe:
+        after_frame = spark.read.parquet(str(paths["clean"]))
+        after = validate(after_frame, suite, spark=spark, show_values=show_values, dedupe=False, stage="after",
+                         dataset=dataset).scorecard
+    else:
+        after_scores = _combine(score_rows, suite, "after", after_u)
+        after = build_scorecard(after_scores, suite, row_count=counts["rows_clean"], dataset=dataset, stage="after")
+    before = replace(before, row_count=rows_in)
+    records.unpersist()
+    for _, d in (*before_f, *after_f):
+        d.unpersist()
+    layout.sdf.unpersist()
+
+    cards = {"before": before, "after": after}
+    for stage_name, card in cards.items():
+        for fmt, p in write_scorecard(card, out, tuple(formats), prefix=f"{stage_name}_").items():
+            paths[f"{stage_name}_{fmt}"] = p
+    result = _spark_clean_result_cls()(
+        clean=spark.read.parquet(str(paths["clean"])),
+        quarantine=spark.read.parquet(str(paths["quarantine"])),
+        audit=spark.read.parquet(str(paths["audit"])),
+        before=before,
+        after=after,
+        merged=spark.read.parquet(str(paths["merged"])),
+        rows_in=rows_in,
+        timings={"total": time.perf_counter() - t0},
+        linkage=linkage,
+        counts=counts,
+        paths=paths,
+    )
+    if not result.accounted:  # never silently lose rows
+        raise AssertionError(f"row accounting failed: {result.summary()}")
+    (out / "summary.json").write_text(json.dumps({**result.summary(), "engine": "spark"}, indent=2), encoding="utf-8")
+    paths["summary"] = out / "summary.json"
+    return result
