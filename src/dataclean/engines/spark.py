@@ -497,7 +497,9 @@ def _restore(batch: pd.DataFrame, layout: _Standardised) -> tuple[pd.DataFrame, 
     for i, col in enumerate(layout.std):
         checked[col] = pd.array(batch[f"__dc_chk_{i}"].to_numpy(dtype=object), dtype="string")
         value = pd.Series(batch[f"__dc_val_{i}"].to_numpy(dtype=object), index=index, dtype="string", name=col)
-        status = pd.Series(pd.Categorical(batch[f"__dc_st_{i}"].to_numpy(dtype=object), dtype=STATUS_DTYPE), index=index)
+        status = pd.Series(
+            pd.Categorical(batch[f"__dc_st_{i}"].to_numpy(dtype=object), dtype=STATUS_DTYPE), index=index
+        )
         reason = pd.Series(batch[f"__dc_rs_{i}"].to_numpy(dtype=object), index=index, dtype="string", name="reason")
         results[col] = StandardiseResult(value=value, status=status.rename("status"), reason=reason)
     return raw, checked, results
@@ -1048,8 +1050,9 @@ def clean(
     }
     if dedupe:
         after_frame = spark.read.parquet(str(paths["clean"]))
-        after = validate(after_frame, suite, spark=spark, show_values=show_values, dedupe=False, stage="after",
-                         dataset=dataset).scorecard
+        after = validate(
+            after_frame, suite, spark=spark, show_values=show_values, dedupe=False, stage="after", dataset=dataset
+        ).scorecard
     else:
         after_scores = _combine(score_rows, suite, "after", after_u)
         after = build_scorecard(after_scores, suite, row_count=counts["rows_clean"], dataset=dataset, stage="after")
@@ -1081,3 +1084,658 @@ def clean(
     (out / "summary.json").write_text(json.dumps({**result.summary(), "engine": "spark"}, indent=2), encoding="utf-8")
     paths["summary"] = out / "summary.json"
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# linkage: dedupe / link on Spark
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepared_schema() -> Any:
+    from pyspark.sql import types as T
+
+    from dataclean.linkage.prepare import FEATURES
+
+    names = ["unique_id", *FEATURES, "claim_id", "property_id", "last_updated", "source"]
+    return T.StructType([T.StructField(n, T.StringType(), True) for n in names])
+
+
+def _prepare_batches(
+    iterator: Iterator[pd.DataFrame], config: Any, source: str | None, prefix: str | None, strings: set[str]
+) -> Iterator[pd.DataFrame]:
+    from dataclean.linkage.prepare import prepare
+
+    names = [f.name for f in _prepared_schema().fields]
+    for batch in iterator:
+        p = prepare(_to_pandas_types(batch, strings), config, source=source)
+        if prefix is not None:
+            p["unique_id"] = prefix + ":" + p["unique_id"]
+        yield _plain(p[names])
+
+
+def check_input_spark(sdf: Any, config: Any, *, name: str = "data", partial: bool = False) -> None:
+    """:func:`dataclean.linkage.prepare.check_input` as one Spark aggregation (no rows collected)."""
+    from pyspark.sql import functions as F
+
+    from dataclean.linkage.prepare import ROLE_FEATURES
+
+    needed = [config.id_column] if partial else [config.id_column, *config.columns.values()]
+    missing = [c for c in needed if c not in sdf.columns]
+    if missing:
+        raise DataFileError(
+            f"{name}: no column {', '.join(map(repr, missing))} named in the linkage config; "
+            f"columns are {', '.join(map(str, sdf.columns))}"
+        )
+    roles = [r for r, c in config.columns.items() if r in ROLE_FEATURES and c in sdf.columns]
+    ident = _q(config.id_column)
+    aggs = [
+        F.count(F.lit(1)).alias("n"),
+        F.count(ident).alias("ids"),
+        F.countDistinct(ident.cast("string")).alias("distinct_ids"),
+        *[F.count(_q(config.columns[r])).alias(f"role_{i}") for i, r in enumerate(roles)],
+    ]
+    row = sdf.agg(*aggs).collect()[0]
+    if row["ids"] < row["n"]:
+        raise DataFileError(
+            f"{name}: {row['n'] - row['ids']} rows have no {config.id_column!r}; every record needs an id"
+        )
+    if row["distinct_ids"] < row["ids"]:
+        raise DataFileError(
+            f"{name}: {row['ids'] - row['distinct_ids']} duplicate values in the id column {config.id_column!r}; "
+            "ids must be unique within a file"
+        )
+    usable = [r for i, r in enumerate(roles) if row[f"role_{i}"] > 0]
+    if len(usable) < 2 and row["n"] > 1:
+        raise ConfigError(
+            f"{name}: linkage needs at least two populated identifying columns (roles); configured: "
+            f"{', '.join(config.columns) or 'none'}"
+        )
+
+
+def prepare_spark(sdf: Any, config: Any, *, source: str | None = None, prefix: str | None = None) -> Any:
+    """Linkage preparation (:func:`dataclean.linkage.prepare.prepare`) in ``mapInPandas``."""
+    strings = _string_columns(sdf)
+
+    def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        return _prepare_batches(iterator, config, source, prefix, strings)
+
+    return sdf.mapInPandas(run, _prepared_schema())
+
+
+def splink_api(spark: Any) -> Any:
+    """splink's Spark API on this session, registered with the similarity functions.
+
+    Lineage is broken with Parquet under the session's checkpoint folder when it has one, else
+    by persisting (a caller's session is not given a checkpoint folder behind its back)."""
+    try:
+        from splink.backends.spark import SparkAPI
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise BackendUnavailable("Spark linkage needs pyspark: pip install 'dataclean[spark]'") from exc
+    jars = spark.conf.get("spark.jars", "") or ""
+    if "similarity" not in jars:
+        raise ConfigError(
+            "this SparkSession lacks splink's similarity jar (jaro_winkler and friends); start it with "
+            f"spark.jars={similarity_jar()} (the jar ships in the splink wheel), or let dataclean build the session"
+        )
+    try:
+        has_ckpt = bool(spark.sparkContext.getCheckpointDir())
+    except Exception:
+        has_ckpt = False
+    parts = max(2, int(spark.conf.get("spark.sql.shuffle.partitions", "4") or 4))
+    return SparkAPI(
+        spark_session=spark,
+        num_partitions_on_repartition=parts,
+        break_lineage_method=None if has_ckpt else "persist",
+    )
+
+
+def _readable_pairs_spark(predictions: Any, model: Mapping[str, Any]) -> Any:
+    from pyspark.sql import functions as F
+
+    cols = [
+        F.col("unique_id_l").cast("string").alias("unique_id_l"),
+        F.col("unique_id_r").cast("string").alias("unique_id_r"),
+        (F.col("source_l") if "source_l" in predictions.columns else F.lit(None).cast("string")).alias("source_l"),
+        (F.col("source_r") if "source_r" in predictions.columns else F.lit(None).cast("string")).alias("source_r"),
+        F.col("match_probability").cast("double").alias("match_probability"),
+        F.col("match_weight").cast("double").alias("match_weight"),
+    ]
+    for comp in model["comparisons"]:
+        name = comp["output_column_name"]
+        gamma = f"gamma_{name}"
+        if gamma not in predictions.columns:
+            continue
+        non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        label = F.when(F.col(gamma) == -1, F.lit("null"))
+        for i, lv in enumerate(non_null):
+            label = label.when(F.col(gamma) == len(non_null) - 1 - i, F.lit(lv.get("label_for_charts", "")))
+        cols.append(label.alias(name))
+        if f"bf_{name}" in predictions.columns:
+            cols.append(F.round(F.col(f"bf_{name}").cast("double"), 4).alias(f"{name}_bayes_factor"))
+    return predictions.select(*cols)
+
+
+def cluster_spark(nodes: Any, pairs: Any, threshold: float, db_api: Any, *, max_rounds: int = 100) -> Any:
+    """:func:`dataclean.linkage.api.cluster` distributed: ``unique_id``, ``cluster_id``.
+
+    * pairs whose records hold different valid NHS numbers are dropped (a join and a filter);
+    * links at or above :data:`~dataclean.linkage.api.STRONG_LINK` are clustered with splink's
+      Spark connected components;
+    * weaker links are decided in rounds, as the in-memory greedy pass would decide them in
+      order of strength: in each round every group's strongest pending link is settled where it
+      is also the strongest for the group at its other end (nothing stronger can change either
+      group first). A link joining a lone record is taken; one joining two groups never is.
+
+    The cluster id is the smallest record id in the cluster. ``nodes`` has ``unique_id`` and
+    ``nhs``.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    from dataclean.linkage.api import STRONG_LINK
+
+    nhs = nodes.select(F.col("unique_id").alias("id"), F.coalesce(F.col("nhs"), F.lit("")).alias("nhs"))
+    edges = (
+        pairs.filter(F.col("match_probability") >= threshold)
+        .select("unique_id_l", "unique_id_r", "match_probability")
+        .join(nhs.withColumnRenamed("id", "unique_id_l").withColumnRenamed("nhs", "nhs_l"), "unique_id_l", "left")
+        .join(nhs.withColumnRenamed("id", "unique_id_r").withColumnRenamed("nhs", "nhs_r"), "unique_id_r", "left")
+        .filter(~((F.col("nhs_l") != "") & (F.col("nhs_r") != "") & (F.col("nhs_l") != F.col("nhs_r"))))
+        .select("unique_id_l", "unique_id_r", "match_probability")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    strong = edges.filter(F.col("match_probability") >= STRONG_LINK)
+    node_ids = nodes.select("unique_id")
+    cc = cluster_pairwise_predictions_at_threshold(
+        node_ids, strong, db_api, node_id_column_name="unique_id", threshold_match_probability=STRONG_LINK
+    ).as_spark_dataframe()
+    comp = cc.select(
+        F.col("unique_id").cast("string").alias("unique_id"), F.col("cluster_id").cast("string").alias("c")
+    )
+    comp = comp.persist(StorageLevel.MEMORY_AND_DISK)
+    size = comp.groupBy("c").agg(F.count(F.lit(1)).alias("size"))
+
+    weak = edges.filter(F.col("match_probability") < STRONG_LINK)
+    # links between components (component ids), strongest first per pair of components
+    pending = (
+        weak.join(comp.withColumnRenamed("unique_id", "unique_id_l").withColumnRenamed("c", "a"), "unique_id_l")
+        .join(comp.withColumnRenamed("unique_id", "unique_id_r").withColumnRenamed("c", "b"), "unique_id_r")
+        .filter(F.col("a") != F.col("b"))
+        .select(
+            F.least("a", "b").alias("a"),
+            F.greatest("a", "b").alias("b"),
+            F.col("match_probability").alias("p"),
+            F.least("unique_id_l", "unique_id_r").alias("t1"),
+            F.greatest("unique_id_l", "unique_id_r").alias("t2"),
+        )
+        .localCheckpoint()
+    )
+    comp_size = size.localCheckpoint()
+    pending = (
+        pending.join(comp_size.withColumnRenamed("c", "a").withColumnRenamed("size", "sa"), "a")
+        .join(comp_size.withColumnRenamed("c", "b").withColumnRenamed("size", "sb"), "b")
+        .filter((F.col("sa") == 1) | (F.col("sb") == 1))
+        .select("a", "b", "p", "t1", "t2")
+    )
+    # component -> the component it was merged into, accumulated over the rounds
+    mapping = nodes.sparkSession.createDataFrame([], "c string, m string")
+    for _ in range(max_rounds):
+        if pending.limit(1).count() == 0:
+            break
+        # a total order on links: stronger first, then by record ids
+        order = [F.col("p").desc(), F.col("t1"), F.col("t2")]
+        ends = pending.select(F.col("a").alias("c"), "a", "b", "p", "t1", "t2").unionByName(
+            pending.select(F.col("b").alias("c"), "a", "b", "p", "t1", "t2")
+        )
+        best = ends.withColumn("rank", F.row_number().over(Window.partitionBy("c").orderBy(*order))).filter(
+            F.col("rank") == 1
+        )
+        mutual = best.groupBy("a", "b", "p", "t1", "t2").agg(F.count(F.lit(1)).alias("k")).filter(F.col("k") == 2)
+        decided = (
+            mutual.join(comp_size.withColumnRenamed("c", "a").withColumnRenamed("size", "sa"), "a")
+            .join(comp_size.withColumnRenamed("c", "b").withColumnRenamed("size", "sb"), "b")
+            .withColumn("take", (F.col("sa") == 1) | (F.col("sb") == 1))
+            .localCheckpoint()
+        )
+        merges = decided.filter("take").select(
+            F.greatest("a", "b").alias("c"), F.least("a", "b").alias("m"), (F.col("sa") + F.col("sb")).alias("size")
+        )
+        # rename merged components, re-size, and drop links now inside one component or settled
+        renamed = merges.select("c", "m")
+        mapping = (
+            mapping.join(renamed.withColumnRenamed("c", "m").withColumnRenamed("m", "m2"), "m", "left")
+            .select("c", F.coalesce("m2", "m").alias("m"))
+            .unionByName(renamed)
+            .localCheckpoint()
+        )
+
+        def relabel(df: Any, col: str, renamed: Any = renamed) -> Any:
+            r = renamed.withColumnRenamed("c", col).withColumnRenamed("m", f"{col}_m")
+            return df.join(r, col, "left").withColumn(col, F.coalesce(F.col(f"{col}_m"), F.col(col))).drop(f"{col}_m")
+
+        settled = decided.select("a", "b", "t1", "t2").withColumn("settled", F.lit(True))
+        comp_size = relabel(comp_size, "c").groupBy("c").agg(F.sum("size").alias("size")).localCheckpoint()
+        # a link between two groups can never be taken (groups only grow): drop it now
+        pending = (
+            relabel(relabel(pending.join(settled, ["a", "b", "t1", "t2"], "left_anti"), "a"), "b")
+            .filter(F.col("a") != F.col("b"))
+            .select(F.least("a", "b").alias("a"), F.greatest("a", "b").alias("b"), "p", "t1", "t2")
+            .join(comp_size.withColumnRenamed("c", "a").withColumnRenamed("size", "sa"), "a")
+            .join(comp_size.withColumnRenamed("c", "b").withColumnRenamed("size", "sb"), "b")
+            .filter((F.col("sa") == 1) | (F.col("sb") == 1))
+            .select("a", "b", "p", "t1", "t2")
+            .localCheckpoint()
+        )
+    else:
+        log.warning("clustering: weak links still pending after %d rounds were not used", max_rounds)
+    final = (
+        comp.join(mapping, "c", "left")
+        .select("unique_id", F.coalesce("m", "c").alias("c"))
+        .withColumn("cluster_id", F.min("unique_id").over(Window.partitionBy("c")))
+        .select("unique_id", "cluster_id")
+    )
+    edges.unpersist()
+    return final
+
+
+def golden_records_spark(originals: Any, prepared: Any, clusters: Any, config: Any) -> Any:
+    """:func:`dataclean.linkage.golden.golden_records` with window functions and one aggregation.
+
+    ``originals`` has the id column (``config.id_column``) and the fields; ``prepared`` has
+    ``unique_id`` and ``source``; ``clusters`` maps ``unique_id`` to ``cluster_id``. Same
+    survivor and per-field choices (and ``<field>__from`` lineage) as the in-memory version."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    id_col = config.id_column
+    fields = [c for c in originals.columns if c not in (id_col, "unique_id")]
+    updated_col = config.columns.get("last_updated")
+    priority = {s: i for i, s in enumerate(config.source_priority)}
+    prio_expr = F.lit(len(priority)).cast("double")
+    for s_, i in reversed(list(priority.items())):
+        prio_expr = F.when(F.col("_source") == s_, F.lit(float(i))).otherwise(prio_expr)
+    complete = sum((F.when(_q(f).isNotNull(), 1).otherwise(0) for f in fields), F.lit(0))
+    frame = (
+        originals.join(prepared.select("unique_id", F.col("source").alias("_source")), "unique_id")
+        .join(clusters.select("unique_id", F.col("cluster_id").alias("_cluster")), "unique_id")
+        .withColumn("_id", _q(id_col).cast("string"))
+        .withColumn("_complete", complete)
+        .withColumn(
+            "_updated",
+            F.coalesce(_q(updated_col).cast("string"), F.lit("<NA>")) if updated_col else F.lit(""),
+        )
+        .withColumn("_priority", prio_expr)
+    )
+    by_cluster = Window.partitionBy("_cluster")
+    survivor_order = Window.partitionBy("_cluster").orderBy(
+        F.col("_complete").desc(), F.col("_updated").desc(), F.col("_priority").asc(), F.col("_id").asc()
+    )
+    frame = (
+        frame.withColumn("_surv", (F.row_number().over(survivor_order) == 1).cast("int"))
+        .withColumn("_records", F.count(F.lit(1)).over(by_cluster))
+        .withColumn("_upd_rank", F.dense_rank().over(Window.partitionBy("_cluster").orderBy("_updated")))
+    )
+    aggs = [
+        F.max(F.when(F.col("_surv") == 1, F.col("_id"))).alias("survivor_id"),
+        F.first("_records").alias("records"),
+    ]
+    default = config.survivorship.get("default", "most_frequent")
+    for i, f in enumerate(fields):
+        rule = config.survivorship.get(f, default)
+        if rule == "most_frequent":
+            frame = frame.withColumn(f"_n{i}", F.count(F.lit(1)).over(Window.partitionBy("_cluster", _q(f))))
+            keys = [-F.col(f"_n{i}"), -F.col("_surv"), -F.col("_upd_rank")]
+        elif rule == "most_recent":
+            keys = [-F.col("_upd_rank"), -F.col("_surv")]
+        elif rule == "source_priority":
+            keys = [F.col("_priority"), -F.col("_surv")]
+        else:  # most_complete: the survivor's value, else the next most complete record's
+            keys = [-F.col("_surv")]
+        key = F.struct(_q(f).isNull().alias("k0"), *[k.alias(f"k{j + 1}") for j, k in enumerate(keys)], F.col("_id"))
+        chosen = F.min_by(F.struct(_q(f).alias("v"), F.col("_id").alias("src")), key)
+        aggs.append(chosen.alias(f"_pick{i}"))
+    grouped = frame.groupBy(F.col("_cluster").alias("cluster_id")).agg(*aggs)
+    cols = [F.col("cluster_id"), F.col("survivor_id"), F.col("survivor_id").alias(id_col), F.col("records")]
+    for i, f in enumerate(fields):
+        cols.append(F.col(f"_pick{i}.v").alias(f))
+        cols.append(F.when(F.col(f"_pick{i}.v").isNotNull(), F.col(f"_pick{i}.src")).alias(f"{f}__from"))
+    return grouped.select(*cols)
+
+
+def _several_spark(joined: Any, column: str, count_name: str, list_name: str) -> Any:
+    from pyspark.sql import functions as F
+
+    rows = joined.filter(F.col(column).isNotNull())
+    out = rows.groupBy("cluster_id").agg(
+        F.countDistinct(column).alias(count_name),
+        F.concat_ws("; ", F.array_sort(F.collect_set(column))).alias(list_name),
+        F.concat_ws("; ", F.array_sort(F.collect_set("source"))).alias("sources"),
+        F.count("unique_id").alias("records"),
+    )
+    return out.filter(F.col(count_name) > 1)
+
+
+@dataclass
+class SparkLinkageResult:
+    """A linkage run on Spark: the outputs as Spark DataFrames, read back from the Parquet
+    datasets in ``paths`` (``clusters.parquet/``, ``pairs.parquet/``, ``golden_records.parquet/``,
+    ``review.parquet/``, fraud views, and ``model.json``): the DuckDB engine's names and columns."""
+
+    pairs: Any
+    clusters: Any
+    golden_records: Any
+    review: Any
+    config: Any
+    model: dict[str, Any]
+    persons_in_multiple_claims: Any = None
+    persons_with_multiple_properties: Any = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        from pyspark.sql import functions as F
+
+        row = self.clusters.agg(F.count(F.lit(1)).alias("n"), F.countDistinct("cluster_id").alias("c")).collect()[0]
+        records, clusters = int(row["n"]), int(row["c"] or 0)
+        s: dict[str, Any] = {
+            "records": records,
+            "clusters": clusters,
+            "duplicate_records": records - clusters,
+            "duplicate_rate": (records - clusters) / records if records else 0.0,
+            "scored_pairs": int(self.pairs.count()),
+            "review_pairs": int(self.review.count()),
+        }
+        if self.persons_in_multiple_claims is not None:
+            s["persons_in_multiple_claims"] = int(self.persons_in_multiple_claims.count())
+        if self.persons_with_multiple_properties is not None:
+            s["persons_with_multiple_properties"] = int(self.persons_with_multiple_properties.count())
+        return s
+
+    def write(self, directory: str | Path) -> dict[str, Path]:
+        """Copy the datasets and model.json into ``directory`` (Parquet datasets)."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for name in (
+            "clusters",
+            "pairs",
+            "golden_records",
+            "review",
+            "persons_in_multiple_claims",
+            "persons_with_multiple_properties",
+        ):
+            frame = getattr(self, name)
+            if frame is None:
+                continue
+            target = out / f"{name}.parquet"
+            if name not in self.paths or Path(self.paths[name]).resolve() != target.resolve():
+                frame.write.mode("overwrite").parquet(str(target))
+            paths[name] = target
+        paths["model"] = out / "model.json"
+        paths["model"].write_text(json.dumps(self.model, indent=2, default=str), encoding="utf-8")
+        return paths
+
+
+def _as_spark(spark: Any, frame: Any) -> Any:
+    return frame if is_spark_dataframe(frame) else from_pandas(spark, frame)
+
+
+def run_linkage(
+    frames: Mapping[str, Any],
+    config: Any,
+    link_type: str,
+    *,
+    spark: Any = None,
+    model_in: Any = None,
+    source_configs: Mapping[str, Any] | None = None,
+    output: str | Path | None = None,
+    progress: Any = None,
+) -> SparkLinkageResult:
+    """dedupe / link / link-and-dedupe on Spark (the body of :func:`dataclean.linkage.dedupe`
+    and friends when the backend is a SparkSession or the frames are Spark DataFrames)."""
+    from pyspark.sql import functions as F
+    from splink import Linker
+
+    from dataclean.linkage import api, presets
+    from dataclean.linkage.config import LinkageConfig
+    from dataclean.linkage.prepare import FEATURES
+
+    step = progress or (lambda stage, fraction: None)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    first = next(iter(frames.values()))
+    spark = get_session(spark if spark is not None else (first.sparkSession if is_spark_dataframe(first) else None))
+    frames = {name: _as_spark(spark, f) for name, f in frames.items()}
+    first = next(iter(frames.values()))
+    config = config or LinkageConfig.infer([str(c) for c in first.columns])
+    if not isinstance(config, LinkageConfig):
+        config = LinkageConfig.from_dict(config)
+    per_source = {name: api._as_config((source_configs or {}).get(name)) or config for name in frames}
+    id_names = {c.id_column for c in per_source.values()}
+    out_id = config.id_column if len(id_names) == 1 else "record_id"
+    multi = len(frames) > 1
+    out = Path(output) if output is not None else Path(work_dir(spark)) / f"dataclean-linkage-{uuid.uuid4().hex[:12]}"
+    out.mkdir(parents=True, exist_ok=True)
+
+    step("preparing records", 0.05)
+    prepared = []
+    originals = []
+    for name, sdf in frames.items():
+        cfg = per_source[name]
+        check_input_spark(sdf, cfg, name=name, partial=multi)
+        p = prepare_spark(sdf, cfg, source=name if multi else None, prefix=name if multi else None)
+        prepared.append(p)
+        ident = _q(cfg.id_column).cast("string")
+        uid = F.concat(F.lit(name + ":"), ident) if multi else ident
+        originals.append(
+            sdf.withColumn("unique_id", uid).withColumnRenamed(cfg.id_column, out_id)
+            if cfg.id_column != out_id
+            else sdf.withColumn("unique_id", uid)
+        )
+    allp = prepared[0]
+    for p in prepared[1:]:
+        allp = allp.unionByName(p)
+    from pyspark import StorageLevel
+
+    allp = allp.persist(StorageLevel.MEMORY_AND_DISK)
+    stats = allp.agg(
+        F.count(F.lit(1)).alias("n"),
+        F.countDistinct("unique_id").alias("ids"),
+        *[F.count(f).alias(f) for f in FEATURES],
+    ).collect()[0]
+    n = int(stats["n"])
+    if link_type != "dedupe_only" and int(stats["ids"]) < n:
+        raise ConfigError("two frames share a name; give each a distinct source name")
+    features = {f for f in FEATURES if int(stats[f] or 0) > 0}
+    timings["prepare"] = time.perf_counter() - t0
+
+    db_api = splink_api(spark)
+    pair_schema = (
+        "unique_id_l string, unique_id_r string, source_l string, source_r string, "
+        "match_probability double, match_weight double"
+    )
+    if n < 2:
+        pairs = spark.createDataFrame([], pair_schema)
+        model: dict[str, Any] = {"note": "fewer than two records: nothing to compare", "config": config.to_dict()}
+    else:
+        step("training the model", 0.2)
+        t = time.perf_counter()
+        settings = api._settings(link_type, features, config) if model_in is None else api._load_model(model_in)
+        if link_type != "dedupe_only":
+            inputs = prepared
+        else:
+            inputs = [allp]
+        run_id = uuid.uuid4().hex[:8]
+        tables = [
+            db_api.register(frame, dataset_display_name=f"dataclean_{run_id}_{i}") for i, frame in enumerate(inputs)
+        ]
+        linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+        if model_in is not None:
+            notes.append("parameters loaded from a saved model; not retrained")
+        elif config.training in ("unsupervised", "hybrid"):
+            api._train(linker, n, features, config, notes)
+        timings["train"] = time.perf_counter() - t
+        step("scoring candidate pairs", 0.5)
+        t = time.perf_counter()
+        threshold = min(config.review_threshold, 0.5)
+        if config.training == "deterministic":
+            if not presets.deterministic_rules(features):
+                raise ConfigError("deterministic training needs NHS number or NINO with date of birth")
+            predictions = linker.inference.deterministic_link().as_spark_dataframe()
+            predictions = predictions.withColumn("match_probability", F.lit(1.0)).withColumn(
+                "match_weight", F.lit(20.0)
+            )
+        else:
+            predictions = linker.inference.predict(threshold_match_probability=threshold).as_spark_dataframe()
+            if config.training == "hybrid" and presets.deterministic_rules(features):
+                predictions = _boost_spark(predictions, allp, features)
+        model = linker.misc.save_model_to_json()
+        model["dataclean"] = {
+            "config": config.to_dict(),
+            "features": sorted(features),
+            "notes": notes,
+            "engine": "spark",
+        }
+        pairs = _readable_pairs_spark(predictions, model)
+        pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+        timings["predict"] = time.perf_counter() - t
+
+    step("clustering", 0.75)
+    t = time.perf_counter()
+    clusters_by_uid = cluster_spark(allp.select("unique_id", "nhs"), pairs, config.match_threshold, db_api)
+    clusters_by_uid = clusters_by_uid.persist(StorageLevel.MEMORY_AND_DISK)
+    original_id = F.split(F.col("unique_id"), ":", 2).getItem(1) if multi else F.col("unique_id")
+    clusters = allp.select("unique_id", "source").join(clusters_by_uid, "unique_id")
+    cluster_cols = [original_id.alias(out_id), F.col("source"), F.col("cluster_id")]
+    if not multi and "source" not in config.columns:
+        cluster_cols = [c for c in cluster_cols if c is not cluster_cols[1]]
+    paths: dict[str, Path] = {}
+
+    def save(name: str, frame: Any, order: Sequence[Any] | None = None) -> Any:
+        target = out / f"{name}.parquet"
+        (frame.orderBy(*order) if order else frame).write.mode("overwrite").parquet(str(target))
+        paths[name] = target
+        return spark.read.parquet(str(target))
+
+    clusters_df = save("clusters", clusters.select("unique_id", *cluster_cols), ["unique_id"])
+    clusters_df = clusters_df.drop("unique_id")
+    review = pairs.filter(
+        (F.col("match_probability") >= config.review_threshold) & (F.col("match_probability") < config.match_threshold)
+    )
+    timings["cluster"] = time.perf_counter() - t
+    step("golden records", 0.85)
+    t = time.perf_counter()
+    union = None
+    for o in originals:
+        union = o if union is None else union.unionByName(o, allowMissingColumns=True)
+    golden = golden_records_spark(union, allp, clusters_by_uid, replace(config, id_column=out_id))
+    joined = allp.join(clusters_by_uid, "unique_id")
+    claims = props = None
+    if int(stats["claim_id"] or 0) > 0:
+        claims = _several_spark(joined, "claim_id", "claims", "claim_ids")
+    prop_col = "property_id" if int(stats["property_id"] or 0) > 0 else "uprn"
+    if int(stats[prop_col] or 0) > 0:
+        props = _several_spark(joined, prop_col, "properties", "property_ids")
+    rename = {"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}
+    pairs_out = pairs.withColumnsRenamed(rename)
+    result = SparkLinkageResult(
+        pairs=save("pairs", pairs_out),
+        clusters=clusters_df,
+        golden_records=save("golden_records", golden, ["cluster_id"]),
+        review=save("review", review.withColumnsRenamed(rename), ["match_probability"]),
+        config=config,
+        model=model,
+        persons_in_multiple_claims=save("persons_in_multiple_claims", claims, [F.col("claims").desc(), "cluster_id"])
+        if claims is not None
+        else None,
+        persons_with_multiple_properties=save(
+            "persons_with_multiple_properties", props, [F.col("properties").desc(), "cluster_id"]
+        )
+        if props is not None
+        else None,
+        notes=notes,
+        timings=timings,
+        paths=paths,
+    )
+    paths["model"] = out / "model.json"
+    paths["model"].write_text(json.dumps(model, indent=2, default=str), encoding="utf-8")
+    timings["golden"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    for frame in (allp, pairs, clusters_by_uid):
+        frame.unpersist()
+    step("done", 1.0)
+    return result
+
+
+def _boost_spark(predictions: Any, allp: Any, features: set[str]) -> Any:
+    """Hybrid training: pairs that meet a deterministic rule (same NHS number or NINO, and date
+    of birth) are matches whatever the model says."""
+    from pyspark.sql import functions as F
+
+    keys = [k for k in ("nhs", "nino") if {k, "dob"} <= features]
+    if not keys:
+        return predictions
+    cols = ["unique_id", "dob", *keys]
+    left = allp.select(*[F.col(c).alias(f"{c}__l") for c in cols])
+    right = allp.select(*[F.col(c).alias(f"{c}__r") for c in cols])
+    j = predictions.join(left, predictions["unique_id_l"] == left["unique_id__l"], "left").join(
+        right, predictions["unique_id_r"] == right["unique_id__r"], "left"
+    )
+    hit = F.lit(False)
+    for k in keys:
+        same = (F.col(f"{k}__l") == F.col(f"{k}__r")) & (F.col("dob__l") == F.col("dob__r"))
+        hit = hit | F.coalesce(same, F.lit(False))
+    out = j.withColumn("match_probability", F.when(hit, F.lit(1.0)).otherwise(F.col("match_probability")))
+    return out.drop(*[f"{c}__l" for c in cols], *[f"{c}__r" for c in cols])
+
+
+def dedupe(
+    sdf: Any,
+    config: Any = None,
+    *,
+    spark: Any = None,
+    model: Any = None,
+    output: str | Path | None = None,
+    progress: Any = None,
+) -> SparkLinkageResult:
+    """Find the same person within one Spark DataFrame (see :func:`run_linkage`)."""
+    return run_linkage(
+        {"data": sdf}, config, "dedupe_only", spark=spark, model_in=model, output=output, progress=progress
+    )
+
+
+def _merge_duplicates(clean_sdf: Any, suite: Any, spark: Any) -> tuple[Any, Any, Any]:
+    """:func:`dataclean.pipeline._merge_duplicates` on Spark: each cluster of duplicate records
+    becomes its survivor with the golden record's values; the others are listed as merged."""
+    from pyspark.sql import functions as F
+
+    from dataclean.linkage.config import LinkageConfig
+
+    config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
+    id_col = config.id_column
+    result = dedupe(clean_sdf.drop(ROW), config, spark=spark)
+    golden = result.golden_records
+    keep = [c for c in clean_sdf.columns if c in golden.columns and c not in (id_col, ROW)]
+    g = golden.select(
+        "cluster_id",
+        F.col("survivor_id").cast("string").alias("__dc_survivor"),
+        *[_q(c).alias(f"__dc_g_{c}") for c in keep],
+    )
+    clusters = result.clusters.select(_q(id_col).cast("string").alias("__dc_id"), "cluster_id")
+    j = (
+        clean_sdf.withColumn("__dc_id", _q(id_col).cast("string"))
+        .join(clusters, "__dc_id", "left")
+        .join(g, "cluster_id", "left")
+        .withColumn("__dc_survivor", F.coalesce("__dc_survivor", "__dc_id"))
+    )
+    is_survivor = F.col("__dc_survivor") == F.col("__dc_id")
+    merged = j.filter(~is_survivor).select(
+        F.col("__dc_id").alias("record_id"), F.col("__dc_survivor").alias("survivor_id")
+    )
+    cols = [F.coalesce(F.col(f"__dc_g_{c}"), _q(c)).alias(c) if c in keep else _q(c) for c in clean_sdf.columns]
+    survivors = j.filter(is_survivor).select(*cols)
+    return survivors, merged, result
