@@ -1189,6 +1189,89 @@ def splink_api(spark: Any) -> Any:
     )
 
 
+def to_spark_sql(sql: str) -> str:
+    """Raw splink SQL written for DuckDB (double-quoted names, ``jaro_winkler_similarity``) in
+    Spark's dialect. Under Spark a double-quoted name is a string literal, so untranslated
+    DuckDB conditions would silently compare constants."""
+    import re
+
+    import sqlglot
+
+    if not isinstance(sql, str) or sql.strip().upper() == "ELSE":
+        return sql
+    try:
+        out = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    except Exception:  # leave SQL sqlglot cannot parse to splink, which reports it
+        return sql
+    return re.sub(r"\bJAROWINKLER_SIMILARITY\s*\(", "jaro_winkler(", out, flags=re.IGNORECASE)
+
+
+def spark_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of splink settings with every raw SQL string (comparison levels, blocking rules)
+    translated by :func:`to_spark_sql`; comparison and rule *objects* (splink's libraries, which
+    know their dialect) are left as they are."""
+    out = dict(settings)
+    if out.get("sql_dialect") not in (None, "spark"):
+        out["sql_dialect"] = "spark"
+    comps = []
+    for comp in out.get("comparisons", []):
+        if isinstance(comp, Mapping) and "comparison_levels" in comp:
+            levels = []
+            for lv in comp["comparison_levels"]:
+                if isinstance(lv, Mapping) and isinstance(lv.get("sql_condition"), str):
+                    lv = {**lv, "sql_condition": to_spark_sql(lv["sql_condition"])}
+                levels.append(lv)
+            comp = {**comp, "comparison_levels": levels}
+        comps.append(comp)
+    if "comparisons" in out:
+        out["comparisons"] = comps
+    rules = []
+    for rule in out.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, str):
+            rule = to_spark_sql(rule)
+        elif isinstance(rule, Mapping) and isinstance(rule.get("blocking_rule"), str):
+            rule = {**rule, "blocking_rule": to_spark_sql(rule["blocking_rule"])}
+            rule.pop("sql_dialect", None)
+        rules.append(rule)
+    if "blocking_rules_to_generate_predictions" in out:
+        out["blocking_rules_to_generate_predictions"] = rules
+    return out
+
+
+class _SparkTraining:
+    """``linker.training`` for :func:`dataclean.linkage.api._train` on Spark: raw SQL rules are
+    translated to Spark's dialect and u is sampled in one chunk (each chunk costs Spark jobs)."""
+
+    def __init__(self, training: Any) -> None:
+        self._training = training
+
+    def estimate_probability_two_random_records_match(self, rules: Any, *args: Any, **kwargs: Any) -> Any:
+        rules = [to_spark_sql(r) if isinstance(r, str) else r for r in rules]
+        return self._training.estimate_probability_two_random_records_match(rules, *args, **kwargs)
+
+    def estimate_u_using_random_sampling(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("num_chunks", 1)
+        return self._training.estimate_u_using_random_sampling(*args, **kwargs)
+
+    def estimate_parameters_using_expectation_maximisation(self, rule: Any, *args: Any, **kwargs: Any) -> Any:
+        rule = to_spark_sql(rule) if isinstance(rule, str) else rule
+        return self._training.estimate_parameters_using_expectation_maximisation(rule, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._training, name)
+
+
+class _SparkLinker:
+    """A splink Linker whose ``training`` is :class:`_SparkTraining` (everything else as is)."""
+
+    def __init__(self, linker: Any) -> None:
+        self._linker = linker
+        self.training = _SparkTraining(linker.training)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._linker, name)
+
+
 def _readable_pairs_spark(predictions: Any, model: Mapping[str, Any]) -> Any:
     from pyspark.sql import functions as F
 
@@ -1545,7 +1628,7 @@ def run_linkage(
     stats = allp.agg(
         F.count(F.lit(1)).alias("n"),
         F.countDistinct("unique_id").alias("ids"),
-        *[F.count(f).alias(f) for f in FEATURES],
+        *[F.count(f).alias(f) for f in (*FEATURES, "claim_id", "property_id")],
     ).collect()[0]
     n = int(stats["n"])
     if link_type != "dedupe_only" and int(stats["ids"]) < n:
@@ -1565,6 +1648,7 @@ def run_linkage(
         step("training the model", 0.2)
         t = time.perf_counter()
         settings = api._settings(link_type, features, config) if model_in is None else api._load_model(model_in)
+        settings = spark_settings(settings)
         if link_type != "dedupe_only":
             inputs = prepared
         else:
@@ -1577,7 +1661,7 @@ def run_linkage(
         if model_in is not None:
             notes.append("parameters loaded from a saved model; not retrained")
         elif config.training in ("unsupervised", "hybrid"):
-            api._train(linker, n, features, config, notes)
+            api._train(_SparkLinker(linker), n, features, config, notes)
         timings["train"] = time.perf_counter() - t
         step("scoring candidate pairs", 0.5)
         t = time.perf_counter()
