@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from dataclean.cli_spark import add_engine_options, wants_spark
 from dataclean.exceptions import ConfigError, DatacleanError, DataFileError
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--sheet", help="Excel sheet name")
     v.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
     v.add_argument("--encoding", help="text encoding (default: UTF-8, falling back to cp1252)")
+    add_engine_options(v)
 
     s = sub.add_parser("suite", help="draft, check or compile suite files")
     ssub = s.add_subparsers(dest="suite_command", required=True, parser_class=_Parser)
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     de.add_argument("data")
     de.add_argument("--suite", required=True)
     de.add_argument("--output", type=Path, required=True)
+    add_engine_options(de)
 
     li = sub.add_parser("link", help="link person records across two or more files")
     li.add_argument("data", nargs="+")
@@ -103,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="suite with a link: block; give one per file when the files differ",
     )
     li.add_argument("--output", type=Path, required=True)
+    add_engine_options(li)
     li.add_argument(
         "--within",
         action="store_true",
@@ -118,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--format", type=_formats, default=("json", "md", "html"))
     cl.add_argument("--chunk-size", type=int, default=None, help="rows per chunk for files larger than memory")
     cl.add_argument("--show-values", action="store_true")
+    add_engine_options(cl)
 
     ps = sub.add_parser("pseudonymise", help="replace identifiers with keyed HMAC-SHA256 tokens")
     ps.add_argument("data")
@@ -190,6 +195,10 @@ def _print_card(card: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("validate", args, _print_card)
     from dataclean.io import read_table
     from dataclean.scorecard import validate
 
@@ -275,6 +284,10 @@ def _linkage_config(suite_path: str, block: str) -> Any:
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("dedupe", args, _print_card)
     from dataclean.io import read_table
     from dataclean.linkage import dedupe
 
@@ -295,6 +308,10 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("link", args, _print_card)
     from dataclean.io import read_table
     from dataclean.linkage import link, link_and_dedupe
 
@@ -322,6 +339,10 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("clean", args, _print_card)
     from dataclean.pipeline import clean_file
 
     with _progress(not args.no_progress) as progress:
