@@ -45,11 +45,24 @@ def test_validate_same_scorecard_and_failures_as_pandas(spark, suite_name, data_
 
     path = synth.example_path(data_name)
     suite = dataclean.load_suite(suite_name).with_reference_date(REFERENCE)
-    sdf = engine.read_table(spark, path).repartition(3)  # several partitions: counts must add up
+    sdf = engine.from_pandas(spark, dataclean.read_table(path))  # in file order, in several partitions
+    assert sdf.rdd.getNumPartitions() >= 2
     on_spark = dataclean.validate(sdf, suite, dedupe=False, dataset=data_name)
     in_memory = dataclean.validate(path, suite, dedupe=False)
     assert _comparable(on_spark.scorecard) == _comparable(in_memory.scorecard)
     assert on_spark.scorecard.expectations  # not vacuous
+    # rows shuffled into other partitions: the same counts, scores and reasons (the examples are
+    # the first five failing rows in the DataFrame's order, which a shuffle changes)
+    shuffled = dataclean.validate(engine.read_table(spark, path).repartition(3), suite, dedupe=False)
+    for got, want in zip(shuffled.scorecard.expectations, in_memory.scorecard.expectations, strict=True):
+        assert (got.key, got.element_count, got.missing_count, got.unexpected_count, got.score, got.reasons) == (
+            want.key,
+            want.element_count,
+            want.missing_count,
+            want.unexpected_count,
+            want.score,
+            want.reasons,
+        )
     # failures are a Parquet dataset, read back; the same rows, reasons and ids
     assert on_spark.failures_path
     got = _sorted_failures(on_spark.failures.toPandas())
@@ -72,8 +85,8 @@ def test_validate_with_duplicate_persons_matches_pandas(spark):
 def test_uniqueness_is_decided_on_standardised_values_across_partitions(spark):
     """``943 476 5919`` and ``9434765919`` are the same NHS number; the two rows sit in different
     partitions, so only a whole-DataFrame check can see the duplicate."""
+    from conftest import valid_nhs_numbers
     from dataclean.engines import spark as engine
-    from tests.conftest import valid_nhs_numbers
 
     nhs = valid_nhs_numbers(6)
     spaced = f"{nhs[0][:3]} {nhs[0][3:6]} {nhs[0][6:]}"

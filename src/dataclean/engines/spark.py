@@ -331,6 +331,7 @@ class _Standardised:
     columns: tuple[str, ...]  # the input's columns, in order
     std: tuple[str, ...]  # the standardised columns (i is their position here)
     string_cols: frozenset[str]
+    rows: int = 0  # number of rows (known from numbering them)
 
     def raw(self) -> Any:
         return self.sdf.select(ROW, *[_q(c) for c in self.columns])
@@ -408,7 +409,7 @@ def standardise(sdf: Any, suite: Any) -> _Standardised:
     offsets = np.concatenate([[0], np.cumsum([sizes.get(p, 0) for p in range(n_parts)])])[:-1]
     offset = F.element_at(F.array(*[F.lit(int(o)) for o in offsets]), F.col(_PID) + 1)
     numbered = staged.select((offset + F.col(_POS)).alias(ROW), *[c for c in staged.columns if c not in (_PID, _POS)])
-    return _Standardised(numbered, columns, std, frozenset(strings))
+    return _Standardised(numbered, columns, std, frozenset(strings), int(sum(sizes.values())))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -901,7 +902,7 @@ def validate(
         duplicates = _duplicate_persons(data, suite, spark)
         scores.append(duplicates)
         timings["dedupe"] = time.perf_counter() - t
-    rows = int(layout.sdf.count())
+    rows = layout.rows
     layout.sdf.unpersist()
     timings["total"] = time.perf_counter() - t0
     card = build_scorecard(
@@ -1041,7 +1042,7 @@ def clean(
     )
     records.filter(F.col(_REC) == "audit").select(*AUDIT_COLUMNS).write.mode("overwrite").parquet(str(paths["audit"]))
     merged_sdf.write.mode("overwrite").parquet(str(paths["merged"]))
-    rows_in = int(layout.sdf.count())
+    rows_in = layout.rows
     counts = {
         "rows_clean": int(spark.read.parquet(str(paths["clean"])).count()),
         "rows_quarantined": int(spark.read.parquet(str(paths["quarantine"])).count()),
