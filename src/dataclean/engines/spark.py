@@ -1114,26 +1114,37 @@ def _prepare_batches(
         yield _plain(p[names])
 
 
+def _source_id_column(sdf: Any, config: Any) -> str:
+    """The id column's name in the data (``resolve_column`` tolerates stray spaces in headers)."""
+    from dataclean.linkage import prepare as prep
+
+    resolve = getattr(prep, "resolve_column", None)
+    found = resolve(pd.DataFrame(columns=list(sdf.columns)), config.id_column) if resolve else None
+    return found or config.id_column
+
+
 def check_input_spark(sdf: Any, config: Any, *, name: str = "data", partial: bool = False) -> None:
     """:func:`dataclean.linkage.prepare.check_input` as one Spark aggregation (no rows collected)."""
     from pyspark.sql import functions as F
 
-    from dataclean.linkage.prepare import ROLE_FEATURES
+    from dataclean.linkage import prepare as prep
 
-    needed = [config.id_column] if partial else [config.id_column, *config.columns.values()]
-    missing = [c for c in needed if c not in sdf.columns]
-    if missing:
-        raise DataFileError(
-            f"{name}: no column {', '.join(map(repr, missing))} named in the linkage config; "
-            f"columns are {', '.join(map(str, sdf.columns))}"
-        )
-    roles = [r for r, c in config.columns.items() if r in ROLE_FEATURES and c in sdf.columns]
-    ident = _q(config.id_column)
+    # the column checks are the in-memory engine's own, on the schema alone (an empty frame)
+    prep.check_input(pd.DataFrame(columns=list(sdf.columns)), config, name=name, partial=partial)
+    id_column = _source_id_column(sdf, config)
+
+    def columns_of(value: Any) -> list[str]:
+        names = [value] if isinstance(value, str) else list(value or [])
+        return [c for c in names if isinstance(c, str) and c in sdf.columns]
+
+    roles = [(r, columns_of(c)) for r, c in config.columns.items() if r in prep.ROLE_FEATURES and columns_of(c)]
+    ident = _q(id_column)
+    populated = [sum((F.count(_q(c)) for c in cols), F.lit(0)) for _, cols in roles]
     aggs = [
         F.count(F.lit(1)).alias("n"),
         F.count(ident).alias("ids"),
         F.countDistinct(ident.cast("string")).alias("distinct_ids"),
-        *[F.count(_q(config.columns[r])).alias(f"role_{i}") for i, r in enumerate(roles)],
+        *[p.alias(f"role_{i}") for i, p in enumerate(populated)],
     ]
     row = sdf.agg(*aggs).collect()[0]
     if row["ids"] < row["n"]:
@@ -1145,7 +1156,7 @@ def check_input_spark(sdf: Any, config: Any, *, name: str = "data", partial: boo
             f"{name}: {row['ids'] - row['distinct_ids']} duplicate values in the id column {config.id_column!r}; "
             "ids must be unique within a file"
         )
-    usable = [r for i, r in enumerate(roles) if row[f"role_{i}"] > 0]
+    usable = [r for i, (r, _) in enumerate(roles) if row[f"role_{i}"] > 0]
     if len(usable) < 2 and row["n"] > 1:
         raise ConfigError(
             f"{name}: linkage needs at least two populated identifying columns (roles); configured: "
@@ -1518,6 +1529,9 @@ class SparkLinkageResult:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
+    splits: Any = None
+    match_threshold: float | None = None
+    estimates: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         from pyspark.sql import functions as F
@@ -1550,6 +1564,7 @@ class SparkLinkageResult:
             "review",
             "persons_in_multiple_claims",
             "persons_with_multiple_properties",
+            "splits",
         ):
             frame = getattr(self, name)
             if frame is None:
@@ -1565,6 +1580,122 @@ class SparkLinkageResult:
 
 def _as_spark(spark: Any, frame: Any) -> Any:
     return frame if is_spark_dataframe(frame) else from_pandas(spark, frame)
+
+
+def _new_linkage_api() -> bool:
+    from dataclean.linkage import api
+
+    return hasattr(api, "settings_creator")
+
+
+def _threshold_grid() -> np.ndarray:
+    return np.round(np.arange(0.5, 0.995, 0.01), 2)
+
+
+def _quality_sums(pairs: Any, thresholds: Sequence[float]) -> tuple[int, float, list[tuple[float, int]]]:
+    """(pairs, sum of probabilities, [(sum of probabilities, pairs) at or above each threshold]):
+    one aggregation, so the model's own quality estimates need no pairs on the driver."""
+    from pyspark.sql import functions as F
+
+    p = F.col("match_probability")
+    aggs = [F.count(F.lit(1)).alias("n"), F.sum(p).alias("total")]
+    for i, t in enumerate(thresholds):
+        aggs += [F.sum(F.when(p >= float(t), p)).alias(f"tp{i}"), F.count(F.when(p >= float(t), 1)).alias(f"f{i}")]
+    row = pairs.agg(*aggs).collect()[0]
+    return (
+        int(row["n"]),
+        float(row["total"] or 0.0),
+        [(float(row[f"tp{i}"] or 0.0), int(row[f"f{i}"])) for i in range(len(thresholds))],
+    )
+
+
+def _estimate(n: int, total: float, tp: float, found: int) -> dict[str, float]:
+    """:func:`dataclean.linkage.api.estimate_quality` from the sums."""
+    if not n or total <= 0:
+        return {}
+    precision = tp / found if found else 1.0
+    recall = tp / total
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def estimate_quality_spark(pairs: Any, threshold: float) -> dict[str, float]:
+    n, total, sums = _quality_sums(pairs, [threshold])
+    return _estimate(n, total, *sums[0])
+
+
+def choose_threshold_spark(pairs: Any) -> tuple[float, dict[str, float]]:
+    """:func:`dataclean.linkage.api.choose_threshold` over a Spark DataFrame of pairs."""
+    grid = _threshold_grid()
+    n, total, sums = _quality_sums(pairs, grid)
+    best, best_f1, best_est = 0.95, -1.0, {}
+    for t, (tp, found) in zip(grid, sums):
+        est = _estimate(n, total, tp, found)
+        if est and est["f1"] > best_f1 + 1e-9:
+            best, best_f1, best_est = float(t), est["f1"], est
+    return best, best_est
+
+
+def split_incoherent_spark(allp: Any, pairs: Any, threshold: float, clusters: Any, checks: Any) -> tuple[Any, Any]:
+    """:func:`dataclean.linkage.api.split_incoherent` cluster by cluster on the executors
+    (``cogroup`` of each cluster's prepared records with its links, the in-memory function on
+    each). Returns the new ``unique_id`` -> ``cluster_id`` and the moved records."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from dataclean.linkage import api
+
+    limit = int(getattr(api, "MAX_CHECKED_CLUSTER", 500))
+    cols = [
+        c for c in ("nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc") if c in allp.columns
+    ]
+    sized = clusters.withColumn("__dc_size", F.count(F.lit(1)).over(Window.partitionBy("cluster_id")))
+    checked = sized.filter((F.col("__dc_size") > 1) & (F.col("__dc_size") <= limit)).select("unique_id", "cluster_id")
+    records = checked.join(allp.select("unique_id", *cols), "unique_id")
+    cl = checked.withColumnRenamed("unique_id", "unique_id_l")
+    cr = checked.withColumnRenamed("unique_id", "unique_id_r").withColumnRenamed("cluster_id", "cluster_r")
+    links = (
+        pairs.filter(F.col("match_probability") >= threshold)
+        .select("unique_id_l", "unique_id_r", "match_probability")
+        .join(cl, "unique_id_l")
+        .join(cr, "unique_id_r")
+        .filter(F.col("cluster_id") == F.col("cluster_r"))
+        .drop("cluster_r")
+    )
+    out_schema = "unique_id string, cluster_id string, cluster_id_before string, reason string"
+
+    def split(recs: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+        if recs.empty:
+            return pd.DataFrame(columns=["unique_id", "cluster_id", "cluster_id_before", "reason"])
+        recs = recs.sort_values("unique_id", kind="stable").reset_index(drop=True)
+        ids = recs["unique_id"].astype(str)
+        prepared = recs[cols].astype("string")
+        for c in ("nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc"):
+            if c not in prepared:
+                prepared[c] = pd.Series(pd.NA, index=prepared.index, dtype="string")
+        before = pd.Series(recs["cluster_id"].astype(object).to_numpy(), name="cluster_id")
+        new, moved = api.split_incoherent(ids, edges, threshold, before, prepared, checks=checks)
+        reason = pd.Series(moved["reason"].to_numpy(), index=moved["record"].astype(str).to_numpy())
+        return pd.DataFrame(
+            {
+                "unique_id": ids.to_numpy(),
+                "cluster_id": pd.Series(new).astype(str).to_numpy(),
+                "cluster_id_before": before.astype(str).to_numpy(),
+                "reason": ids.map(reason).astype(object).where(ids.isin(reason.index), None).to_numpy(),
+            }
+        )
+
+    result = (
+        records.groupBy("cluster_id")
+        .cogroup(links.groupBy("cluster_id"))
+        .applyInPandas(lambda r, e: split(r, e), out_schema)
+    ).localCheckpoint()
+    new_ids = clusters.join(result.select("unique_id", F.col("cluster_id").alias("__dc_new")), "unique_id", "left")
+    updated = new_ids.select("unique_id", F.coalesce("__dc_new", "cluster_id").alias("cluster_id"))
+    moved = result.filter(F.col("cluster_id") != F.col("cluster_id_before")).select(
+        F.col("unique_id").alias("record"), "cluster_id_before", "cluster_id", "reason"
+    )
+    return updated, moved
 
 
 def run_linkage(
@@ -1587,6 +1718,7 @@ def run_linkage(
     from dataclean.linkage.config import LinkageConfig
     from dataclean.linkage.prepare import FEATURES
 
+    new_api = _new_linkage_api()  # the linkage module's generation (engine-neutral presets or not)
     step = progress or (lambda stage, fraction: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -1613,11 +1745,12 @@ def run_linkage(
         check_input_spark(sdf, cfg, name=name, partial=multi)
         p = prepare_spark(sdf, cfg, source=name if multi else None, prefix=name if multi else None)
         prepared.append(p)
-        ident = _q(cfg.id_column).cast("string")
+        id_src = _source_id_column(sdf, cfg)
+        ident = _q(id_src).cast("string")
         uid = F.concat(F.lit(name + ":"), ident) if multi else ident
         originals.append(
-            sdf.withColumn("unique_id", uid).withColumnRenamed(cfg.id_column, out_id)
-            if cfg.id_column != out_id
+            sdf.withColumn("unique_id", uid).withColumnRenamed(id_src, out_id)
+            if id_src != out_id
             else sdf.withColumn("unique_id", uid)
         )
     allp = prepared[0]
@@ -1638,6 +1771,8 @@ def run_linkage(
     timings["prepare"] = time.perf_counter() - t0
 
     db_api = splink_api(spark)
+    threshold: float | None = config.match_threshold
+    estimates: dict[str, float] = {}
     pair_schema = (
         "unique_id_l string, unique_id_r string, source_l string, source_r string, "
         "match_probability double, match_weight double"
@@ -1648,35 +1783,51 @@ def run_linkage(
     else:
         step("training the model", 0.2)
         t = time.perf_counter()
-        settings = api._settings(link_type, features, config) if model_in is None else api._load_model(model_in)
-        settings = spark_settings(settings)
-        if link_type != "dedupe_only":
-            inputs = prepared
-        else:
-            inputs = [allp]
         run_id = uuid.uuid4().hex[:8]
+        # only the prepared match columns go to the engine
+        keep = ["unique_id", "source", *sorted(features)]
+        inputs = [p.select(*keep) for p in prepared] if link_type != "dedupe_only" else [allp.select(*keep)]
         tables = [
             db_api.register(frame, dataset_display_name=f"dataclean_{run_id}_{i}") for i, frame in enumerate(inputs)
         ]
-        linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+        table_arg = tables if len(tables) > 1 else tables[0]
+        deterministic = config.training == "deterministic"
+        if model_in is not None:
+            settings: Any = spark_settings(api._load_model(model_in))
+        elif new_api:
+            if deterministic:
+                rules = presets.deterministic_rules(features)
+                if not rules:
+                    raise ConfigError(
+                        "deterministic training needs an identifier (NHS number, NINO or identifier) "
+                        "and a date of birth"
+                    )
+            else:
+                rules = api._budget_rules(table_arg, link_type, features, config, n, notes)
+            settings = api.settings_creator(link_type, features, config, rules=rules)
+        else:
+            settings = spark_settings(api._settings(link_type, features, config))
+        linker = Linker(table_arg, settings, log_level=None)
         if model_in is not None:
             notes.append("parameters loaded from a saved model; not retrained")
-        elif config.training in ("unsupervised", "hybrid"):
+        elif new_api and not deterministic:
+            api._train(_SparkLinker(linker), n, features, config, settings.comparisons, notes)
+        elif not new_api and config.training in ("unsupervised", "hybrid"):
             api._train(_SparkLinker(linker), n, features, config, notes)
         timings["train"] = time.perf_counter() - t
         step("scoring candidate pairs", 0.5)
         t = time.perf_counter()
-        threshold = min(config.review_threshold, 0.5)
-        if config.training == "deterministic":
-            if not presets.deterministic_rules(features):
+        if deterministic:
+            if not new_api and not presets.deterministic_rules(features):
                 raise ConfigError("deterministic training needs NHS number or NINO with date of birth")
             predictions = linker.inference.deterministic_link().as_spark_dataframe()
             predictions = predictions.withColumn("match_probability", F.lit(1.0)).withColumn(
                 "match_weight", F.lit(20.0)
             )
         else:
-            predictions = linker.inference.predict(threshold_match_probability=threshold).as_spark_dataframe()
-            if config.training == "hybrid" and presets.deterministic_rules(features):
+            floor = min(config.review_threshold, 0.3 if new_api else 0.5)
+            predictions = linker.inference.predict(threshold_match_probability=floor).as_spark_dataframe()
+            if config.training == "hybrid":
                 predictions = _boost_spark(predictions, allp, features)
         model = linker.misc.save_model_to_json()
         model["dataclean"] = {
@@ -1687,11 +1838,24 @@ def run_linkage(
         }
         pairs = _readable_pairs_spark(predictions, model)
         pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+        if new_api:
+            if threshold is None:
+                threshold, estimates = choose_threshold_spark(pairs)
+                log.info("match threshold %.2f chosen from the trained model", threshold)
+            else:
+                estimates = estimate_quality_spark(pairs, threshold)
+            model["dataclean"]["match_threshold"] = threshold
+            model["dataclean"]["estimates"] = estimates
         timings["predict"] = time.perf_counter() - t
+    threshold = 0.95 if threshold is None else threshold
 
     step("clustering", 0.75)
     t = time.perf_counter()
-    clusters_by_uid = cluster_spark(allp.select("unique_id", "nhs"), pairs, config.match_threshold, db_api)
+    clusters_by_uid = cluster_spark(allp.select("unique_id", "nhs"), pairs, threshold, db_api)
+    splits = None
+    if n >= 2 and hasattr(api, "split_incoherent"):
+        checks = api._coherence_checks(model, notes)
+        clusters_by_uid, splits = split_incoherent_spark(allp, pairs, threshold, clusters_by_uid, checks)
     clusters_by_uid = clusters_by_uid.persist(StorageLevel.MEMORY_AND_DISK)
     original_id = F.split(F.col("unique_id"), ":", 2).getItem(1) if multi else F.col("unique_id")
     clusters = allp.select("unique_id", "source").join(clusters_by_uid, "unique_id")
@@ -1709,7 +1873,7 @@ def run_linkage(
     clusters_df = save("clusters", clusters.select("unique_id", *cluster_cols), ["unique_id"])
     clusters_df = clusters_df.drop("unique_id")
     review = pairs.filter(
-        (F.col("match_probability") >= config.review_threshold) & (F.col("match_probability") < config.match_threshold)
+        (F.col("match_probability") >= config.review_threshold) & (F.col("match_probability") < threshold)
     )
     timings["cluster"] = time.perf_counter() - t
     step("golden records", 0.85)
@@ -1745,6 +1909,9 @@ def run_linkage(
         notes=notes,
         timings=timings,
         paths=paths,
+        splits=save("splits", splits) if splits is not None else None,
+        match_threshold=threshold,
+        estimates=estimates,
     )
     paths["model"] = out / "model.json"
     paths["model"].write_text(json.dumps(model, indent=2, default=str), encoding="utf-8")
@@ -1757,25 +1924,49 @@ def run_linkage(
 
 
 def _boost_spark(predictions: Any, allp: Any, features: set[str]) -> Any:
-    """Hybrid training: pairs that meet a deterministic rule (same NHS number or NINO, and date
-    of birth) are matches whatever the model says."""
+    """Hybrid training: pairs that meet a deterministic rule (the same identifier and date of
+    birth) are matches whatever the model says, and are added when no blocking rule kept them
+    (as :func:`dataclean.linkage.api._boost`)."""
     from pyspark.sql import functions as F
 
-    keys = [k for k in ("nhs", "nino") if {k, "dob"} <= features]
+    from dataclean.linkage import presets
+
+    keys_of = getattr(presets, "deterministic_keys", None)
+    keys = list(keys_of(features)) if keys_of else [k for k in ("nhs", "nino") if {k, "dob"} <= features]
+    keys = [k for k in keys if {k, "dob"} <= set(allp.columns)]
     if not keys:
         return predictions
-    cols = ["unique_id", "dob", *keys]
-    left = allp.select(*[F.col(c).alias(f"{c}__l") for c in cols])
-    right = allp.select(*[F.col(c).alias(f"{c}__r") for c in cols])
-    j = predictions.join(left, predictions["unique_id_l"] == left["unique_id__l"], "left").join(
-        right, predictions["unique_id_r"] == right["unique_id__r"], "left"
+    found = None
+    for key in keys:
+        g = allp.filter(F.col(key).isNotNull() & F.col("dob").isNotNull()).select("unique_id", "source", key, "dob")
+        left = g.select(*[F.col(c).alias(f"{c}_l") for c in ("unique_id", "source")], key, "dob")
+        right = g.select(*[F.col(c).alias(f"{c}_r") for c in ("unique_id", "source")], key, "dob")
+        m = left.join(right, [key, "dob"]).filter(F.col("unique_id_l") < F.col("unique_id_r"))
+        m = m.select("unique_id_l", "unique_id_r", "source_l", "source_r")
+        found = m if found is None else found.unionByName(m)
+    det = found.dropDuplicates(["unique_id_l", "unique_id_r"]).withColumn("__dc_det", F.lit(True))
+    a, b = F.col("unique_id_l").cast("string"), F.col("unique_id_r").cast("string")
+    keyed = predictions.withColumn("__dc_a", F.least(a, b)).withColumn("__dc_b", F.greatest(a, b))
+    d = det.select(F.col("unique_id_l").alias("__dc_a"), F.col("unique_id_r").alias("__dc_b"), "__dc_det")
+    joined = keyed.join(d, ["__dc_a", "__dc_b"], "left")
+    hit = F.coalesce(F.col("__dc_det"), F.lit(False))
+    boosted = (
+        joined.withColumn("match_probability", F.when(hit, F.lit(1.0)).otherwise(F.col("match_probability")))
+        .withColumn(
+            "match_weight", F.when(hit, F.greatest(F.col("match_weight"), F.lit(20.0))).otherwise(F.col("match_weight"))
+        )
+        .drop("__dc_det")
     )
-    hit = F.lit(False)
-    for k in keys:
-        same = (F.col(f"{k}__l") == F.col(f"{k}__r")) & (F.col("dob__l") == F.col("dob__r"))
-        hit = hit | F.coalesce(same, F.lit(False))
-    out = j.withColumn("match_probability", F.when(hit, F.lit(1.0)).otherwise(F.col("match_probability")))
-    return out.drop(*[f"{c}__l" for c in cols], *[f"{c}__r" for c in cols])
+    present = keyed.select("__dc_a", "__dc_b")
+    missing = (
+        det.join(
+            present, (det["unique_id_l"] == present["__dc_a"]) & (det["unique_id_r"] == present["__dc_b"]), "left_anti"
+        )
+        .drop("__dc_det")
+        .withColumn("match_probability", F.lit(1.0))
+        .withColumn("match_weight", F.lit(20.0))
+    )
+    return boosted.drop("__dc_a", "__dc_b").unionByName(missing, allowMissingColumns=True)
 
 
 def dedupe(
