@@ -1400,14 +1400,14 @@ def cluster_spark(nodes: Any, pairs: Any, threshold: float, db_api: Any, *, max_
         # rename merged components, re-size, and drop links now inside one component or settled
         renamed = merges.select("c", "m")
         mapping = (
-            mapping.join(renamed.withColumnRenamed("c", "m").withColumnRenamed("m", "m2"), "m", "left")
+            mapping.join(renamed.select(F.col("c").alias("m"), F.col("m").alias("m2")), "m", "left")
             .select("c", F.coalesce("m2", "m").alias("m"))
             .unionByName(renamed)
             .localCheckpoint()
         )
 
         def relabel(df: Any, col: str, renamed: Any = renamed) -> Any:
-            r = renamed.withColumnRenamed("c", col).withColumnRenamed("m", f"{col}_m")
+            r = renamed.select(F.col("c").alias(col), F.col("m").alias(f"{col}_m"))
             return df.join(r, col, "left").withColumn(col, F.coalesce(F.col(f"{col}_m"), F.col(col))).drop(f"{col}_m")
 
         settled = decided.select("a", "b", "t1", "t2").withColumn("settled", F.lit(True))
