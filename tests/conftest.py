@@ -45,6 +45,51 @@ def planted() -> pd.DataFrame:
     )
 
 
+#: defects planted in each of eight monthly runs of the planted suite: (bad check digits, stale rows, blank NHS)
+RUN_DEFECTS = [(0, 0, 0), (0, 1, 0), (1, 1, 0), (0, 0, 0), (0, 0, 0), (2, 3, 1), (1, 0, 0), (0, 0, 0)]
+
+
+@pytest.fixture(scope="session")
+def scorecard_runs(tmp_path_factory) -> list:
+    """Eight monthly scorecard.json files of the planted suite (run-01 .. run-08), with planted dips:
+    run 3 (one bad check digit), run 6 (two bad, three stale, one blank: several breaches)."""
+    import dataclasses
+    from pathlib import Path
+
+    from dataclean.scorecard import validate
+    from dataclean.scorecard.render import to_json
+
+    suite = Path(__file__).parent / "data" / "planted_suite.yml"
+    out = tmp_path_factory.mktemp("runs")
+    nhs = valid_nhs_numbers(20)
+    paths = []
+    for i, (bad, stale, blank) in enumerate(RUN_DEFECTS):
+        numbers: list = list(nhs)
+        for k in range(bad):
+            numbers[k] = numbers[k][:9] + str((int(numbers[k][9]) + 1) % 10)
+        for k in range(blank):
+            numbers[10 + k] = None
+        updated = ["2025-11-01"] * 20
+        for k in range(stale):
+            updated[19 - k] = "2023-01-01"
+        frame = pd.DataFrame(
+            {
+                "record_id": [f"R{j:02d}" for j in range(20)],
+                "nhs_number": numbers,
+                "date_of_birth": ["1950-01-01"] * 20,
+                "date_of_death": [None] * 20,
+                "last_updated": updated,
+            }
+        )
+        card = validate(frame, suite, dataset=f"people_2025-{i + 1:02d}.csv").scorecard
+        card = dataclasses.replace(card, generated_at=f"2025-{i + 1:02d}-28T06:00:00+00:00")
+        path = out / f"run-{i + 1:02d}" / "scorecard.json"
+        path.parent.mkdir()
+        path.write_text(to_json(card), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 @pytest.fixture(scope="session")
 def spark():
     """ONE local SparkSession for every Spark test (``pytest -m spark``), built by dataclean's own

@@ -43,7 +43,10 @@ def test_validate_passes_with_exit_0(good_csv, tmp_path, capsys):
         "scorecard.html",
         "junit.xml",
         "failures.csv",
+        "_SUCCESS",  # the manifest, written last
     }
+    manifest = json.loads((out / "_SUCCESS").read_text())
+    assert set(manifest["files"]) == {"scorecard.json", "scorecard.md", "scorecard.html", "junit.xml", "failures.csv"}
     doc = json.loads((out / "scorecard.json").read_text())
     assert doc["overall"]["passed"] is True
 
@@ -245,3 +248,118 @@ def test_dedupe_and_link_on_bundled_examples(tmp_path, capsys):
         )
         == 2
     )
+
+
+def test_binary_file_exits_2_with_reason(tmp_path, capsys):
+    p = tmp_path / "photo.csv"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    assert main(["validate", str(p), "--suite", SUITE]) == 2
+    err = capsys.readouterr().err
+    assert "photo.csv" in err and "PNG image" in err and "Traceback" not in err
+    q = tmp_path / "garbage.csv"
+    q.write_bytes(bytes(range(256)) * 40)
+    assert main(["clean", str(q), "--suite", SUITE, "--output", str(tmp_path / "o")]) == 2
+    assert "looks binary" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists() or not [p for p in (tmp_path / "o").iterdir() if p.name[0] != "."]
+
+
+def test_internal_error_exits_3_without_traceback_unless_verbose(good_csv, monkeypatch, capsys):
+    import dataclean.scorecard as sc
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("secret 9434765919")
+
+    monkeypatch.setattr(sc, "validate", boom)
+    assert main(["validate", str(good_csv), "--suite", SUITE]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError" in err and "run with -v" in err
+    assert "Traceback" not in err and "9434765919" not in err
+    assert main(["validate", str(good_csv), "--suite", SUITE, "-v"]) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_version_and_help_document_exit_codes(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("dataclean ")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "exit codes:" in text and "3  internal error" in text and "examples:" in text
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--delimiter", "--encoding", "--sheet", "--input-format", "--json", "--quiet", "--reveal"):
+        assert option in text
+
+
+def test_every_argument_has_help():
+    import argparse
+
+    from dataclean.cli import build_parser
+
+    def walk(parser):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from walk(sub)
+            elif not isinstance(action, argparse._HelpAction):
+                yield parser.prog, action
+
+    missing = [(prog, a.dest) for prog, a in walk(build_parser()) if not a.help]
+    assert missing == []
+
+
+def test_stdin_gzip_and_json_summary(good_csv, tmp_path, monkeypatch, capsys):
+    import gzip
+    import io
+    import sys
+
+    raw = good_csv.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    assert main(["validate", "-", "--suite", SUITE, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["status"] == "passed" and doc["exit_code"] == 0 and doc["rows"] == 16 and doc["dataset"] == "stdin"
+    gz = tmp_path / "good.csv.gz"
+    gz.write_bytes(gzip.compress(raw))
+    assert main(["validate", str(gz), "--suite", SUITE, "--format", "json"]) == 0  # no --output: stdout
+    assert json.loads(capsys.readouterr().out)["overall"]["passed"] is True
+    assert main(["validate", str(gz), "--suite", SUITE, "-q"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_trimmed_headers_are_noted(good_csv, tmp_path, capsys):
+    lines = good_csv.read_text().splitlines()
+    lines[0] = ", ".join(f" {h}" for h in lines[0].split(","))
+    p = tmp_path / "spaced.csv"
+    p.write_text("\n".join(lines) + "\n")
+    assert main(["clean", str(p), "--suite", SUITE, "--output", str(tmp_path / "o"), "--json"]) in (0, 1)
+    doc = json.loads(capsys.readouterr().out)
+    assert any("trimmed" in n for n in doc["notes"])
+    assert doc["rows_in"] == doc["rows_clean"] + doc["rows_quarantined"] + doc["rows_merged"]
+
+
+def test_failed_run_leaves_no_final_files(planted_csv, tmp_path, monkeypatch):
+    import dataclean.pipeline as pipeline
+
+    def broken(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("dataclean.scorecard.render.write_scorecard", broken)
+    out = tmp_path / "out"
+    assert main(["clean", str(planted_csv), "--suite", SUITE, "--output", str(out)]) == 2
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
+    assert not list(out.glob(".dataclean-stage-*"))  # the stage is cleaned up too
+    assert pipeline  # the module is importable after the failure
+
+
+def test_chunked_clean_writes_manifest_last(planted_csv, tmp_path):
+    out = tmp_path / "out"
+    assert main(["clean", str(planted_csv), "--suite", SUITE, "--output", str(out), "--chunk-size", "7"]) == 1
+    manifest = json.loads((out / "_SUCCESS").read_text())
+    rows = {k: v.get("rows") for k, v in manifest["files"].items()}
+    assert rows["planted.clean.csv"] + rows["planted.quarantine.csv"] == manifest["rows_in"] == 20
+    import hashlib
+
+    for name, meta in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == meta["sha256"]

@@ -122,11 +122,23 @@ def test_age_matches_dob():
     roundtrip(cls(column_A="dob", column_B="age", tolerance_years=0))
 
 
-def test_fingerprint_constant_still_exists():
-    """We switch off GX's whole-frame MD5 fingerprint through a private constant; notice if it moves."""
+def test_fingerprint_constant_still_exists_and_is_switched_only_inside_dataclean():
+    """We switch off GX's whole-frame MD5 fingerprint through a private constant; notice if it moves,
+    and check that the host's value is back once dataclean's block ends (also when it raises)."""
     import great_expectations.execution_engine.pandas_execution_engine as pee
 
-    assert hasattr(pee, "HASH_THRESHOLD") and pee.HASH_THRESHOLD == 0
+    from dataclean.gx import no_fingerprint
+
+    assert hasattr(pee, "HASH_THRESHOLD") and pee.HASH_THRESHOLD == 1e9
+    with no_fingerprint():
+        assert pee.HASH_THRESHOLD == 0
+        with no_fingerprint():
+            assert pee.HASH_THRESHOLD == 0
+        assert pee.HASH_THRESHOLD == 0
+    assert pee.HASH_THRESHOLD == 1e9
+    with pytest.raises(RuntimeError), no_fingerprint():
+        raise RuntimeError("boom")
+    assert pee.HASH_THRESHOLD == 1e9
 
 
 def test_metric_names_are_namespaced():

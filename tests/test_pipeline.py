@@ -42,8 +42,14 @@ def test_clean_output_is_standardised_and_audited(planted):
     assert list(audit.columns) == ["row", "record_id", "column", "rule", "before", "after"]
     row = audit[audit["record_id"] == "R19"].iloc[0]
     assert row["column"] == "nhs_number" and row["rule"] == "standardise:nhs_number"
-    assert row["after"] == planted.loc[0, "nhs_number"]
-    assert row["before"] != planted.loc[19, "nhs_number"] and "*" in row["before"]  # masked
+    # both values masked by default: the audit is a report and carries no raw identifier
+    assert row["after"] == "99******18" and row["after"] != planted.loc[0, "nhs_number"]
+    assert row["before"] != planted.loc[19, "nhs_number"] and "*" in row["before"]
+    text = result.audit.to_csv()
+    assert not any(v in text for v in planted["nhs_number"].dropna().str.replace(" ", ""))
+    revealed = clean(planted, SUITE, show_values=True).audit
+    row = revealed[revealed["record_id"] == "R19"].iloc[0]
+    assert (row["before"], row["after"]) == (planted.loc[19, "nhs_number"], planted.loc[0, "nhs_number"])
 
 
 def test_scores_before_and_after(planted):

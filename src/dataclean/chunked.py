@@ -1,12 +1,24 @@
 """Bounded-memory cleansing of CSV / Parquet files larger than memory.
 
-The file is read in chunks (:func:`dataclean.io.iter_table_chunks`); each chunk goes through the
-same :func:`dataclean.pipeline.clean` as the in-memory path and its outputs are appended to the
-output files. Scorecards are rebuilt from per-chunk counts: column-map expectations add up
-exactly; uniqueness is recomputed over the whole file from 64-bit hashes of the values (8 bytes a
-row, so 5M rows cost 40 MB), which gives the same counts as the in-memory path. Table-level
-expectations (row counts, column sets) pass only if they pass on every chunk. Deduplication needs
-the whole file and is not available here.
+The file is streamed in chunks (:func:`dataclean.io.iter_table_chunks`, pyarrow's streaming CSV
+reader); each chunk goes through the same :func:`dataclean.pipeline.clean` as the in-memory path
+and its outputs are appended to staged output files, renamed into place only when the whole file
+is done and every row is accounted for (:class:`dataclean.io.StagedOutput`).
+
+Scorecards come out the same as the in-memory path's, expectation type by expectation type:
+
+* row-by-row expectations (GX column-map, column-pair-map and multicolumn-map types, dataclean's
+  kind validity, value lengths, regexes, sets...) add up their per-chunk counts exactly and are
+  scored with :func:`dataclean.scorecard.build.map_score`, the rule the in-memory path uses;
+* cross-row uniqueness (``expect_column_values_to_be_unique``,
+  ``expect_compound_columns_to_be_unique``) is recomputed over the whole file from 64-bit hashes
+  of the values (8 bytes a row: 5M rows cost 40 MB);
+* table-level expectations see the whole file's row count and columns;
+* aggregate expectations (means, medians, distinct-value sets, unique-value counts...) are run
+  once at the end on the columns they name, kept from every chunk: memory grows with those
+  columns only (none in the bundled suites).
+
+Deduplication needs the whole file and is not available here.
 """
 
 from __future__ import annotations
@@ -15,7 +27,7 @@ import datetime as _dt
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,70 +36,167 @@ import numpy as np
 import pandas as pd
 
 from dataclean.exceptions import ConfigError
-from dataclean.scorecard.build import build_scorecard
+from dataclean.scorecard.build import build_scorecard, map_score
 from dataclean.scorecard.model import ExpectationScore, Scorecard
 from dataclean.suite import Suite, load_suite
 
 log = logging.getLogger(__name__)
-_UNIQUE = "expect_column_values_to_be_unique"
+#: Row-by-row types whose verdict on a row depends on other rows.
+CROSS_ROW_UNIQUE = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+#: Column-map types that compare a row with its neighbours or with column statistics: whole column.
+CROSS_ROW_WHOLE = frozenset(
+    {
+        "expect_column_values_to_be_increasing",
+        "expect_column_values_to_be_decreasing",
+        "expect_column_value_z_scores_to_be_less_than",
+        "expect_column_values_to_not_be_outliers",
+        # scored per row only for object columns; for typed columns GX answers once for the column
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_be_of_type",
+    }
+)
+#: Types that depend only on the column names and types (the same in every chunk).
+SHAPE = frozenset({"expect_column_to_exist", "expect_column_type_to_be"})
+
+
+def expectation_scope(expectation_type: str) -> str:
+    """``"row"`` (counts add up over chunks), ``"unique"`` (cross-row uniqueness), ``"table"``
+    (row count / columns) or ``"aggregate"`` (needs whole columns), from the GX class."""
+    if expectation_type in CROSS_ROW_UNIQUE:
+        return "unique"
+    if expectation_type in CROSS_ROW_WHOLE:
+        return "aggregate"
+    if expectation_type in SHAPE:
+        return "table"
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    from dataclean.gx import ensure_registered
+
+    ensure_registered()
+    impl = get_expectation_impl(expectation_type)
+    if issubclass(impl, (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)):
+        return "row"
+    if expectation_type.startswith("expect_table_"):
+        return "table"
+    return "aggregate"
+
+
+def _hash_rows(frame: pd.DataFrame, columns: tuple[str, ...], ignore_row_if: str) -> np.ndarray:
+    """64-bit hashes of the rows a uniqueness expectation evaluates (nulls skipped as GX does)."""
+    sub = frame[list(columns)]
+    null = sub.isna().to_numpy()
+    if len(columns) == 1 or ignore_row_if == "any_value_is_missing":
+        keep = ~null.any(axis=1)
+    elif ignore_row_if == "never":
+        keep = np.ones(len(sub), dtype=bool)
+    else:  # all_values_are_missing (GX's default)
+        keep = ~null.all(axis=1)
+    return pd.util.hash_pandas_object(sub.loc[keep].astype("string"), index=False).to_numpy()
 
 
 class _Tally:
     """Adds up per-chunk expectation scores for one stage (before / after)."""
 
-    def __init__(self) -> None:
+    def __init__(self, suite: Suite) -> None:
+        self.suite = suite
+        self.scope = {e.key: expectation_scope(e.type) for e in suite.expectations}
         self.first: dict[str, ExpectationScore] = {}
         self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        self.all_success: dict[str, bool] = {}
         self.examples: dict[str, list[str]] = defaultdict(list)
         self.reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.errors: dict[str, str] = {}
         self.hashes: dict[str, list[np.ndarray]] = defaultdict(list)
+        self.kept: list[pd.DataFrame] = []
+        self.shape: pd.DataFrame | None = None
         self.rows = 0
+        self.whole_columns = sorted(
+            {c for e in suite.expectations if self.scope[e.key] == "aggregate" for c in e.columns}
+        )
 
-    def add(self, card: Scorecard, frame: pd.DataFrame, suite: Suite) -> None:
+    def add(self, card: Scorecard, frame: pd.DataFrame) -> None:
         self.rows += card.row_count
+        if self.shape is None:
+            self.shape = frame.iloc[:0].copy()  # column names and types, no rows
         for e in card.expectations:
             self.first.setdefault(e.key, e)
             c = self.counts[e.key]
             c[0] += e.element_count
             c[1] += e.missing_count
             c[2] += e.unexpected_count
-            self.all_success[e.key] = self.all_success.get(e.key, True) and e.success
             if len(self.examples[e.key]) < 5:
                 self.examples[e.key].extend(e.examples[: 5 - len(self.examples[e.key])])
             for r, n in e.reasons.items():
                 self.reasons[e.key][r] += n
             if e.error:
                 self.errors[e.key] = e.error
-        for spec in suite.expectations:
-            if spec.type == _UNIQUE:
-                col = spec.kwargs["column"]
-                values = frame[col].dropna()
-                self.hashes[spec.key].append(
-                    pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy()
-                )
+        for spec in self.suite.expectations:
+            if self.scope[spec.key] == "unique":
+                ignore = str(spec.kwargs.get("ignore_row_if", "all_values_are_missing"))
+                self.hashes[spec.key].append(_hash_rows(frame, spec.columns, ignore))
+        if self.whole_columns:
+            self.kept.append(frame[self.whole_columns].copy())
 
-    def scores(self) -> list[ExpectationScore]:
+    def _whole_file_scores(self, stage: str) -> dict[str, ExpectationScore]:
+        """Table and aggregate expectations, run once on what the whole file gives them."""
+        from dataclean.scorecard.build import validate
+
+        out: dict[str, ExpectationScore] = {}
+        table = [e for e in self.suite.expectations if self.scope[e.key] == "table"]
+        aggregate = [e for e in self.suite.expectations if self.scope[e.key] == "aggregate"]
+        runs = []
+        if table:
+            rows_only = [e for e in table if "row_count" in e.type]
+            shape = [e for e in table if "row_count" not in e.type]
+            if rows_only:
+                runs.append((pd.DataFrame(index=pd.RangeIndex(self.rows)), rows_only))
+            if shape:
+                runs.append((self.shape if self.shape is not None else pd.DataFrame(), shape))
+        if aggregate:
+            kept = (
+                pd.concat(self.kept, ignore_index=True)
+                if self.kept
+                else pd.DataFrame({c: pd.Series(dtype="string") for c in self.whole_columns})
+            )
+            runs.append((kept, aggregate))
+        for frame, specs in runs:
+            names = {c for e in specs for c in e.columns}
+            sub = replace(
+                self.suite,
+                columns={c: s for c, s in self.suite.columns.items() if c in names},
+                expectations=tuple(specs),
+                standardise=(),
+                dedupe=None,
+                id_column=None,
+            )
+            card = validate(frame, sub, standardise=False, dedupe=False, stage=stage).scorecard
+            out.update({e.key: e for e in card.expectations})
+        return out
+
+    def scores(self, stage: str) -> list[ExpectationScore]:
+        whole = self._whole_file_scores(stage)
         out = []
-        for key, first in self.first.items():
+        for spec in self.suite.expectations:
+            key = spec.key
+            if key in whole:
+                out.append(whole[key])
+                continue
+            first = self.first.get(key)
+            if first is None:  # no chunk at all (empty file): score it on an empty frame
+                continue
             element, missing, unexpected = self.counts[key]
-            if first.type == _UNIQUE and key in self.hashes:
+            if self.scope[key] == "unique":
                 h = np.concatenate(self.hashes[key]) if self.hashes[key] else np.array([], dtype=np.uint64)
                 _, inverse, counts = np.unique(h, return_inverse=True, return_counts=True)
                 unexpected = int((counts[inverse] > 1).sum())
                 missing = element - len(h)
-            evaluated = element - missing
-            is_map = first.type.startswith(("expect_column_values", "expect_column_pair", "expect_multicolumn"))
-            if is_map:
-                score = None if evaluated <= 0 else 1 - unexpected / evaluated
-                mostly = first.mostly if first.mostly is not None else 1.0
-                success = evaluated <= 0 or unexpected / evaluated <= 1 - mostly + 1e-12
-            else:
-                success = self.all_success[key]
-                score = 1.0 if success else 0.0
-            if key in self.errors:
-                success, score = False, 0.0
+            score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
+            if key in self.errors:  # as in memory: an expectation that raised counts as one failure
+                element, missing, unexpected, success, score = 1, 0, 1, False, 0.0
             out.append(
                 replace(
                     first,
@@ -95,7 +204,7 @@ class _Tally:
                     missing_count=missing,
                     unexpected_count=unexpected,
                     score=score,
-                    success=success and key not in self.errors,
+                    success=success,
                     examples=tuple(self.examples[key]),
                     reasons=dict(self.reasons[key]),
                     error=self.errors.get(key),
@@ -105,14 +214,18 @@ class _Tally:
 
 
 class _Appender:
-    """Appends frames to one output file: CSV (header once) or Parquet (one row group per chunk)."""
+    """Appends frames to one output file: CSV (header once, pyarrow's writer) or Parquet (one row
+    group per chunk). Counts the rows it wrote."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.writer: Any = None
-        self.wrote = False
+        self.handle: Any = None
+        self.rows = 0
 
     def write(self, df: pd.DataFrame) -> None:
+        from dataclean.io import _csv_sep, write_csv
+
         if self.path.suffix.lower() == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -122,14 +235,21 @@ class _Appender:
                 self.writer = pq.ParquetWriter(self.path, table.schema)
             self.writer.write_table(table.cast(self.writer.schema))
         else:
-            df.to_csv(self.path, mode="a" if self.wrote else "w", header=not self.wrote, index=False)
-        self.wrote = True
+            first = self.handle is None
+            if first:
+                self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+            write_csv(df, self.handle, sep=_csv_sep(self.path), header=first)
+        self.rows += len(df)
 
     def close(self, empty_columns: Iterable[str]) -> None:
         if self.writer is not None:
             self.writer.close()
-        elif not self.wrote:
-            pd.DataFrame(columns=list(empty_columns)).to_csv(self.path, index=False)
+        elif self.handle is not None:
+            self.handle.close()
+        else:
+            from dataclean.io import write_table
+
+            write_table(pd.DataFrame({c: pd.Series(dtype="string") for c in empty_columns}), self.path)
 
 
 def clean_file_chunked(
@@ -143,11 +263,15 @@ def clean_file_chunked(
     show_values: bool = False,
     progress: Callable[[str, float], None] | None = None,
     dedupe: bool = False,
+    read_options: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Clean ``path`` chunk by chunk into ``output``; returns a CleanResult whose frames are empty
-    (the data is on disk) but whose counts and scorecards cover the whole file."""
-    from dataclean.io import iter_table_chunks
-    from dataclean.pipeline import CleanResult, clean
+    """Clean ``path`` chunk by chunk into ``output``, all or nothing; returns a CleanResult whose
+    frames are empty (the data is on disk) but whose counts and scorecards cover the whole file."""
+    import json
+
+    from dataclean.io import StagedOutput, iter_table_chunks
+    from dataclean.pipeline import AUDIT_COLUMNS, CleanResult, _output_stem, check_accounting, clean
+    from dataclean.scorecard.build import check_columns
     from dataclean.scorecard.render import write_scorecard
 
     if dedupe:
@@ -158,62 +282,71 @@ def clean_file_chunked(
         reference_date = _dt.date.today()  # one date for every chunk, even across midnight
     if reference_date is not None:
         suite = suite.with_reference_date(reference_date)
-    path = Path(path)
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower() if path.suffix.lower() in (".csv", ".parquet", ".tsv", ".txt") else ".csv"
-    clean_out = _Appender(out / f"{path.stem}.clean{suffix}")
-    quarantine_out = _Appender(out / f"{path.stem}.quarantine{suffix}")
-    audit_out = _Appender(out / "audit.csv")
-    before, after = _Tally(), _Tally()
-    rows_in = rows_clean = rows_quarantined = cells_changed = 0
+    dataset = "stdin" if str(path) == "-" else Path(path).name
+    stem, suffix = _output_stem(path)
+    if suffix not in (".csv", ".parquet", ".tsv", ".psv", ".txt"):
+        suffix = ".csv"
+    before, after = _Tally(suite), _Tally(suite)
+    rows_in = cells_changed = 0
     t0 = time.perf_counter()
     columns: list[str] = []
-    total_bytes = max(path.stat().st_size, 1)
-    for chunk in iter_table_chunks(path, chunk_size):
-        columns = list(chunk.columns)
-        res = clean(chunk, suite, show_values=show_values, dataset=path.name)
-        before.add(res.before, chunk, suite)
-        after.add(res.after, res.clean, suite)
-        clean_out.write(res.clean)
-        quarantine_out.write(res.quarantine)
-        audit_out.write(res.audit)
-        rows_in += res.rows_in
-        rows_clean += len(res.clean)
-        rows_quarantined += len(res.quarantine)
-        cells_changed += len(res.audit)
-        if progress:
-            progress(f"cleaned {rows_in:,} rows", min(0.95, rows_in * 200 / total_bytes))
-        log.info("chunk done: %d rows so far", rows_in)
-    clean_out.close(columns)
-    quarantine_out.close([*columns, "quarantine_reasons"])
-    audit_out.close(["row", "record_id", "column", "rule", "before", "after"])
-    cards = {}
-    for stage, tally in (("before", before), ("after", after)):
-        cards[stage] = build_scorecard(tally.scores(), suite, row_count=tally.rows, dataset=path.name, stage=stage)
-        write_scorecard(cards[stage], out, formats, prefix=f"{stage}_")
-    empty = pd.DataFrame()
-    counts = {
-        "rows_clean": rows_clean,
-        "rows_quarantined": rows_quarantined,
-        "rows_merged": 0,
-        "cells_changed": cells_changed,
-    }
-    result = CleanResult(
-        empty,
-        empty,
-        empty,
-        cards["before"],
-        cards["after"],
-        rows_in=rows_in,
-        timings={"total": time.perf_counter() - t0},
-        counts=counts,
-    )
-    if not result.accounted:  # pragma: no cover - never lose rows
-        raise AssertionError(f"row accounting failed: {result.summary()}")
-    import json
-
-    (out / "summary.json").write_text(
-        json.dumps({**result.summary(), "chunk_size": chunk_size}, indent=2), encoding="utf-8"
-    )
+    notes: list[str] = []
+    total_bytes = max(Path(path).stat().st_size, 1) if str(path) != "-" else 0
+    with StagedOutput(output) as stage:
+        clean_out = _Appender(stage.path(f"{stem}.clean{suffix}"))
+        quarantine_out = _Appender(stage.path(f"{stem}.quarantine{suffix}"))
+        audit_out = _Appender(stage.path("audit.csv"))
+        for chunk in iter_table_chunks(path, chunk_size, notes=notes, **dict(read_options or {})):
+            if not columns:
+                check_columns(chunk, suite, source=dataset)
+            columns = [str(c) for c in chunk.columns]
+            res = clean(chunk, suite, show_values=show_values, dataset=dataset)
+            before.add(res.before, chunk)
+            after.add(res.after, res.clean)
+            clean_out.write(res.clean)
+            quarantine_out.write(res.quarantine)
+            audit_out.write(res.audit)
+            rows_in += res.rows_in
+            cells_changed += len(res.audit)
+            if progress and total_bytes:
+                progress(f"cleaned {rows_in:,} rows", min(0.95, rows_in * 200 / total_bytes))
+            log.info("chunk done: %d rows so far", rows_in)
+        clean_out.close(columns)
+        quarantine_out.close([*columns, "quarantine_reasons"])
+        audit_out.close(AUDIT_COLUMNS)
+        counts = {
+            "rows_clean": clean_out.rows,
+            "rows_quarantined": quarantine_out.rows,
+            "rows_merged": 0,
+            "cells_changed": cells_changed,
+        }
+        check_accounting(rows_in, counts)
+        stage.rows.update(
+            {
+                clean_out.path.name: clean_out.rows,
+                quarantine_out.path.name: quarantine_out.rows,
+                "audit.csv": audit_out.rows,
+            }
+        )
+        cards = {}
+        for stage_name, tally in (("before", before), ("after", after)):
+            cards[stage_name] = build_scorecard(
+                tally.scores(stage_name), suite, row_count=tally.rows, dataset=dataset, stage=stage_name
+            )
+            write_scorecard(cards[stage_name], stage.stage, formats, prefix=f"{stage_name}_")
+        result = CleanResult(
+            pd.DataFrame(),
+            pd.DataFrame(),
+            pd.DataFrame(),
+            cards["before"],
+            cards["after"],
+            rows_in=rows_in,
+            timings={"total": time.perf_counter() - t0},
+            counts=counts,
+            notes=notes,
+        )
+        summary = {**result.summary(), "chunk_size": chunk_size, "notes": notes}
+        stage.path("summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        manifest = stage.commit({"command": "clean", **summary})
+    result.outputs = [Path(output) / name for name in manifest["files"]] + [Path(output) / StagedOutput.MARKER]
     return result

@@ -7,7 +7,8 @@ for every row.
   consistency expectation (or, with ``dedupe=True``, one surviving record per person);
 * ``quarantine``: the input rows (as they came in) that failed, with ``quarantine_reasons``;
 * ``merged``: with ``dedupe=True``, records folded into a survivor (``record_id``, ``survivor_id``);
-* ``audit``: one row per changed cell (row, record id, column, rule, before masked, after);
+* ``audit``: one row per changed cell (row, record id, column, rule, before, after), both values
+  masked unless ``show_values=True`` (the CLI's ``--reveal``);
 * ``before`` and ``after`` scorecards.
 
 Invariant (tested): ``rows in == len(clean) + len(quarantine) + len(merged)``. The input frame is
@@ -55,6 +56,10 @@ class CleanResult:
     linkage: Any = None
     #: Row counts when the frames are not held in memory (chunked runs write them to disk).
     counts: Mapping[str, int] | None = None
+    #: Notes about the input that are not errors (trimmed headers...), for logs and summaries.
+    notes: list[str] = field(default_factory=list)
+    #: Files written by :func:`clean_file` (final names, after the all-or-nothing commit).
+    outputs: list[Path] = field(default_factory=list)
 
     def _counts(self) -> Mapping[str, int]:
         return self.counts or {
@@ -103,16 +108,31 @@ def _ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
     return pd.Series(df.index.astype(str), index=df.index, dtype="string")
 
 
-def _audit(df: pd.DataFrame, suite: Suite, standardised: Mapping[str, Any], ids: pd.Series) -> pd.DataFrame:
+def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
+    """Values as text, masked with :func:`mask_value` once per distinct value unless shown."""
+    text = pd.Series(values).astype("string")
+    if show_values:
+        return text.to_numpy(dtype=object, na_value=None)
+    codes, uniq = pd.factorize(text, use_na_sentinel=False)
+    return np.array([mask_value(u) for u in uniq], dtype=object)[codes]
+
+
+def _audit(
+    df: pd.DataFrame,
+    suite: Suite,
+    standardised: Mapping[str, Any],
+    ids: pd.Series,
+    *,
+    show_values: bool = False,
+) -> pd.DataFrame:
     parts = []
     for col, res in standardised.items():
         changed = res.changed.to_numpy(dtype=bool)
         if not changed.any():
             continue
         kind = suite.columns[col].kind
-        before = df.loc[changed, col].astype("string")
-        codes, uniq = pd.factorize(before, use_na_sentinel=False)
-        masked = np.array([mask_value(u) for u in uniq], dtype=object)[codes]  # once per distinct value
+        before = _masked(df.loc[changed, col].to_numpy(), show_values)
+        after = _masked(res.value[changed].to_numpy(), show_values)
         parts.append(
             pd.DataFrame(
                 {
@@ -120,8 +140,8 @@ def _audit(df: pd.DataFrame, suite: Suite, standardised: Mapping[str, Any], ids:
                     "record_id": ids[changed].to_numpy(),
                     "column": col,
                     "rule": f"standardise:{kind}",
-                    "before": masked,
-                    "after": res.value[changed].to_numpy(),
+                    "before": before,
+                    "after": after,
                 }
             )
         )
@@ -225,7 +245,7 @@ def clean(
     )
     timings["standardise_validate"] = time.perf_counter() - t
     ids = _ids(data, suite)
-    audit = _audit(data, suite, report.standardised, ids)
+    audit = _audit(data, suite, report.standardised, ids, show_values=show_values)
 
     step("quarantining", 0.6)
     qmask, reasons = _quarantine_mask(report.failures, data.index)
@@ -303,6 +323,33 @@ def _merge_duplicates(clean_df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFram
     return survivors, merged, result
 
 
+def _output_stem(source: str | Path) -> tuple[str, str]:
+    """(stem, suffix) for output data files: ``people.csv.gz`` -> ``("people", ".csv")``; stdin
+    gives ``("stdin", ".csv")``."""
+    from dataclean.io import split_suffix
+
+    if str(source) == "-":
+        return "stdin", ".csv"
+    suffix, compression = split_suffix(source)
+    name = Path(source).name
+    stem = name[: -len(Path(name).suffix)] if compression else Path(name).stem
+    if compression:
+        stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
+    return stem, (suffix if suffix in (".csv", ".tsv", ".psv", ".txt", ".parquet", ".xlsx", ".xlsm") else ".csv")
+
+
+def check_accounting(rows_in: int, counts: Mapping[str, int]) -> None:
+    """Raise (an internal error: never silently lose rows) unless rows in = clean + quarantined +
+    merged."""
+    total = counts["rows_clean"] + counts["rows_quarantined"] + counts["rows_merged"]
+    if rows_in != total:
+        raise AssertionError(
+            f"row accounting failed: {rows_in} rows in, but {counts['rows_clean']} clean + "
+            f"{counts['rows_quarantined']} quarantined + {counts['rows_merged']} merged = {total}; "
+            "nothing was written under a final name"
+        )
+
+
 def clean_file(
     path: str | Path,
     suite: Suite | str | Path,
@@ -314,11 +361,14 @@ def clean_file(
     chunk_size: int | None = None,
     show_values: bool = False,
     progress: ProgressFn | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> CleanResult:
-    """Clean a file and write the results into ``output`` (see :func:`write_outputs`)."""
-    from dataclean.io import read_table
+    """Clean a file (``"-"`` for standard input) and write the results into ``output`` (see
+    :func:`write_outputs`), all or nothing. ``read_options`` go to :func:`dataclean.io.read_table`
+    (``sheet``, ``delimiter``, ``encoding``, ``fmt``)."""
+    from dataclean.io import NOTES_ATTR, read_table
 
-    path = Path(path)
+    options = {k: v for k, v in (read_options or {}).items() if v is not None}
     if chunk_size:
         from dataclean.chunked import clean_file_chunked
 
@@ -332,8 +382,12 @@ def clean_file(
             show_values=show_values,
             progress=progress,
             dedupe=dedupe,
+            read_options=options,
         )
-    df = read_table(path)
+    if not isinstance(suite, Suite):
+        suite = load_suite(suite)  # a bad suite fails before the file is read
+    df = read_table(path, **options)
+    notes = list(df.attrs.get(NOTES_ATTR, []))
     result = clean(
         df,
         suite,
@@ -341,35 +395,43 @@ def clean_file(
         reference_date=reference_date,
         show_values=show_values,
         progress=progress,
-        dataset=path.name,
+        dataset="stdin" if str(path) == "-" else Path(path).name,
     )
-    write_outputs(result, path, output, formats=formats)
+    result.notes = notes
+    paths = write_outputs(result, path, output, formats=formats)
+    result.outputs = list(paths.values())
     return result
 
 
 def write_outputs(
-    result: CleanResult, source: Path, output: str | Path, *, formats: Iterable[str] = ("json", "md", "html")
+    result: CleanResult, source: str | Path, output: str | Path, *, formats: Iterable[str] = ("json", "md", "html")
 ) -> dict[str, Path]:
-    """Write clean data (same format as ``source``), quarantine, audit, merged and both scorecards."""
-    from dataclean.io import write_table
+    """Write clean data (same format as ``source``), quarantine, audit, merged, both scorecards and
+    ``summary.json`` into ``output``, all or nothing (:class:`dataclean.io.StagedOutput`): the row
+    accounting is checked before anything is renamed into place, and ``_SUCCESS`` comes last."""
+    import json
+
+    from dataclean.io import StagedOutput, write_table
     from dataclean.scorecard.render import write_scorecard
 
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    suffix = source.suffix.lower() or ".csv"
-    paths = {
-        "clean": out / f"{source.stem}.clean{suffix}",
-        "quarantine": out / f"{source.stem}.quarantine{suffix}",
-        "audit": out / "audit.csv",
-        "merged": out / "merged.csv",
-    }
-    write_table(result.clean, paths["clean"])
-    write_table(result.quarantine, paths["quarantine"])
-    result.audit.to_csv(paths["audit"], index=False)
-    result.merged.to_csv(paths["merged"], index=False)
-    for stage, card in (("before", result.before), ("after", result.after)):
-        for fmt, p in write_scorecard(card, out, formats, prefix=f"{stage}_").items():
-            paths[f"{stage}_{fmt}"] = p
-    (out / "summary.json").write_text(__import__("json").dumps(result.summary(), indent=2), encoding="utf-8")
-    paths["summary"] = out / "summary.json"
+    check_accounting(result.rows_in, result._counts())
+    stem, suffix = _output_stem(source)
+    with StagedOutput(output) as stage:
+        staged = {
+            "clean": write_table(result.clean, stage.path(f"{stem}.clean{suffix}", rows=len(result.clean))),
+            "quarantine": write_table(
+                result.quarantine, stage.path(f"{stem}.quarantine{suffix}", rows=len(result.quarantine))
+            ),
+            "audit": write_table(result.audit, stage.path("audit.csv", rows=len(result.audit))),
+            "merged": write_table(result.merged, stage.path("merged.csv", rows=len(result.merged))),
+        }
+        for stage_name, card in (("before", result.before), ("after", result.after)):
+            for fmt, p in write_scorecard(card, stage.stage, formats, prefix=f"{stage_name}_").items():
+                staged[f"{stage_name}_{fmt}"] = p
+        summary = {**result.summary(), "notes": list(result.notes)}
+        staged["summary"] = stage.path("summary.json")
+        staged["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        stage.commit({"command": "clean", **summary})
+        paths = {k: stage.final(p) for k, p in staged.items()}
+    paths["success"] = Path(output) / StagedOutput.MARKER
     return paths

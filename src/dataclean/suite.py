@@ -267,6 +267,24 @@ def resolve_data_path(path: str, suite_source: str | None) -> str:
     return str(p)
 
 
+def load_linkage_block(path: str | Path, block: str) -> tuple[str, Mapping[str, Any] | None, str]:
+    """(suite name, the ``dedupe:``/``link:`` block or None, file) without compiling the suite.
+
+    ``dedupe`` and ``link`` need only the block: reading it this way skips loading
+    great-expectations (seconds and hundreds of MB). ``link`` falls back to the ``dedupe`` block."""
+    import yaml
+
+    p = resolve_suite_path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the suite file ({exc.__class__.__name__}: {exc})", source=str(p)) from exc
+    if not isinstance(data, dict):
+        raise ConfigError("the file must hold a mapping with 'dataclean_suite', 'name' and 'columns'.", source=str(p))
+    raw = (data.get("link") or data.get("dedupe")) if block == "link" else data.get(block)
+    return str(data.get("name", p.stem)), raw, str(p)
+
+
 def load_suite(path: str | Path) -> Suite:
     """Load and check a suite file (YAML or JSON). Raises ConfigError naming file, line and key."""
     import yaml

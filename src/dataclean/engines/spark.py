@@ -607,7 +607,7 @@ def _check_partition(
         nulls("after", checked.loc[~qmask])
         for row in raw.index[qmask].astype(str):
             records.append({_REC: "quarantine", "row": row, "reason": reasons.get(row)})
-        audit = _audit(raw, suite, results, _ids(raw, suite))
+        audit = _audit(raw, suite, results, _ids(raw, suite), show_values=show_values)
         if not audit.empty:
             a = audit.astype(object).where(audit.notna(), None).assign(**{_REC: "audit"})
             records.extend(a.to_dict("records"))
@@ -704,8 +704,7 @@ def _unique_failures(failure_frames: list, id_column: str | None) -> Any:
 
 def _combine(rows: list[Any], suite: Any, stage: str, unique: Mapping[str, _Unique]) -> list[Any]:
     """ExpectationScores from per-partition score records (same arithmetic as GX on one frame)."""
-    from great_expectations.expectations.expectation import _mostly_success
-
+    from dataclean.scorecard.build import map_score
     from dataclean.scorecard.model import ExpectationScore
 
     by_key: dict[str, list[Any]] = defaultdict(list)
@@ -729,11 +728,7 @@ def _combine(rows: list[Any], suite: Any, stage: str, unique: Mapping[str, _Uniq
         if spec.key in unique:
             unexpected = unique[spec.key].unexpected
             examples = list(unique[spec.key].examples)
-        evaluated = element - missing
-        mostly = spec.kwargs.get("mostly")
-        mostly = 1.0 if mostly is None else float(mostly)
-        success = True if element == 0 or evaluated <= 0 else _mostly_success(evaluated, unexpected, mostly)
-        score = None if evaluated <= 0 else 1.0 - unexpected / evaluated
+        score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
         if error:
             score, success = 0.0, False
         scores.append(

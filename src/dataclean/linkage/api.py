@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from dataclean.exceptions import BackendUnavailable, ConfigError
 from dataclean.linkage import presets
 from dataclean.linkage.config import LinkageConfig
 from dataclean.linkage.golden import golden_records
-from dataclean.linkage.prepare import available_features, check_input, prepare
+from dataclean.linkage.prepare import available_features, check_input, prepare, resolve_column
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, float], None]
@@ -46,10 +47,27 @@ class LinkageResult:
     persons_with_multiple_properties: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: clusters split for incoherent evidence: one row per record moved out of its first cluster
+    splits: pd.DataFrame | None = None
+    #: the match threshold used (the suite's, or the one chosen from the trained model)
+    match_threshold: float | None = None
+    #: precision / recall / F1 the model's own probabilities predict at the threshold (estimates)
+    estimates: dict[str, float] = field(default_factory=dict)
+    #: the splink Linker (for its charts: ``linker.visualisations``) and its predictions table;
+    #: kept in memory only, never written
+    linker: Any = field(default=None, repr=False, compare=False)
+    predictions: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         s = uniqueness_summary(self)
         s.update({"scored_pairs": len(self.pairs), "review_pairs": len(self.review)})
+        if self.match_threshold is not None:
+            s["match_threshold"] = self.match_threshold
+        for k, v in self.estimates.items():
+            # the model's own estimate from its match probabilities, not measured against truth
+            s[f"estimated_{k} (from the model's probabilities)"] = v
+        if self.splits is not None and len(self.splits):
+            s["clusters_split"] = int(self.splits["cluster_id_before"].nunique())
         if self.persons_in_multiple_claims is not None:
             s["persons_in_multiple_claims"] = len(self.persons_in_multiple_claims)
         if self.persons_with_multiple_properties is not None:
@@ -70,6 +88,8 @@ class LinkageResult:
             tables["persons_in_multiple_claims"] = self.persons_in_multiple_claims
         if self.persons_with_multiple_properties is not None:
             tables["persons_with_multiple_properties"] = self.persons_with_multiple_properties
+        if self.splits is not None and len(self.splits):
+            tables["splits"] = self.splits
         paths = {}
         for name, table in tables.items():
             paths[name] = out / f"{name}.csv"
@@ -99,9 +119,17 @@ def uniqueness_summary(result: LinkageResult) -> dict[str, Any]:
 def _db_api(backend: Any) -> Any:
     """DuckDB by default; a SparkSession (or a ready splink DatabaseAPI) when passed."""
     if backend is None or backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # spill to disk rather than fail, and leave memory for the prepared frames in Python
+        config: dict[str, Any] = {"preserve_insertion_order": False}
+        try:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            config["memory_limit"] = f"{max(int(total * 0.5) // 2**20, 512)}MB"
+        except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+            pass
+        return DuckDBAPI(connection=duckdb.connect(":memory:", config=config))
     if type(backend).__name__ == "SparkSession":
         try:
             from splink import SparkAPI
@@ -118,54 +146,117 @@ def _db_api(backend: Any) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def _settings(link_type: str, features: set[str], config: LinkageConfig) -> dict[str, Any]:
+def settings_creator(
+    link_type: str, features: set[str], config: LinkageConfig, rules: Sequence[Any] | None = None
+) -> Any:
+    """The splink ``SettingsCreator`` for the features present: engine-neutral (build the dict for
+    an engine with ``.create_settings_dict("duckdb")`` or ``("spark")``)."""
+    from splink import SettingsCreator
+    from splink.blocking_rule_library import CustomRule
+
     comparisons = presets.uk_person(features)
     if not comparisons:
         raise ConfigError("no usable columns to compare: configure at least two roles with values")
-    rules = list(config.blocking) + presets.blocking_rules(features)
-    return {
-        "link_type": link_type,
-        "unique_id_column_name": "unique_id",
-        "probability_two_random_records_match": 1e-4,
-        "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in rules] or [{"blocking_rule": "1=1"}],
-        "retain_intermediate_calculation_columns": False,
-        "retain_matching_columns": False,
-        "additional_columns_to_retain": ["source"],
-    }
+    if rules is None:
+        rules = [CustomRule(r, sql_dialect="duckdb") for r in config.blocking] + presets.blocking_rules(features)
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1e-4,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=list(rules) or [CustomRule("1=1")],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["source"],
+    )
 
 
-def _train(linker: Any, n_records: int, features: set[str], config: LinkageConfig, notes: list[str]) -> None:
+def _budget_rules(
+    tables: Any, link_type: str, features: set[str], config: LinkageConfig, n: int, notes: list[str]
+) -> list[Any]:
+    """Prediction rules from the roles present, as a union, trimmed to the comparison budget
+    (counted with splink's ``count_comparisons_from_blocking_rules`` before predicting)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+    from splink.blocking_rule_library import CustomRule
+
+    user = [(CustomRule(r, sql_dialect="duckdb"), f"suite rule {r!r}") for r in config.blocking]
+    candidates = user + presets.blocking_rule_candidates(features)
+    if not candidates:
+        return []
+    budget = config.max_comparisons or max(2_000_000, 10 * n)
+    counts = count_comparisons_from_blocking_rules(
+        tables,
+        blocking_rules=[r for r, _ in candidates],
+        link_type=link_type,
+        record_sample_proportion=1.0 if n <= 200_000 else 0.1,
+    )
+    kept, total = [], 0
+    for (rule, why), record in zip(candidates, counts):
+        marginal = int(record["marginal_comparison_count"])
+        if kept and total + marginal > budget:
+            msg = f"blocking rule '{why}' left out: {marginal:,} more comparisons would exceed the budget of {budget:,}"
+            log.info(msg)
+            notes.append(msg)
+            continue
+        kept.append(rule)
+        total += marginal
+    log.info("%d blocking rules, about %s comparisons", len(kept), f"{total:,}")
+    return kept
+
+
+def _train(
+    linker: Any, n_records: int, features: set[str], config: LinkageConfig, comparisons: list[Any], notes: list[str]
+) -> None:
     from splink import block_on
 
     if n_records < MIN_TRAINING_RECORDS:
         msg = (
-            f"only {n_records} records: parameters were not trained; dataclean's UK starting values "
+            f"only {n_records} records: parameters were not trained; dataclean's starting values "
             "(m and u per comparison level) were used"
         )
         log.warning(msg)
         notes.append(msg)
         return
-    deterministic = presets.deterministic_rules(features)
+    training = linker.training
+    prior, recall = presets.prior_rules(features)
+    if prior:
+        try:
+            training.estimate_probability_two_random_records_match(prior, recall=recall)
+        except Exception as exc:  # no pair meets the rules: keep the starting prior
+            notes.append(f"the prior could not be estimated ({exc.__class__.__name__}); a starting value was used")
+    else:
+        notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        if deterministic:
-            linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
-        linker.training.estimate_u_using_random_sampling(max_pairs=config.max_pairs_for_u, seed=1)
-        # EM only on blocks made of personal fields: blocking on a household field (postcode,
-        # address) would hand EM a sample dominated by relatives, and it would learn "same
-        # household" as "same person". Same NHS number trains the name, date and address levels;
-        # same date of birth and forename (twins differ in forename) trains the NHS number levels.
-        em_rules = []
-        if "nhs" in features:
-            em_rules.append(block_on("nhs"))
-        if {"dob", "fn"} <= features:
-            em_rules.append(block_on("dob", "fn"))
-        for rule in em_rules:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
-    except Exception as exc:  # splink raises several types when EM cannot converge on odd data
-        msg = f"training did not complete ({exc.__class__.__name__}); starting values were used where needed"
-        log.warning("%s: %s", msg, exc)
+        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap,
+        # in one chunk: rare levels (names transposed) never reach splink's early-stopping count,
+        # so chunks would only add passes
+        max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=1)
+    except Exception as exc:  # pragma: no cover - splink only fails here on broken input
+        notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
+    plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))
+    for cols in plan:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(block_on(*cols), fix_u_probabilities=True)
+        except Exception as exc:  # splink raises several types when a block is empty or EM cannot converge
+            log.info("EM on %s did not run: %s", cols, exc)
+    untrained = _untrained_levels(linker)
+    if untrained:
+        shown = ", ".join(untrained[:8]) + (f" and {len(untrained) - 8} more" if len(untrained) > 8 else "")
+        msg = f"m probabilities not trained (starting values used) for: {shown}"
+        log.info(msg)
         notes.append(msg)
+
+
+def _untrained_levels(linker: Any) -> list[str]:
+    """'comparison: level' for every non-null level whose m probability no EM session estimated."""
+    out = []
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level._trained_m_probabilities:
+                continue
+            out.append(f"{comparison.output_column_name}: {level.label_for_charts}")
+    return out
 
 
 def _readable_pairs(predictions: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
@@ -225,8 +316,215 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
             labels[labels == drop] = keep
             size[keep] += size[drop]
             size[drop] = 0
-    smallest = pd.Series(ids, dtype=str).groupby(labels).transform("min")
-    return pd.Series(smallest.to_numpy(), index=ids, name="cluster_id")
+    # the smallest record id of each cluster, by integer ranks (no string groupby)
+    id_array = np.asarray(ids, dtype=object)
+    order = np.argsort(id_array, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = np.full(len(ids), len(ids), dtype=np.int64)
+    np.minimum.at(best, labels, rank)
+    return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
+
+
+#: clusters larger than this are not checked pair by pair for incoherent evidence
+MAX_CHECKED_CLUSTER = 500
+
+
+def _eq(x: pd.Series, y: pd.Series) -> np.ndarray:
+    return x.notna().to_numpy(dtype=bool) & (x.fillna("").to_numpy(dtype=object) == y.fillna("").to_numpy(dtype=object))
+
+
+def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
+    """Why two records cannot be one person ('' when they can): different NHS numbers or NINOs,
+    dates of birth years apart (not a typo), or different forenames on the same date of birth at
+    the same address (twins). Row-aligned frames of prepared records; vectorised."""
+    n = len(a)
+    reason = np.full(n, "", dtype=object)
+
+    def both(col: str) -> np.ndarray:
+        return (a[col].notna() & b[col].notna()).to_numpy(dtype=bool)
+
+    def same(col: str) -> np.ndarray:
+        return both(col) & (a[col].fillna("").to_numpy(dtype=object) == b[col].fillna("").to_numpy(dtype=object))
+
+    def differ(col: str) -> np.ndarray:
+        return both(col) & ~same(col)
+
+    for col, why in (("nhs", "different NHS numbers"), ("nino", "different NINOs")):
+        reason[(reason == "") & differ(col)] = why
+    # the same identifier (NHS number, NINO, another identifier) outweighs a changed date or name
+    shared_id = same("nhs") | same("nino") | same("ident") | same("ident2")
+    has = both("dob") & ~shared_id
+    if has.any():
+        da = a["dob"].fillna("0000-00-00").to_numpy(dtype="U10")
+        db = b["dob"].fillna("0000-00-00").to_numpy(dtype="U10")
+        ca = da.view(np.int32).reshape(n, 10)
+        cb = db.view(np.int32).reshape(n, 10)
+        mismatch = ca != cb
+        hamming = mismatch.sum(axis=1)
+        swapped_digits = (hamming == 2) & (mismatch[:, :-1] & mismatch[:, 1:]).any(axis=1) & (
+            (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])
+        ).any(axis=1)
+        ya = pd.to_numeric(a["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
+        yb = pd.to_numeric(b["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
+        apart = has & (np.abs(ya - yb) >= 2) & (hamming >= 2) & ~swapped_digits
+        reason[(reason == "") & apart] = "dates of birth years apart"
+        same_home = same("addr") | same("pc")
+        twin = (
+            (reason == "")
+            & has
+            & (hamming == 0)
+            & same_home
+            & differ("fn")
+            & ~same("fn_nick")
+            & ~(both("sn") & (_eq(a["fn"], b["sn"]) | _eq(a["sn"], b["fn"])))  # names transposed, not twins
+        )
+        if twin.any():
+            import jellyfish
+
+            idx = np.flatnonzero(twin)
+            combos = pd.DataFrame({"x": a["fn"].to_numpy(dtype=object)[idx], "y": b["fn"].to_numpy(dtype=object)[idx]})
+            distinct = combos.drop_duplicates()
+            far = {
+                (x, y): jellyfish.damerau_levenshtein_distance(x, y) >= 2 and not (x.startswith(y) or y.startswith(x))
+                for x, y in zip(distinct["x"], distinct["y"])
+            }
+            hit = np.array([far[(x, y)] for x, y in zip(combos["x"], combos["y"])], dtype=bool)
+            reason[idx[hit]] = "different forenames on the same date of birth at the same address (twins)"
+    soft = np.flatnonzero((reason != "") & ~np.isin(reason, ["different NHS numbers", "different NINOs"]))
+    if len(soft):
+        # an identifier one or two keystrokes apart (a typo) also outweighs a changed date or name
+        near = np.zeros(len(soft), dtype=bool)
+        for col in ("nhs", "nino", "ident", "ident2"):
+            x = a[col].to_numpy(dtype=object)[soft]
+            y = b[col].to_numpy(dtype=object)[soft]
+            near |= _near_identifiers(x, y)
+        reason[soft[near]] = ""
+    return pd.Series(reason, index=a.index)
+
+
+def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where both identifiers are present and at most two edits apart (once per distinct pair)."""
+    import jellyfish
+
+    ok = np.array([isinstance(u, str) and isinstance(v, str) for u, v in zip(x, y)], dtype=bool)
+    out = np.zeros(len(x), dtype=bool)
+    if ok.any():
+        combos = pd.DataFrame({"x": x[ok], "y": y[ok]})
+        distinct = combos.drop_duplicates()
+        dist = {(u, v): jellyfish.damerau_levenshtein_distance(u, v) <= 2 for u, v in zip(distinct["x"], distinct["y"])}
+        out[ok] = [dist[(u, v)] for u, v in zip(combos["x"], combos["y"])]
+    return out
+
+
+#: a change the trained model says happens between records of one person more often than this
+#: (its m probability) is not evidence of two people, so it does not split clusters
+RARE_CHANGE = 0.05
+_CHECKS = {
+    "dates of birth years apart": ("date_of_birth", "date of birth"),
+    "different forenames on the same date of birth at the same address (twins)": ("forename", "forename"),
+}
+
+
+def _coherence_checks(model: Mapping[str, Any], notes: list[str]) -> set[str]:
+    """The soft coherence checks the trained model supports: a different forename (or date of
+    birth) splits clusters only where the model learned that records of one person rarely differ
+    in it (m probability of its 'different' level below :data:`RARE_CHANGE`)."""
+    m_of = {}
+    for comp in model.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            if level.get("label_for_charts") == "different":
+                m_of[comp.get("output_column_name")] = level.get("m_probability")
+    checks = set()
+    for reason, (name, label) in _CHECKS.items():
+        m = m_of.get(name)
+        if isinstance(m, int | float) and m >= RARE_CHANGE:
+            notes.append(
+                f"the model learned that records of one person often have a different {label} here "
+                f"(m = {m:.2f}), so that is not used to split clusters"
+            )
+        else:
+            checks.add(reason)
+    return checks
+
+
+def split_incoherent(
+    ids: pd.Series,
+    pairs: pd.DataFrame,
+    threshold: float,
+    cluster_ids: pd.Series,
+    prepared: pd.DataFrame,
+    *,
+    checks: set[str] | None = None,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Split clusters holding incompatible strong evidence (see :func:`_conflicts`) on their weakest
+    links: the cluster's links are added back strongest first, skipping any that would join two
+    records that cannot be one person. ``checks`` limits the soft reasons used (different NHS
+    numbers or NINOs always count). Returns the new cluster ids and one row per record moved
+    (``record``, ``cluster_id_before``, ``cluster_id``, ``reason``)."""
+    empty = pd.DataFrame(columns=["record", "cluster_id_before", "cluster_id", "reason"])
+    labels = cluster_ids.to_numpy(dtype=object)
+    size = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
+    members = np.flatnonzero((size > 1) & (size <= MAX_CHECKED_CLUSTER))
+    if not len(members):
+        return cluster_ids, empty
+    frame = pd.DataFrame({"pos": members, "c": labels[members]})
+    m = frame.merge(frame, on="c", suffixes=("_a", "_b"))
+    m = m[m["pos_a"] < m["pos_b"]]
+    pa, pb = m["pos_a"].to_numpy(), m["pos_b"].to_numpy()
+    cols = ["nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc"]
+    why = _conflicts(prepared[cols].iloc[pa].reset_index(drop=True), prepared[cols].iloc[pb].reset_index(drop=True))
+    if checks is not None:
+        why = why.where(~why.isin(set(_CHECKS) - set(checks)), "")
+    bad = why.to_numpy() != ""
+    if not bad.any():
+        return cluster_ids, empty
+    conflict_pairs = pd.DataFrame({"a": pa[bad], "b": pb[bad], "why": why.to_numpy()[bad], "c": m["c"].to_numpy()[bad]})
+    pos_of = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    edges = pairs[pairs["match_probability"] >= threshold]
+    el = pos_of.reindex(edges["unique_id_l"].astype(str)).to_numpy()
+    er = pos_of.reindex(edges["unique_id_r"].astype(str)).to_numpy()
+    edge_frame = pd.DataFrame({"l": el, "r": er, "p": edges["match_probability"].to_numpy(dtype=float)}).dropna()
+    edge_frame = edge_frame.astype({"l": np.int64, "r": np.int64})
+    edge_frame["c"] = labels[edge_frame["l"].to_numpy()]
+    edge_frame = edge_frame[labels[edge_frame["r"].to_numpy()] == edge_frame["c"].to_numpy()]
+    new_labels = labels.copy()
+    moved = []
+    ids_arr = ids.to_numpy(dtype=object)
+    edges_by_cluster = dict(tuple(edge_frame.sort_values("p", ascending=False).groupby("c", sort=False)))
+    for c, group in conflict_pairs.groupby("c", sort=False):
+        cannot = {(int(x), int(y)) for x, y in zip(group["a"], group["b"])}
+        cannot |= {(y, x) for x, y in cannot}
+        nodes = np.flatnonzero(labels == c)
+        parent = {int(v): int(v) for v in nodes}
+        comp = {int(v): {int(v)} for v in nodes}
+
+        def find(v: int, parent: dict[int, int] = parent) -> int:
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        cluster_edges = edges_by_cluster.get(c)
+        if cluster_edges is not None:
+            for left, right in zip(cluster_edges["l"].to_numpy(), cluster_edges["r"].to_numpy()):
+                ra, rb = find(int(left)), find(int(right))
+                if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
+                    continue
+                if len(comp[ra]) < len(comp[rb]):
+                    ra, rb = rb, ra
+                parent[rb] = ra
+                comp[ra] |= comp.pop(rb)
+        reason = "; ".join(sorted(set(group["why"])))
+        for root in {find(int(v)) for v in nodes}:
+            part = sorted(comp[root], key=lambda v: ids_arr[v])
+            new_id = min(ids_arr[v] for v in part)
+            for v in part:
+                new_labels[v] = new_id
+                if new_id != c:
+                    moved.append((ids_arr[v], c, new_id, reason))
+    splits = pd.DataFrame(moved, columns=["record", "cluster_id_before", "cluster_id", "reason"]) if moved else empty
+    return pd.Series(new_labels, index=cluster_ids.index, name="cluster_id"), splits
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -329,13 +627,16 @@ def _run(
         if len(frames) > 1:
             p["unique_id"] = name + ":" + p["unique_id"]
         prepared.append(p)
-    allp = pd.concat(prepared, ignore_index=True)
+    allp = pd.concat(prepared, ignore_index=True) if len(prepared) > 1 else prepared[0]
     if link_type != "dedupe_only" and allp["unique_id"].duplicated().any():
         raise ConfigError("two frames share a name; give each a distinct source name")
     features = available_features(allp)
     timings["prepare"] = time.perf_counter() - t0
     n = len(allp)
     ids = allp["unique_id"].astype(str)
+    linker = predictions_table = None
+    threshold = config.match_threshold
+    estimates: dict[str, float] = {}
 
     if n < 2:
         pairs = pd.DataFrame(
@@ -347,38 +648,68 @@ def _run(
 
         step("training the model", 0.2)
         t = time.perf_counter()
-        settings = _settings(link_type, features, config) if model_in is None else _load_model(model_in)
         db_api = _db_api(backend)
-        inputs = prepared if link_type != "dedupe_only" else [allp]
+        # only the prepared match columns go to the engine; drop what no comparison or rule reads
+        keep = ["unique_id", "source", *sorted(features)]
+        inputs = [f[keep] for f in prepared] if link_type != "dedupe_only" else [allp[keep]]
         tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
+        del inputs
+        table_arg = tables if len(tables) > 1 else tables[0]
+        deterministic = config.training == "deterministic"
+        if model_in is not None:
+            settings: Any = _load_model(model_in)
+        elif deterministic:
+            rules = presets.deterministic_rules(features)
+            if not rules:
+                raise ConfigError(
+                    "deterministic training needs an identifier (NHS number, NINO or identifier) and a date of birth"
+                )
+            settings = settings_creator(link_type, features, config, rules=rules)
+        else:
+            rules = _budget_rules(table_arg, link_type, features, config, n, notes)
+            settings = settings_creator(link_type, features, config, rules=rules)
         # log_level=None: splink leaves logging alone (the application configures it)
-        linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+        linker = Linker(table_arg, settings, log_level=None)
         if model_in is not None:
             notes.append("parameters loaded from a saved model; not retrained")
-        elif config.training in ("unsupervised", "hybrid"):
-            _train(linker, n, features, config, notes)
+        elif not deterministic:
+            _train(linker, n, features, config, settings.comparisons, notes)
         timings["train"] = time.perf_counter() - t
         step("scoring candidate pairs", 0.5)
         t = time.perf_counter()
-        threshold = min(config.review_threshold, 0.5)
-        if config.training == "deterministic":
-            rules = presets.deterministic_rules(features)
-            if not rules:
-                raise ConfigError("deterministic training needs NHS number or NINO with date of birth")
-            predictions = linker.inference.deterministic_link().as_pandas_dataframe()
+        if deterministic:
+            predictions_table = linker.inference.deterministic_link()
+            predictions = predictions_table.as_pandas_dataframe()
             predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
         else:
-            predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
-            if config.training == "hybrid" and presets.deterministic_rules(features):
+            floor = min(config.review_threshold, 0.3)
+            predictions_table = linker.inference.predict(threshold_match_probability=floor)
+            predictions = predictions_table.as_pandas_dataframe()
+            if config.training == "hybrid":
                 det = _deterministic_pairs(allp, features)
+                if det.empty:
+                    notes.append("hybrid: no identifier with date of birth, so no deterministic matches to add")
                 predictions = _boost(predictions, det)
         model = linker.misc.save_model_to_json()
         model["dataclean"] = {"config": config.to_dict(), "features": sorted(features), "notes": notes}
         timings["predict"] = time.perf_counter() - t
         pairs = _readable_pairs(predictions, model)
+        del predictions
+        if threshold is None:
+            threshold, estimates = choose_threshold(pairs["match_probability"].to_numpy(dtype=float))
+            log.info("match threshold %.2f chosen from the trained model", threshold)
+        else:
+            estimates = estimate_quality(pairs["match_probability"].to_numpy(dtype=float), threshold)
+        model["dataclean"]["match_threshold"] = threshold
+        model["dataclean"]["estimates"] = estimates
+    threshold = 0.95 if threshold is None else threshold
     step("clustering", 0.75)
     t = time.perf_counter()
-    cluster_ids = cluster(ids, pairs, config.match_threshold, nhs=allp["nhs"])
+    cluster_ids = cluster(ids, pairs, threshold, nhs=allp["nhs"])
+    checks = _coherence_checks(model, notes)
+    cluster_ids, splits = split_incoherent(ids, pairs, threshold, cluster_ids, allp, checks=checks)
+    if len(splits):
+        log.info("%d clusters split on their weakest links", splits["cluster_id_before"].nunique())
     original_id = ids.str.split(":", n=1).str[-1] if len(frames) > 1 else ids
     clusters = pd.DataFrame(
         {
@@ -390,13 +721,16 @@ def _run(
     if len(frames) == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
     review = pairs[
-        (pairs["match_probability"] >= config.review_threshold) & (pairs["match_probability"] < config.match_threshold)
+        (pairs["match_probability"] >= config.review_threshold) & (pairs["match_probability"] < threshold)
     ].sort_values("match_probability")
     timings["cluster"] = time.perf_counter() - t
     step("golden records", 0.85)
     t = time.perf_counter()
     originals = pd.concat(
-        [f.reset_index(drop=True).rename(columns={per_source[n].id_column: out_id}) for n, f in frames.items()],
+        [
+            f.reset_index(drop=True).rename(columns={resolve_column(f, per_source[n].id_column): out_id})
+            for n, f in frames.items()
+        ],
         ignore_index=True,
     )
     golden = golden_records(originals, allp, cluster_ids.to_numpy(), replace(config, id_column=out_id))
@@ -404,38 +738,90 @@ def _run(
     timings["golden"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     step("done", 1.0)
+    rename = {"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}
     return LinkageResult(
-        pairs=pairs.rename(columns={"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}),
+        pairs=pairs.rename(columns=rename),
         clusters=clusters,
         golden_records=golden,
-        review=review,
+        review=review.rename(columns=rename),
         config=config,
         model=model,
         persons_in_multiple_claims=claims,
         persons_with_multiple_properties=props,
         notes=notes,
         timings=timings,
+        splits=splits,
+        match_threshold=threshold,
+        estimates=estimates,
+        linker=linker,
+        predictions=predictions_table,
     )
 
 
-def _deterministic_pairs(allp: pd.DataFrame, features: set[str]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for keys in (["nhs", "dob"], ["nino", "dob"]):
-        if set(keys) <= features:
-            g = allp.dropna(subset=keys)[["unique_id", *keys]]
-            m = g.merge(g, on=keys)
-            m = m[m["unique_id_x"] < m["unique_id_y"]]
-            found |= set(zip(m["unique_id_x"], m["unique_id_y"]))
-    return found
+def choose_threshold(probabilities: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The match threshold from the trained model: the one (0.5 to 0.99) that maximises the F1 the
+    model's own match probabilities predict, and the precision / recall it predicts there.
+
+    Taking each scored pair's probability at its word, the expected true matches above a
+    threshold are the sum of their probabilities, the expected false matches the sum of one minus
+    them, and the expected true matches in all scored pairs the sum of every probability. These
+    are estimates: they are only as good as the model's calibration.
+    """
+    grid = np.round(np.arange(0.5, 0.995, 0.01), 2)
+    best, best_f1, best_est = 0.95, -1.0, {}
+    for t in grid:
+        est = estimate_quality(probabilities, float(t))
+        if est and est["f1"] > best_f1 + 1e-9:
+            best, best_f1, best_est = float(t), est["f1"], est
+    return best, best_est
 
 
-def _boost(predictions: pd.DataFrame, det: set[tuple[str, str]]) -> pd.DataFrame:
-    """Hybrid: pairs that meet a deterministic rule are matches whatever the model says."""
-    if not det:
+def estimate_quality(probabilities: np.ndarray, threshold: float) -> dict[str, float]:
+    """Precision, recall and F1 the model's probabilities predict at ``threshold`` (estimates)."""
+    p = np.asarray(probabilities, dtype=float)
+    total = float(p.sum())
+    if not len(p) or total <= 0:
+        return {}
+    above = p >= threshold
+    tp = float(p[above].sum())
+    found = int(above.sum())
+    precision = tp / found if found else 1.0
+    recall = tp / total
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def _deterministic_pairs(allp: pd.DataFrame, features: set[str]) -> pd.DataFrame:
+    """Pairs (unique_id_l < unique_id_r) meeting a deterministic rule: same identifier and DOB."""
+    found = []
+    for key in presets.deterministic_keys(features):
+        g = allp.dropna(subset=[key, "dob"])[["unique_id", "source", key, "dob"]]
+        g = g[g.duplicated([key, "dob"], keep=False)]
+        m = g.merge(g, on=[key, "dob"], suffixes=("_l", "_r"))
+        m = m[m["unique_id_l"] < m["unique_id_r"]]
+        found.append(m[["unique_id_l", "unique_id_r", "source_l", "source_r"]])
+    if not found:
+        return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "source_l", "source_r"])
+    return pd.concat(found, ignore_index=True).drop_duplicates(["unique_id_l", "unique_id_r"])
+
+
+def _boost(predictions: pd.DataFrame, det: pd.DataFrame) -> pd.DataFrame:
+    """Hybrid: pairs that meet a deterministic rule are matches whatever the model says, and are
+    added when no prediction blocking rule or threshold kept them."""
+    if det.empty:
         return predictions
-    key = list(zip(predictions["unique_id_l"].astype(str), predictions["unique_id_r"].astype(str)))
-    hit = np.array([k in det or (k[1], k[0]) in det for k in key], dtype=bool)
+    predictions = predictions.copy()
+    a = predictions["unique_id_l"].astype(str)
+    b = predictions["unique_id_r"].astype(str)
+    key = a.where(a < b, b) + "\x1f" + b.where(a < b, a)
+    det_key = det["unique_id_l"].astype(str) + "\x1f" + det["unique_id_r"].astype(str)
+    hit = key.isin(set(det_key)).to_numpy()
     predictions.loc[hit, "match_probability"] = 1.0
+    predictions.loc[hit, "match_weight"] = np.maximum(predictions.loc[hit, "match_weight"].astype(float), 20.0)
+    missing = det[~det_key.isin(set(key))]
+    if len(missing):
+        extra = missing.assign(match_probability=1.0, match_weight=20.0)
+        predictions = pd.concat([predictions, extra], ignore_index=True)
     return predictions
 
 

@@ -9,8 +9,9 @@ dedupe:
     surname: surname
     date_of_birth: date_of_birth
     postcode: postcode
+    attribute: [gender, birth_place]   # identifier, address and attribute may list several columns
   training: unsupervised        # unsupervised | deterministic | hybrid
-  thresholds: {match: 0.95, review: 0.5}
+  thresholds: {match: auto, review: 0.5}   # auto: chosen from the trained model
   blocking: ["l.surname_key = r.surname_key and l.dob = r.dob"]   # extra rules (SQL on prepared columns)
   survivorship: {default: most_frequent, address: most_recent}
   source_priority: [social_care, housing_benefit]
@@ -29,11 +30,17 @@ from dataclean.exceptions import ConfigError
 ROLES = (
     "nhs_number",
     "nino",
+    "identifier",
     "forename",
     "surname",
+    "full_name",
     "date_of_birth",
     "postcode",
     "address",
+    "street_number",
+    "locality",
+    "birth_place",
+    "attribute",
     "phone",
     "email",
     "gender",
@@ -43,6 +50,8 @@ ROLES = (
     "last_updated",
     "source",
 )
+#: roles that may name a list of columns (several identifiers, address lines, attributes)
+MULTI_ROLES = ("identifier", "address", "attribute")
 TRAINING = ("unsupervised", "deterministic", "hybrid")
 RULES = ("most_frequent", "most_recent", "most_complete", "source_priority")
 _KEYS = (
@@ -54,6 +63,7 @@ _KEYS = (
     "survivorship",
     "source_priority",
     "max_pairs_for_u",
+    "max_comparisons",
     "description",
 )
 
@@ -61,14 +71,17 @@ _KEYS = (
 @dataclass(frozen=True)
 class LinkageConfig:
     id_column: str = "record_id"
-    columns: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     training: str = "unsupervised"
-    match_threshold: float = 0.95
+    #: None ("auto"): chosen from the trained model's scores (see ``api.choose_threshold``)
+    match_threshold: float | None = None
     review_threshold: float = 0.5
     blocking: tuple[str, ...] = ()
     survivorship: Mapping[str, str] = field(default_factory=lambda: {"default": "most_frequent"})
     source_priority: tuple[str, ...] = ()
-    max_pairs_for_u: int = 2_000_000
+    max_pairs_for_u: int = 1_000_000
+    #: prediction comparison budget (None: 10 per record, at least 2 million)
+    max_comparisons: int | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None, *, source: str | None = None) -> LinkageConfig:
@@ -88,11 +101,19 @@ class LinkageConfig:
         if not isinstance(columns, Mapping):
             problems.append("linkage.columns: must be a mapping of role -> column name")
             columns = {}
+        clean_columns: dict[str, str | tuple[str, ...]] = {}
         for role, col in columns.items():
             if role not in ROLES:
                 problems.append(f"linkage.columns.{role}: unknown role.{near(role, ROLES)} Roles: {', '.join(ROLES)}")
-            if not isinstance(col, str):
-                problems.append(f"linkage.columns.{role}: must name a column (a string), not {col!r}")
+            if role in MULTI_ROLES and isinstance(col, list | tuple):
+                if not col or not all(isinstance(c, str) for c in col):
+                    problems.append(f"linkage.columns.{role}: must list column names, not {col!r}")
+                clean_columns[role] = tuple(col) if len(col) != 1 else col[0]
+            elif not isinstance(col, str):
+                many = " (or a list of them)" if role in MULTI_ROLES else ""
+                problems.append(f"linkage.columns.{role}: must name a column (a string){many}, not {col!r}")
+            else:
+                clean_columns[role] = col
         id_column = data.get("id_column", "record_id")
         if not isinstance(id_column, str):
             problems.append("linkage.id_column: must be a column name")
@@ -102,14 +123,18 @@ class LinkageConfig:
                 f"linkage.training: {training!r} is not one of {', '.join(TRAINING)}.{near(training, TRAINING)}"
             )
         th = data.get("thresholds") or {}
-        match, review = th.get("match", 0.95), th.get("review", 0.5)
+        match, review = th.get("match", "auto"), th.get("review", 0.5)
+        if match in ("auto", None):
+            match = None
         for name, value in (("match", match), ("review", review)):
-            if not isinstance(value, int | float) or not 0 < value < 1:
+            if name == "match" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
                 problems.append(f"linkage.thresholds.{name}: must be a probability between 0 and 1, not {value!r}")
         for k in th:
             if k not in ("match", "review"):
                 problems.append(f"linkage.thresholds: unknown key {k!r} (use match and review)")
-        if not problems and review >= match:
+        if not problems and match is not None and review >= match:
             problems.append("linkage.thresholds: review must be below match")
         blocking = data.get("blocking") or []
         if not isinstance(blocking, list) or not all(isinstance(b, str) for b in blocking):
@@ -128,14 +153,15 @@ class LinkageConfig:
             raise ConfigError(problems, source=source)
         return cls(
             id_column=id_column,
-            columns=dict(columns),
+            columns=clean_columns,
             training=training,
-            match_threshold=float(match),
+            match_threshold=None if match is None else float(match),
             review_threshold=float(review),
             blocking=tuple(blocking),
             survivorship=surv,
             source_priority=tuple(priority),
-            max_pairs_for_u=int(data.get("max_pairs_for_u", 2_000_000)),
+            max_pairs_for_u=int(data.get("max_pairs_for_u", 1_000_000)),
+            max_comparisons=int(data["max_comparisons"]) if data.get("max_comparisons") else None,
         )
 
     @classmethod
@@ -147,14 +173,29 @@ class LinkageConfig:
             raise ConfigError(f"no id column: pass a config with id_column (columns are {', '.join(columns)})")
         return cls(id_column=ident, columns=roles)
 
+    def role_columns(self, role: str) -> tuple[str, ...]:
+        """The column(s) a role names (empty when the role is not configured)."""
+        col = self.columns.get(role)
+        if col is None:
+            return ()
+        return tuple(col) if isinstance(col, tuple | list) else (col,)
+
+    def all_columns(self) -> list[str]:
+        """Every column the roles name, in role order."""
+        return [c for role in self.columns for c in self.role_columns(role)]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id_column": self.id_column,
-            "columns": dict(self.columns),
+            "columns": {r: list(c) if isinstance(c, tuple) else c for r, c in self.columns.items()},
             "training": self.training,
-            "thresholds": {"match": self.match_threshold, "review": self.review_threshold},
+            "thresholds": {
+                "match": "auto" if self.match_threshold is None else self.match_threshold,
+                "review": self.review_threshold,
+            },
             "blocking": list(self.blocking),
             "survivorship": dict(self.survivorship),
             "source_priority": list(self.source_priority),
             "max_pairs_for_u": self.max_pairs_for_u,
+            "max_comparisons": self.max_comparisons,
         }

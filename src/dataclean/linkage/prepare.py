@@ -1,18 +1,27 @@
 """Preparation for linkage: dataclean's standardisers first, then the derived match features.
 
 Every output column is text (or NULL), named for the comparisons in :mod:`presets`:
-``unique_id``, ``nhs``, ``nino``, ``fn`` (forename, upper case), ``fn_nick`` (nickname canonical
-form), ``fn_mp`` / ``sn_mp`` (Metaphone), ``sn`` (surname), ``sn_first`` (first part of a
-hyphenated surname), ``dob`` (ISO), ``dob_y`` (year), ``pc`` / ``pc_sector`` / ``pc_district`` /
-``pc_area``, ``addr`` (canonical address, upper case), ``mobile`` and ``landline`` (E.164, split
-by line type: mobiles are personal, landlines shared by a household), ``email`` (lower case),
-``uprn``; plus ``claim_id``, ``property_id``, ``last_updated`` and ``source`` carried through.
+``unique_id``; identifiers ``nhs``, ``nino``, ``ident`` / ``ident2`` (a generic identifier such as
+a case, pupil or social security number: upper case, separators removed); names ``fn``
+(forename, upper case), ``fn_i`` (its initial), ``fn_nick`` (nickname canonical form), ``fn_mp`` /
+``sn_mp`` (Metaphone), ``sn`` (surname), ``sn_first`` (first part of a hyphenated surname),
+``nm`` (a full name: titles stripped, tokens sorted so word order does not matter), ``nm_a`` /
+``nm_b`` (its first and last sorted token, for blocking); ``dob`` (ISO, any era: plausibility is
+a scorecard finding, not a reason to discard evidence), ``dob_y`` (year); ``pc`` /
+``pc_sector`` / ``pc_district`` / ``pc_area`` (UK postcodes by their parts; any other postcode is
+kept as text with prefixes in the same columns); ``addr`` (canonical address, upper case, street
+number and lines joined), ``stno`` (street number), ``loc`` (locality / town); ``bplace`` (birth
+place) and ``attr1``..``attr4`` (other categorical attributes, ``gender`` among them); ``mobile``
+and ``landline`` (E.164, split by line type: mobiles are personal, landlines shared by a
+household), ``email`` (lower case), ``uprn``; plus ``claim_id``, ``property_id``,
+``last_updated`` and ``source`` carried through.
 """
 
 from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from dataclean import registry
@@ -21,15 +30,22 @@ from dataclean.linkage.config import LinkageConfig
 
 log = logging.getLogger(__name__)
 STRING = pd.StringDtype()
+MAX_ATTRIBUTES = 4
 FEATURES = (
     "nhs",
     "nino",
+    "ident",
+    "ident2",
     "fn",
+    "fn_i",
     "fn_nick",
     "fn_mp",
     "sn",
     "sn_first",
     "sn_mp",
+    "nm",
+    "nm_a",
+    "nm_b",
     "dob",
     "dob_y",
     "pc",
@@ -37,6 +53,10 @@ FEATURES = (
     "pc_district",
     "pc_area",
     "addr",
+    "stno",
+    "loc",
+    "bplace",
+    *(f"attr{i}" for i in range(1, MAX_ATTRIBUTES + 1)),
     "mobile",
     "landline",
     "email",
@@ -46,15 +66,33 @@ FEATURES = (
 ROLE_FEATURES = {
     "nhs_number": ("nhs",),
     "nino": ("nino",),
-    "forename": ("fn", "fn_nick", "fn_mp"),
+    "identifier": ("ident", "ident2"),
+    "forename": ("fn", "fn_i", "fn_nick", "fn_mp"),
     "surname": ("sn", "sn_first", "sn_mp"),
+    "full_name": ("nm", "nm_a", "nm_b"),
     "date_of_birth": ("dob", "dob_y"),
     "postcode": ("pc", "pc_sector", "pc_district", "pc_area"),
     "address": ("addr",),
+    "street_number": ("stno",),
+    "locality": ("loc",),
+    "birth_place": ("bplace",),
+    "attribute": tuple(f"attr{i}" for i in range(1, MAX_ATTRIBUTES + 1)),
+    "gender": tuple(f"attr{i}" for i in range(1, MAX_ATTRIBUTES + 1)),
     "phone": ("mobile", "landline"),
     "email": ("email",),
     "uprn": ("uprn",),
 }
+#: placeholder dates systems write when the real date is unknown: not evidence
+_SENTINEL_DATES = frozenset({"1900-01-01", "1901-01-01", "1800-01-01", "1899-12-31", "1753-01-01"})
+
+
+def resolve_column(df: pd.DataFrame, name: str) -> str | None:
+    """The frame's column for a configured name, tolerating surrounding spaces in either (CSV
+    headers written ``rec_id, given_name, ...`` keep a leading space)."""
+    if name in df.columns:
+        return name
+    wanted = str(name).strip()
+    return next((c for c in df.columns if str(c).strip() == wanted), None)
 
 
 def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", partial: bool = False) -> None:
@@ -65,25 +103,30 @@ def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", 
     """
     if not isinstance(df, pd.DataFrame):
         raise ConfigError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
-    needed = [config.id_column] if partial else [config.id_column, *config.columns.values()]
-    missing = [c for c in needed if c not in df.columns]
+    needed = [config.id_column] if partial else [config.id_column, *config.all_columns()]
+    missing = [c for c in needed if resolve_column(df, c) is None]
     if missing:
         raise DataFileError(
             f"{name}: no column {', '.join(map(repr, missing))} named in the linkage config; "
             f"columns are {', '.join(map(str, df.columns))}"
         )
-    ids = df[config.id_column]
+    ids = df[resolve_column(df, config.id_column)]
     if ids.isna().any():
         raise DataFileError(
             f"{name}: {int(ids.isna().sum())} rows have no {config.id_column!r}; every record needs an id"
         )
-    dup = ids.astype(str).duplicated()
+    dup = ids.astype(str).str.strip().duplicated()
     if dup.any():
         raise DataFileError(
             f"{name}: {int(dup.sum())} duplicate values in the id column {config.id_column!r}; "
             "ids must be unique within a file"
         )
-    usable = [r for r, c in config.columns.items() if r in ROLE_FEATURES and c in df.columns and df[c].notna().any()]
+    usable = [
+        r
+        for r in config.columns
+        if r in ROLE_FEATURES
+        and any((c := resolve_column(df, col)) is not None and df[c].notna().any() for col in config.role_columns(r))
+    ]
     if len(usable) < 2 and len(df) > 1:
         raise ConfigError(
             f"{name}: linkage needs at least two populated identifying columns (roles); configured: "
@@ -91,14 +134,71 @@ def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", 
         )
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Upper case, punctuation to spaces, spaces collapsed; empty -> NA."""
+    s = values.astype(STRING).str.upper().str.replace(r"[^\w/&-]+", " ", regex=True)
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.mask(s == "", pd.NA)
+
+
+def _compact(values: pd.Series) -> pd.Series:
+    """An identifier: upper case, letters and digits only; empty -> NA."""
+    s = values.astype(STRING).str.upper().str.replace(r"[^0-9A-Z]+", "", regex=True)
+    return s.mask(s == "", pd.NA)
+
+
+def _dates_any_era(values: pd.Series) -> pd.Series:
+    """ISO dates of birth of any era: dataclean's parser, then plain parsing for what it refuses
+    only as implausible (a date in 1843 is evidence for historical records)."""
+    iso = registry.get("date_of_birth").standardise_series(values).value.astype(STRING)
+    rest = iso.isna() & values.notna()
+    if rest.any():
+        text = values[rest].astype(STRING).str.strip()
+        codes, uniques = pd.factorize(text)
+        u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
+        parsed = pd.Series(pd.NaT, index=u.index, dtype="datetime64[ns]")
+        for fmt in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y"):
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(u[todo], format=fmt, errors="coerce")
+        out_u = parsed.dt.strftime("%Y-%m-%d").astype(STRING)
+        out_u = out_u.mask(out_u.isin(_SENTINEL_DATES), pd.NA)
+        picked = np.append(out_u.to_numpy(dtype=object), np.array([None], dtype=object))[codes]
+        iso[rest] = pd.array(picked, dtype=STRING)
+    return iso
+
+
+def _postcodes(values: pd.Series) -> pd.DataFrame:
+    """UK postcodes by their parts; any other non-empty postcode as text with prefix levels."""
+    parts = registry.get("postcode").components_series(values)
+    pc = parts["postcode"].astype(STRING)
+    sector = parts["sector"].astype(STRING)
+    district = parts["district"].astype(STRING)
+    area = parts["area"].astype(STRING)
+    other = _compact(values).mask(pc.notna().to_numpy(dtype=bool), pd.NA)
+    has = other.notna().to_numpy(dtype=bool)
+    if has.any():
+        n = other.str.len()
+        pc = pc.where(~has, other)
+        sector = sector.where(~has, other.str.slice(0, -1).where(n > 2))
+        district = district.where(~has, other.str.slice(0, -2).where(n > 3))
+        area = area.where(~has, other.str.slice(0, 1))
+    return pd.DataFrame({"pc": pc, "pc_sector": sector, "pc_district": district, "pc_area": area})
+
+
 def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = None) -> pd.DataFrame:
     """The prepared frame (see the module docstring). ``df`` is not modified."""
-    cols = config.columns
     out = pd.DataFrame(index=df.index)
-    out["unique_id"] = df[config.id_column].astype(str).astype(STRING)
+    out["unique_id"] = df[resolve_column(df, config.id_column)].astype(str).str.strip().astype(STRING)
+
+    def cols(role: str) -> list[pd.Series]:
+        found = [resolve_column(df, c) for c in config.role_columns(role)]
+        return [df[c] for c in found if c is not None]
 
     def col(role: str) -> pd.Series | None:
-        return df[cols[role]] if role in cols and cols[role] in df.columns else None
+        found = cols(role)
+        return found[0] if found else None
 
     def std(kind: str, values: pd.Series) -> pd.Series:
         return registry.get(kind).standardise_series(values).value
@@ -107,10 +207,13 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         out["nhs"] = std("nhs_number", s)
     if (s := col("nino")) is not None:
         out["nino"] = std("nino", s)
+    for feature, s in zip(("ident", "ident2"), cols("identifier")):
+        out[feature] = _compact(s)
     pn = registry.get("person_name")
     if (s := col("forename")) is not None:
         fn = pn.standardise_series(s).value
         out["fn"] = fn.str.upper().str.split(" ").str[0]
+        out["fn_i"] = out["fn"].str.slice(0, 1)
         out["fn_nick"] = pn.nickname_canonical_series(s).str.upper()
         out["fn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
     if (s := col("surname")) is not None:
@@ -118,16 +221,44 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         out["sn"] = sn
         out["sn_first"] = sn.str.split("-").str[0]
         out["sn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
+    if (s := col("full_name")) is not None:
+        cleaned = pn.standardise_series(s.astype(STRING).str.replace(r"[,;.]+", " ", regex=True)).value
+        text = _text(cleaned.fillna(s.astype(STRING)))
+        codes, uniques = pd.factorize(text)  # sort the words once per distinct name
+        ordered = np.array([" ".join(sorted(str(u).split(" "))) for u in uniques] + [None], dtype=object)
+        out["nm"] = pd.array(ordered[codes], dtype=STRING)
+        out["nm_a"] = out["nm"].str.split(" ").str[0]
+        out["nm_b"] = out["nm"].str.split(" ").str[-1]
     if (s := col("date_of_birth")) is not None:
-        dob = std("date_of_birth", s)
+        dob = _dates_any_era(s)
         out["dob"] = dob
         out["dob_y"] = dob.str.slice(0, 4)
     if (s := col("postcode")) is not None:
-        parts = registry.get("postcode").components_series(s)
-        out["pc"], out["pc_sector"] = parts["postcode"], parts["sector"]
-        out["pc_district"], out["pc_area"] = parts["district"], parts["area"]
-    if (s := col("address")) is not None:
-        out["addr"] = std("address", s).str.upper()
+        for k, v in _postcodes(s).items():
+            out[k] = v.to_numpy()
+    lines = cols("address")
+    number = col("street_number")
+    if number is not None:
+        out["stno"] = _compact(number)
+    if lines:
+        joined = ([number.astype(STRING).fillna("")] if number is not None else []) + [
+            line.astype(STRING).fillna("") for line in lines
+        ]
+        text = joined[0].str.strip()
+        for part in joined[1:]:
+            text = text + ", " + part.str.strip()
+        text = text.str.replace(r"^(, )+|(, )+$", "", regex=True).str.replace(r"(, )+", ", ", regex=True)
+        canonical = std("address", text.mask(text.str.strip() == "", pd.NA))
+        out["addr"] = _text(canonical.fillna(text))
+    if (s := col("locality")) is not None:
+        out["loc"] = _text(s)
+    if (s := col("birth_place")) is not None:
+        out["bplace"] = _text(s)
+    attributes = cols("gender") + cols("attribute")
+    if len(attributes) > MAX_ATTRIBUTES:
+        log.warning("linkage uses the first %d attribute columns; the rest are ignored", MAX_ATTRIBUTES)
+    for i, s in enumerate(attributes[:MAX_ATTRIBUTES], start=1):
+        out[f"attr{i}"] = _text(s)
     if (s := col("phone")) is not None:
         e164 = std("phone", s)
         # UK mobiles are +447 numbers other than 070 (personal numbering) and 076 (pagers): a
@@ -142,9 +273,10 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
     for role in ("claim_id", "property_id", "last_updated"):
         if (s := col(role)) is not None:
             out[role] = s.astype(STRING)
+    source_col = col("source")
     out["source"] = (
-        df[cols["source"]].astype(STRING)
-        if "source" in cols and cols["source"] in df.columns
+        source_col.astype(STRING)
+        if source_col is not None
         else pd.Series(source or "data", index=df.index, dtype=STRING)
     )
     for feature in (*FEATURES, "claim_id", "property_id", "last_updated"):

@@ -218,6 +218,16 @@ def standardise_for_checks(
     return out, results
 
 
+def map_score(element: int, missing: int, unexpected: int, mostly: float | None) -> tuple[float | None, bool]:
+    """(score, success) of a row-by-row expectation from its counts: the one scoring rule shared by
+    the in-memory and the chunked paths. The score is the share of evaluated (non-missing) rows
+    that pass; success means that share reaches ``mostly`` (1.0 when not given), as in GX."""
+    evaluated = element - missing
+    if evaluated <= 0:
+        return None, True
+    return 1.0 - unexpected / evaluated, (evaluated - unexpected) / evaluated >= (1.0 if mostly is None else mostly)
+
+
 def _exception_message(info: Any) -> str | None:
     if not info:
         return None
@@ -247,11 +257,10 @@ def _score_results(
             element = int(res.get("element_count") or 0)
             missing = int(res.get("missing_count") or 0)
             unexpected = int(res.get("unexpected_count") or 0)
-            evaluated = element - missing
-            score = None if evaluated <= 0 else 1.0 - unexpected / evaluated
+            score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
         else:  # aggregate / table expectation: pass or fail
             element, missing, unexpected = 1, 0, 0 if r.success else 1
-            score = 1.0 if r.success else 0.0
+            score, success = (1.0 if r.success else 0.0), bool(r.success)
         if error:
             score = 0.0
             error = error[:300]
@@ -271,7 +280,7 @@ def _score_results(
                 missing_count=missing,
                 unexpected_count=unexpected,
                 score=score,
-                success=bool(r.success) and not error,
+                success=success and not error,
                 mostly=spec.kwargs.get("mostly"),
                 examples=examples,
                 reasons=reasons,
