@@ -26,8 +26,6 @@ five masked examples per expectation, and small summaries.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as _dt
 import json
 import logging
@@ -179,22 +177,6 @@ def work_dir(spark: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _sniff_encoding(path: Path) -> str:
-    """``UTF-8`` if the file decodes as UTF-8 (streamed, bounded memory), else ``windows-1252``."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line = 1
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 24):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                line += block[: exc.start].count(b"\n")
-                log.warning("%s: not UTF-8 (first bad byte near line %d); reading as Windows-1252", path, line)
-                return "windows-1252"
-            line += block.count(b"\n")
-    return "UTF-8"
-
-
 def read_table(
     spark: Any,
     path: str | Path,
@@ -215,16 +197,20 @@ def read_table(
     io._check_file(p)
     if fmt == "parquet":
         return spark.read.parquet(str(p))
-    if fmt == "excel":
-        return from_pandas(spark, io.read_table(p, sheet=sheet))
-    enc = encoding or _sniff_encoding(p)
-    py_enc = "cp1252" if enc.lower() in ("windows-1252", "cp1252") else "utf-8-sig"
-    sep = io._sniff_delimiter(p, py_enc, delimiter)
-    io._check_header(p, py_enc, sep)
-    with open(p, encoding=py_enc, newline="") as fh:
-        header = next(csv.reader(fh, delimiter=sep), [])
-    if not header:
-        raise DataFileError(f"{p}: the file has no header row")
+    compression = io.split_suffix(p)[1]
+    if fmt == "excel" or compression is not None:
+        # Excel and compressed text are read by the in-memory reader and handed to Spark
+        return from_pandas(spark, io.read_table(p, sheet=sheet, delimiter=delimiter, encoding=encoding))
+    # the in-memory reader's own decisions: encoding, delimiter, trimmed and completed header names
+    plan = io._plan_csv(io._resolve(p, "csv"), encoding, delimiter)
+    enc = plan.encoding
+    if enc.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+        enc = "UTF-8"
+    elif enc.lower() in ("windows-1252", "cp1252"):
+        enc = "windows-1252"
+    elif enc.lower().startswith("utf-16"):
+        return from_pandas(spark, io.read_table(p, delimiter=delimiter, encoding=encoding))
+    header, sep = plan.names, plan.sep
     from pyspark.sql import functions as F
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -1645,10 +1631,17 @@ def split_incoherent_spark(allp: Any, pairs: Any, threshold: float, clusters: An
         c for c in ("nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc") if c in allp.columns
     ]
     sized = clusters.withColumn("__dc_size", F.count(F.lit(1)).over(Window.partitionBy("cluster_id")))
-    checked = sized.filter((F.col("__dc_size") > 1) & (F.col("__dc_size") <= limit)).select("unique_id", "cluster_id")
-    records = checked.join(allp.select("unique_id", *cols), "unique_id")
-    cl = checked.withColumnRenamed("unique_id", "unique_id_l")
-    cr = checked.withColumnRenamed("unique_id", "unique_id_r").withColumnRenamed("cluster_id", "cluster_r")
+    checked = (
+        sized.filter((F.col("__dc_size") > 1) & (F.col("__dc_size") <= limit))
+        .select("unique_id", "cluster_id")
+        .localCheckpoint()
+    )
+    # fresh column identities on each side (the same DataFrame is joined several times)
+    records = checked.select(F.col("unique_id").alias("unique_id"), F.col("cluster_id").alias("cluster_id")).join(
+        allp.select("unique_id", *cols), "unique_id"
+    )
+    cl = checked.select(F.col("unique_id").alias("unique_id_l"), F.col("cluster_id").alias("cluster_id"))
+    cr = checked.select(F.col("unique_id").alias("unique_id_r"), F.col("cluster_id").alias("cluster_r"))
     links = (
         pairs.filter(F.col("match_probability") >= threshold)
         .select("unique_id_l", "unique_id_r", "match_probability")
@@ -1685,7 +1678,9 @@ def split_incoherent_spark(allp: Any, pairs: Any, threshold: float, clusters: An
         .cogroup(links.groupBy("cluster_id"))
         .applyInPandas(lambda r, e: split(r, e), out_schema)
     ).localCheckpoint()
-    new_ids = clusters.join(result.select("unique_id", F.col("cluster_id").alias("__dc_new")), "unique_id", "left")
+    new_ids = clusters.join(
+        result.select(F.col("unique_id").alias("unique_id"), F.col("cluster_id").alias("__dc_new")), "unique_id", "left"
+    )
     updated = new_ids.select("unique_id", F.coalesce("__dc_new", "cluster_id").alias("cluster_id"))
     moved = result.filter(F.col("cluster_id") != F.col("cluster_id_before")).select(
         F.col("unique_id").alias("record"), "cluster_id_before", "cluster_id", "reason"
