@@ -164,8 +164,12 @@ def work_dir(spark: Any) -> str:
         ckpt = spark.sparkContext.getCheckpointDir()
     except Exception:  # Spark Connect has no SparkContext
         ckpt = None
-    if ckpt:
-        return str(ckpt)
+    if ckpt and str(ckpt).startswith("file:"):
+        # a local checkpoint folder (Spark gives it as a URI); remote ones (hdfs:, dbfs:, s3:) are
+        # not usable for the small JSON files written next to the datasets: use a local folder
+        from urllib.parse import urlparse
+
+        return urlparse(str(ckpt)).path
     global _OWN_WORKDIR
     if _OWN_WORKDIR is None:
         _OWN_WORKDIR = tempfile.mkdtemp(prefix="dataclean-spark-")
