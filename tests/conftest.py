@@ -88,3 +88,17 @@ def scorecard_runs(tmp_path_factory) -> list:
         path.write_text(to_json(card), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """ONE local SparkSession for every Spark test (``pytest -m spark``), built by dataclean's own
+    session helper with the settings of shared/notes/spark-notes.md: local[2], two shuffle
+    partitions, no UI, Arrow without silent fallback, the splink similarity jar, a checkpoint
+    folder and workers on this interpreter."""
+    pytest.importorskip("pyspark", reason="install dataclean[spark] to run the Spark tests")
+    from dataclean.engines import spark as engine
+
+    session = engine.get_session(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"})
+    yield session
+    session.stop()

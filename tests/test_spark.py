@@ -1,38 +1,15 @@
 """dataclean's GX expectations on the Spark engine (opt-in: `pytest -m spark`, needs pyspark and Java).
 
-Settings follow shared/notes/spark-notes.md: local[2], small shuffle partitions, no UI, Arrow on
-with no silent fallback, workers on this interpreter.
+The session is the one session-scoped fixture in tests/conftest.py (settings from
+shared/notes/spark-notes.md: local[2], small shuffle partitions, no UI, Arrow on with no silent
+fallback, workers on this interpreter).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
 
 pytestmark = pytest.mark.spark  # deselected by default (pyproject addopts); run with `pytest -m spark`
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    pytest.importorskip("pyspark", reason="install dataclean[spark] to run the Spark tests")
-    from pyspark.sql import SparkSession
-
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.execution.arrow.pyspark.fallback.enabled", "false")
-        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("warehouse")))
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def test_custom_expectations_on_spark(spark):

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from dataclean.cli_spark import add_engine_options, wants_spark
 from dataclean.exceptions import ConfigError, DatacleanError, DataFileError
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show raw identifiers in examples and failures (default: masked); see docs/cli.md for who should",
     )
     v.add_argument("--no-dedupe", action="store_true", help="skip the suite's dedupe block (faster)")
+    add_engine_options(v)
 
     s = _sub(sub, "suite", "draft, check or compile suite files")
     ssub = s.add_subparsers(dest="suite_command", required=True, parser_class=_Parser, metavar="SUBCOMMAND")
@@ -241,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_options(de)
     de.add_argument("--suite", required=True, help="suite with a dedupe: block (file or bundled name)")
     de.add_argument("--output", type=Path, required=True, help="output folder for clusters, pairs, golden records")
+    add_engine_options(de)
 
     li = _sub(sub, "link", "link person records across two or more files")
     add_data_options(li, nargs="+", what="data files (two or more)")
@@ -256,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also find duplicates within each file (link and dedupe), e.g. two claims by one person",
     )
+    add_engine_options(li)
 
     cl = _sub(sub, "clean", "standardise, validate, quarantine, optionally dedupe; write clean data")
     add_data_options(cl)
@@ -284,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="raw identifiers in audit.csv and scorecard examples (default: masked)",
     )
+    add_engine_options(cl)
 
     ps = _sub(sub, "pseudonymise", "replace identifiers with keyed HMAC-SHA256 tokens")
     add_data_options(ps)
@@ -410,6 +415,10 @@ def _dataset_name(path: str) -> str:
 
 # ------------------------------------------------------------------------------------------ commands
 def _cmd_validate(args: argparse.Namespace, out: _Console) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("validate", args, out)
     from dataclean.io import StagedOutput
     from dataclean.scorecard import validate
     from dataclean.scorecard.render import RENDERERS
@@ -580,6 +589,10 @@ def _write_linkage(result: Any, output: Path, rows_in: int) -> list[str]:
 
 
 def _cmd_dedupe(args: argparse.Namespace, out: _Console) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("dedupe", args, out)
     from dataclean.linkage import dedupe
 
     config = _linkage_config(args.suite, "dedupe")
@@ -604,6 +617,10 @@ def _cmd_dedupe(args: argparse.Namespace, out: _Console) -> int:
 
 
 def _cmd_link(args: argparse.Namespace, out: _Console) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("link", args, out)
     from dataclean.linkage import link, link_and_dedupe
 
     if len(args.data) < 2:
@@ -636,6 +653,10 @@ def _cmd_link(args: argparse.Namespace, out: _Console) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace, out: _Console) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("clean", args, out)
     from dataclean.pipeline import clean_file
 
     sheet: Any = args.sheet

@@ -170,8 +170,29 @@ def clean(
     show_values: bool = False,
     progress: ProgressFn | None = None,
     dataset: str | None = None,
+    spark: Any = None,
+    output: str | Path | None = None,
 ) -> CleanResult:
-    """Cleanse ``data`` with ``suite``; see the module docstring. ``data`` is never modified."""
+    """Cleanse ``data`` with ``suite``; see the module docstring. ``data`` is never modified.
+
+    A pyspark DataFrame (or ``spark=`` a SparkSession) runs on Spark
+    (:func:`dataclean.engines.spark.clean`): Parquet datasets written to ``output``.
+    """
+    from dataclean.engines import is_spark_dataframe
+
+    if spark is not None or is_spark_dataframe(data):
+        from dataclean.engines import spark as spark_engine
+
+        return spark_engine.clean(
+            data,
+            suite,
+            spark=spark,
+            output=output,
+            dedupe=dedupe,
+            reference_date=reference_date,
+            show_values=show_values,
+            dataset=dataset,
+        )
     step = progress or (lambda stage, frac: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -618,6 +618,21 @@ def _run(
     model_in: str | Path | Mapping[str, Any] | None = None,
     source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
+    from dataclean.engines import is_spark_dataframe, is_spark_session
+
+    if is_spark_session(backend) or any(is_spark_dataframe(f) for f in frames.values()):
+        # the Spark engine: same steps on the cluster, outputs as Parquet datasets
+        from dataclean.engines.spark import run_linkage
+
+        return run_linkage(  # type: ignore[return-value]
+            frames,
+            config,
+            link_type,
+            spark=backend if is_spark_session(backend) else None,
+            model_in=model_in,
+            source_configs=source_configs,
+            progress=progress,
+        )
     step = progress or (lambda stage, fraction: None)
     timings: dict[str, float] = {}
     notes: list[str] = []

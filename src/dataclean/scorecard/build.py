@@ -84,6 +84,7 @@ def validate(
     stage: str | None = None,
     dataset: str | None = None,
     precomputed: Mapping[str, StandardiseResult] | None = None,
+    spark: Any = None,
 ) -> ValidationReport:
     """Validate ``data`` against ``suite`` and return a :class:`ValidationReport`.
 
@@ -91,7 +92,25 @@ def validate(
     ``reference_date`` overrides the suite's (timeliness and date-of-birth checks; default today).
     ``show_values`` puts raw failing values in examples (default: masked). ``dedupe`` runs the
     suite's ``dedupe:`` block and scores duplicate persons under uniqueness (default: when present).
+
+    A pyspark DataFrame, or any data with ``spark=`` a SparkSession, is validated on Spark
+    (:func:`dataclean.engines.spark.validate`): the same scorecard, with failures as Parquet.
     """
+    from dataclean.engines import is_spark_dataframe
+
+    if spark is not None or is_spark_dataframe(data):
+        from dataclean.engines import spark as spark_engine
+
+        return spark_engine.validate(  # type: ignore[return-value]
+            data,
+            suite,
+            spark=spark,
+            reference_date=reference_date,
+            show_values=show_values,
+            dedupe=dedupe,
+            stage=stage,
+            dataset=dataset,
+        )
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if not isinstance(suite, Suite):
