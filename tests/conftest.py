@@ -92,11 +92,24 @@ def scorecard_runs(tmp_path_factory) -> list:
 
 @pytest.fixture(scope="session")
 def spark():
-    """ONE local SparkSession for every Spark test (``pytest -m spark``), built by dataclean's own
-    session helper with the settings of shared/notes/spark-notes.md: local[2], two shuffle
+    """ONE local SparkSession for every Spark test (run by the default ``pytest``; only these with
+    ``pytest -m spark``), built by dataclean's own session helper with the settings of shared/notes/spark-notes.md: local[2], two shuffle
     partitions, no UI, Arrow without silent fallback, the splink similarity jar, a checkpoint
     folder and workers on this interpreter."""
-    pytest.importorskip("pyspark", reason="install dataclean[spark] to run the Spark tests")
+    import importlib.util
+    import os
+    import shutil
+
+    missing = []
+    if importlib.util.find_spec("pyspark") is None:
+        missing.append("pyspark (pip install -e '.[dev,spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        missing.append("Java 17 (apt-get install openjdk-17-jre-headless)")
+    if missing:
+        why = "the Spark tests need " + " and ".join(missing)
+        if os.environ.get("CI"):  # in CI an engine we offer must be tested, never skipped
+            pytest.fail(why)
+        pytest.skip(why)
     from dataclean.engines import spark as engine
 
     session = engine.get_session(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"})

@@ -1,4 +1,4 @@
-"""dataclean's GX expectations on the Spark engine (opt-in: `pytest -m spark`, needs pyspark and Java).
+"""dataclean's GX expectations on the Spark engine (part of the default run; needs pyspark and Java).
 
 The session is the one session-scoped fixture in tests/conftest.py (settings from
 shared/notes/spark-notes.md: local[2], small shuffle partitions, no UI, Arrow on with no silent
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.spark  # deselected by default (pyproject addopts); run with `pytest -m spark`
+pytestmark = pytest.mark.spark  # only these: `pytest -m spark`
 
 
 def test_custom_expectations_on_spark(spark):
