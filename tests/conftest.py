@@ -93,9 +93,9 @@ def scorecard_runs(tmp_path_factory) -> list:
 @pytest.fixture(scope="session")
 def spark():
     """ONE local SparkSession for every Spark test (run by the default ``pytest``; only these with
-    ``pytest -m spark``), built by dataclean's own session helper with the settings of shared/notes/spark-notes.md: local[2], two shuffle
-    partitions, no UI, Arrow without silent fallback, the splink similarity jar, a checkpoint
-    folder and workers on this interpreter."""
+    ``pytest -m spark``), built by dataclean's own session helper with the settings of
+    shared/notes/spark-notes.md: local[2], two shuffle partitions, no UI, Arrow without silent
+    fallback, the splink similarity jar, a checkpoint folder and workers on this interpreter."""
     import importlib.util
     import os
     import shutil
