@@ -901,26 +901,10 @@ def validate(
 def _duplicate_persons(sdf: Any, suite: Any, spark: Any) -> Any:
     """The suite's dedupe block on Spark, scored under uniqueness (as the pandas engine does)."""
     from dataclean.linkage.config import LinkageConfig
-    from dataclean.scorecard.model import ExpectationScore
+    from dataclean.scorecard.build import duplicate_persons_score
 
     config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
-    result = dedupe(sdf, config, spark=spark)
-    summary = result.summary()
-    records, dup = int(summary["records"]), int(summary["duplicate_records"])
-    return ExpectationScore(
-        key="g_duplicate_persons",
-        type="dataclean_duplicate_persons",
-        columns=(),
-        dimension="uniqueness",
-        severity="warning",
-        weight=1.0,
-        element_count=records,
-        missing_count=0,
-        unexpected_count=dup,
-        score=None if records == 0 else 1.0 - dup / records,
-        success=dup == 0,
-        description="records that linkage says are further records of a person already present",
-    )
+    return duplicate_persons_score(dedupe(sdf, config, spark=spark).summary())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -348,7 +348,12 @@ def _duplicate_persons(data: pd.DataFrame, suite: Suite) -> ExpectationScore | N
         log.warning("linkage is not available; duplicate persons not scored")
         return None
     config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
-    summary = uniqueness_summary(run_dedupe(data, config))
+    return duplicate_persons_score(uniqueness_summary(run_dedupe(data, config)))
+
+
+def duplicate_persons_score(summary: dict[str, Any]) -> ExpectationScore:
+    """The uniqueness score of a linkage run's summary (``records``, ``duplicate_records``): the
+    same for every engine."""
     records = int(summary["records"])
     dup = int(summary["duplicate_records"])
     return ExpectationScore(
