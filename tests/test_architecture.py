@@ -352,6 +352,8 @@ def test_diff_and_load_do_not_load_the_renderers():
         "import sys\n"
         "import dataclean.scorecard.diff, dataclean.scorecard.io, dataclean.scorecard.history\n"
         "assert 'dataclean.scorecard.render' not in sys.modules, 'render was imported'\n"
+        "print('checked')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "checked", "the check did not run to its end"

@@ -177,7 +177,11 @@ df = pd.DataFrame({{"record_id": ["R1"], "nhs_number": ["9434765919"], "date_of_
 assert validate(df, {str(PLANTED)!r}).passed
 print(before, (log.level, pee.HASH_THRESHOLD))
 """
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    # a script file, not ``python -c``: pyspark 4.3's Spark Connect import check (reached through GX
+    # when pyspark is installed) takes a ``-c`` main module for a doctest run and exits 0 silently
+    path = tmp_path / "fresh_process.py"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     before, after = proc.stdout.strip().splitlines()[-1].split(") (")
     assert before + ")" == "(20, 1000000000.0)" and "(" + after == "(20, 1000000000.0)"
