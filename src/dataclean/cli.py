@@ -616,13 +616,9 @@ def _cmd_dedupe(args: argparse.Namespace, out: _Console) -> int:
     return EXIT_OK
 
 
-def _cmd_link(args: argparse.Namespace, out: _Console) -> int:
-    if wants_spark(args):
-        from dataclean.cli_spark import run
-
-        return run("link", args, out)
-    from dataclean.linkage import link, link_and_dedupe
-
+def _link_sources(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
+    """Source names (from the file names) and each source's linkage config, checked: two or more
+    files, one suite for all or one per file, distinct names. Shared by every engine's ``link``."""
     if len(args.data) < 2:
         raise ConfigError("link needs at least two data files")
     if len(args.suite) not in (1, len(args.data)):
@@ -634,6 +630,17 @@ def _cmd_link(args: argparse.Namespace, out: _Console) -> int:
     if len(set(names)) != len(names):
         raise ConfigError(f"the data files need different names (sources are named after them): {', '.join(names)}")
     configs = {name: _linkage_config(s, "link") for name, s in zip(names, suites)}
+    return names, configs
+
+
+def _cmd_link(args: argparse.Namespace, out: _Console) -> int:
+    if wants_spark(args):
+        from dataclean.cli_spark import run
+
+        return run("link", args, out)
+    from dataclean.linkage import link, link_and_dedupe
+
+    names, configs = _link_sources(args)
     frames = {name: _read(args, p, out) for name, p in zip(names, args.data)}
     with _progress(not args.no_progress and not out.quiet) as progress:
         run = link_and_dedupe if args.within else link

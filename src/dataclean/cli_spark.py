@@ -206,20 +206,10 @@ def _dedupe(args: argparse.Namespace, spark: Any, out: Any) -> int:
 
 
 def _link(args: argparse.Namespace, spark: Any, out: Any) -> int:
-    from dataclean.cli import _linkage_config
+    from dataclean.cli import _link_sources
     from dataclean.engines import spark as engine
 
-    if len(args.data) < 2:
-        raise ConfigError("link needs at least two data files")
-    if len(args.suite) not in (1, len(args.data)):
-        raise ConfigError(
-            f"give one --suite for all files or one per file ({len(args.data)} files, {len(args.suite)} suites)"
-        )
-    suites = args.suite * len(args.data) if len(args.suite) == 1 else args.suite
-    names = [Path(p).name.split(".")[0] for p in args.data]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"the data files need different names (sources are named after them): {', '.join(names)}")
-    configs = {name: _linkage_config(s, "link") for name, s in zip(names, suites)}
+    names, configs = _link_sources(args)
     frames = {name: _read(args, spark, p, out) for name, p in zip(names, args.data)}
     link_type = "link_and_dedupe" if args.within else "link_only"
     with _staged(args.output) as stage:
