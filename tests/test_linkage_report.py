@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,24 +17,13 @@ from dataclean import linkage
 from dataclean.cli import main
 from dataclean.linkage import dedupe, report
 from dataclean.synth import example_path
+from test_browser import CHROMIUM
+from test_browser import FLAGS as BROWSER_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "expectations" / "social_care_person.yml"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-    "--window-size=1200,1600",
-    "--virtual-time-budget=20000",
-]
+# the same Chromium and flags as the scorecard's browser test, plus time for vega to draw
+FLAGS = [*BROWSER_FLAGS, "--virtual-time-budget=20000"]
 VENDOR = re.compile(r'<script class="dataclean-vendor"[^>]*>.*?</script>', re.S)
 #: the example suite's dedupe block (match 0.95, review 0.5)
 CONFIG = yaml.safe_load(SUITE.read_text(encoding="utf-8"))["dedupe"]
