@@ -62,17 +62,9 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     # suite parses its `linkage:` section with the linkage config class: move the role vocabulary
     # and the config dataclass down (one role vocabulary, issue 12 item 2)
     ("dataclean.suite", "dataclean.linkage.config"): "suite parses `linkage:` with LinkageConfig",
-    # scorecard.build.validate is really the orchestrator (reads, standardises, runs GX and
-    # linkage): move validate to jobs, keep build_scorecard (results -> Scorecard) here
-    ("dataclean.scorecard.build", "dataclean.gx"): "build.validate runs GX",
-    ("dataclean.scorecard.build", "dataclean.gx.expectations"): "build.validate feeds GX precomputed results",
-    ("dataclean.scorecard.build", "dataclean.linkage"): "build.validate runs deduplication",
-    ("dataclean.scorecard.build", "dataclean.linkage.config"): "build.validate reads the suite's linkage config",
     # the Spark engine module holds both the backend (session, splink registration: engines) and
     # the Spark runs of validate and clean (jobs): split it into engines.spark and jobs.spark, and
     # let jobs (not scorecard.build / pipeline) dispatch on a Spark DataFrame
-    ("dataclean.scorecard.build", "dataclean.engines"): "build.validate dispatches a Spark DataFrame",
-    ("dataclean.scorecard.build", "dataclean.engines.spark"): "build.validate dispatches a Spark DataFrame",
     ("dataclean.engines.spark", "dataclean.pipeline"): "Spark clean reuses pipeline's stages (jobs)",
     ("dataclean.engines.spark", "dataclean.scorecard.build"): "Spark validate builds the scorecard (jobs)",
     ("dataclean.engines.spark", "dataclean.scorecard.model"): "Spark validate builds the scorecard (jobs)",
@@ -82,16 +74,14 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
 #: Known import cycles today, each named by the import that closes it (importer, imported).
 #: With these edges taken out the import graph has no cycle; each must still close a cycle.
 KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    # clean_file hands big files to clean_file_chunked (pipeline -> chunked), and the chunked runner
-    # reuses pipeline's stages: both move to jobs with the shared stages in one module
-    ("dataclean.chunked", "dataclean.pipeline"): "chunked reuses pipeline's stages",
     # Scorecard.__str__ and _repr_html_ (notebook display) import the renderers inside the method,
     # and the renderers take a Scorecard: a deliberate convenience, kept lazy
     ("dataclean.scorecard.model", "dataclean.scorecard.render"): "display methods on the data class",
     # validate, clean and the linkage API hand a Spark DataFrame to engines.spark (a lazy import
     # in the dispatch), and engines.spark reuses their stages: one jobs-level dispatcher removes it
-    ("dataclean.scorecard.build", "dataclean.engines.spark"): "Spark dispatch inside validate",
-    ("dataclean.pipeline", "dataclean.engines.spark"): "Spark dispatch inside clean",
+    # (the dispatch moved with validate and clean from scorecard.build and pipeline into jobs)
+    ("dataclean.jobs.validate", "dataclean.engines.spark"): "Spark dispatch inside validate",
+    ("dataclean.jobs.clean", "dataclean.engines.spark"): "Spark dispatch inside clean",
     ("dataclean.linkage.api", "dataclean.engines.spark"): "Spark dispatch inside dedupe/link",
     # the Spark commands reuse the CLI's reader and printers: move those into a cli package module
     ("dataclean.cli_spark", "dataclean.cli"): "Spark commands reuse the CLI's reader and printers",

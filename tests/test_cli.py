@@ -264,12 +264,12 @@ def test_binary_file_exits_2_with_reason(tmp_path, capsys):
 
 
 def test_internal_error_exits_3_without_traceback_unless_verbose(good_csv, monkeypatch, capsys):
-    import dataclean.scorecard as sc
+    import dataclean.jobs.validate as jobs_validate
 
     def boom(*a, **k):
         raise ZeroDivisionError("secret 9434765919")
 
-    monkeypatch.setattr(sc, "validate", boom)
+    monkeypatch.setattr(jobs_validate, "validate", boom)
     assert main(["validate", str(good_csv), "--suite", SUITE]) == 3
     err = capsys.readouterr().err
     assert "internal error: ZeroDivisionError" in err and "run with -v" in err

@@ -16,7 +16,7 @@ import pytest
 from dataclean.exceptions import ConfigError
 from dataclean.fields import nhs_number
 from dataclean.gx import ensure_registered
-from dataclean.scorecard.build import validate  # before pytester's module snapshot, so it is not reloaded
+from dataclean.jobs.validate import validate  # before pytester's module snapshot, so it is not reloaded
 from dataclean.testing import DataQualityAssertionError, assert_passes
 
 pytest_plugins = ["pytester"]

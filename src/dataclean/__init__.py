@@ -41,11 +41,11 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 from dataclean import accessor as _accessor  # noqa: E402,F401  (registers df.dataclean)
 
 _LAZY: dict[str, tuple[str, str | None]] = {
-    "validate": ("dataclean.scorecard.build", "validate"),
+    "validate": ("dataclean.jobs.validate", "validate"),
     "load_suite": ("dataclean.suite", "load_suite"),
     "Suite": ("dataclean.suite", "Suite"),
     "Scorecard": ("dataclean.scorecard.model", "Scorecard"),
-    "clean": ("dataclean.pipeline", "clean"),
+    "clean": ("dataclean.jobs.clean", "clean"),
     "dedupe": ("dataclean.linkage", "dedupe"),
     "link": ("dataclean.linkage", "link"),
     "read_table": ("dataclean.io", "read_table"),

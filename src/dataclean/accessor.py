@@ -74,13 +74,13 @@ class DatacleanAccessor:
 
     def validate(self, suite: Any, **kwargs: Any) -> Any:
         """:func:`dataclean.validate` on this frame; the report shows itself as HTML in Jupyter."""
-        from dataclean.scorecard.build import validate
+        from dataclean.jobs.validate import validate
 
         return validate(self._df, suite, **kwargs)
 
     def clean(self, suite: Any, **kwargs: Any) -> Any:
         """:func:`dataclean.clean` on this frame."""
-        from dataclean.pipeline import clean
+        from dataclean.jobs.clean import clean
 
         return clean(self._df, suite, **kwargs)
 

@@ -420,7 +420,7 @@ def _cmd_validate(args: argparse.Namespace, out: _Console) -> int:
 
         return run("validate", args, out)
     from dataclean.io import StagedOutput
-    from dataclean.scorecard import validate
+    from dataclean.jobs.validate import validate
     from dataclean.scorecard.render import RENDERERS
 
     df = _read(args, args.data, out)
@@ -664,7 +664,7 @@ def _cmd_clean(args: argparse.Namespace, out: _Console) -> int:
         from dataclean.cli_spark import run
 
         return run("clean", args, out)
-    from dataclean.pipeline import clean_file
+    from dataclean.jobs.clean import clean_file
 
     sheet: Any = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():

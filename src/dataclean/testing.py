@@ -114,7 +114,7 @@ def assert_passes(
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this function's
     from dataclean.exceptions import ConfigError
-    from dataclean.scorecard.build import validate
+    from dataclean.jobs.validate import validate
 
     if fail_under is not None and not 0 <= fail_under <= 1:
         raise ConfigError(f"fail_under must be between 0 and 1, not {fail_under!r} (90% is 0.9)")

@@ -1,23 +1,24 @@
-"""Run a suite through great-expectations and turn the results into a :class:`Scorecard`.
+"""Turn the results of a suite's checks into a :class:`Scorecard`: the one scoring core.
 
-The flow for :func:`validate`:
+Engines run the checks (the GX adapter in memory and per chunk, Spark); the jobs in
+:mod:`dataclean.jobs` orchestrate them (read, standardise, run, deduplicate). This module only
+scores what they return, the same way for every path:
 
-1. check the data has the suite's columns (a clear :class:`DataFileError` naming the missing ones);
-2. standardise the suite's standardisable columns *where possible*: a valid value is replaced by
-   its canonical form (so ``943 476 5919`` and ``9434765919`` count as the same for uniqueness),
-   an invalid value is kept as it was (so validity still sees it), missing stays missing;
-3. run the compiled GX suite on that frame (ephemeral context, no progress bars, no fingerprint);
-4. score each expectation over the rows it evaluated (nulls count against completeness only),
-   each dimension as the weighted mean of its expectations, overall as the weighted mean of the
-   assessed dimensions, and apply the thresholds;
-5. collect row-level failures with reason codes, and masked examples (no raw values by default).
+* :func:`expectation_score` scores one expectation from its counts: the share of evaluated
+  (non-missing) rows that pass (:func:`map_score`), success when that share reaches ``mostly``;
+  an expectation that raised scores 0 and fails;
+* :func:`_score_results` reads a list of GX validation results into those scores plus row-level
+  failures with reason codes and masked examples (no raw values by default);
+* :func:`build_scorecard` aggregates: each dimension the weighted mean of its expectations,
+  overall the weighted mean of the assessed dimensions, with the suite's thresholds.
+
+It imports no engine (GX, linkage, Spark): results come in as plain objects.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from dataclean.scorecard.model import (
     ExpectationScore,
     Scorecard,
 )
-from dataclean.suite import Suite, load_suite
+from dataclean.suite import ExpectationSpec, Suite
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ _MAX_EXAMPLES = 5
 
 @dataclass
 class ValidationReport:
-    """What :func:`validate` returns: the scorecard, row-level failures and the checked frame."""
+    """What :func:`dataclean.validate` returns: the scorecard, row-level failures and the checked frame."""
 
     scorecard: Scorecard
     failures: pd.DataFrame
@@ -73,102 +74,6 @@ class ValidationReport:
         return self.scorecard._repr_html_()
 
 
-def validate(
-    data: pd.DataFrame | str | Path,
-    suite: Suite | str | Path,
-    *,
-    reference_date: _dt.date | str | None = None,
-    show_values: bool = False,
-    standardise: bool = True,
-    dedupe: bool | None = None,
-    stage: str | None = None,
-    dataset: str | None = None,
-    precomputed: Mapping[str, StandardiseResult] | None = None,
-    spark: Any = None,
-) -> ValidationReport:
-    """Validate ``data`` against ``suite`` and return a :class:`ValidationReport`.
-
-    ``data`` may be a DataFrame (never modified) or a path read with :func:`dataclean.io.read_table`.
-    ``reference_date`` overrides the suite's (timeliness and date-of-birth checks; default today).
-    ``show_values`` puts raw failing values in examples (default: masked). ``dedupe`` runs the
-    suite's ``dedupe:`` block and scores duplicate persons under uniqueness (default: when present).
-
-    A pyspark DataFrame, or any data with ``spark=`` a SparkSession, is validated on Spark
-    (:func:`dataclean.engines.spark.validate`): the same scorecard, with failures as Parquet.
-    """
-    from dataclean.engines import is_spark_dataframe
-
-    if spark is not None or is_spark_dataframe(data):
-        from dataclean.engines import spark as spark_engine
-
-        return spark_engine.validate(  # type: ignore[return-value]
-            data,
-            suite,
-            spark=spark,
-            reference_date=reference_date,
-            show_values=show_values,
-            dedupe=dedupe,
-            stage=stage,
-            dataset=dataset,
-        )
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    if not isinstance(suite, Suite):
-        suite = load_suite(suite)
-    if reference_date is not None:
-        suite = suite.with_reference_date(reference_date)
-    if not isinstance(data, pd.DataFrame):
-        from dataclean.io import read_table
-
-        dataset = dataset or Path(data).name
-        data = read_table(data)
-        timings["read"] = time.perf_counter() - t0
-    dataset = dataset or suite.name
-    check_columns(data, suite, source=dataset)
-
-    t = time.perf_counter()
-    if standardise:
-        frame, standardised = standardise_for_checks(data, suite, precomputed=precomputed)
-    else:
-        frame, standardised = data, dict(precomputed or {})
-    timings["standardise"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    from dataclean.gx import validate_frame_by_columns
-    from dataclean.gx.expectations import precomputed
-
-    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
-    with precomputed(cache):
-        gx_results = validate_frame_by_columns(
-            frame, suite.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
-        )
-    timings["great_expectations"] = time.perf_counter() - t
-
-    duplicates = None
-    if suite.dedupe is not None and (dedupe is None or dedupe):
-        t = time.perf_counter()
-        duplicates = _duplicate_persons(data, suite)
-        timings["dedupe"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
-    if duplicates is not None:
-        scores.append(duplicates)
-    card = build_scorecard(
-        scores,
-        suite,
-        row_count=len(data),
-        dataset=dataset,
-        stage=stage,
-        duplicates=duplicates,
-        timings=timings,
-    )
-    timings["scorecard"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    log.info("validated %d rows against suite %s: score %s", len(data), suite.name, card.overall_score)
-    return ValidationReport(card, failures, frame, standardised, gx_results)
-
-
 def check_columns(df: pd.DataFrame, suite: Suite, *, source: str | None = None) -> None:
     """Raise DataFileError naming every suite column the data lacks (with did-you-mean)."""
     import difflib
@@ -188,44 +93,66 @@ def check_columns(df: pd.DataFrame, suite: Suite, *, source: str | None = None) 
     )
 
 
-def standardise_for_checks(
-    df: pd.DataFrame, suite: Suite, *, precomputed: Mapping[str, StandardiseResult] | None = None
-) -> tuple[pd.DataFrame, dict[str, StandardiseResult]]:
-    """A copy of ``df`` with each standardisable column canonical where valid, raw where invalid.
-
-    ``precomputed`` results (same rows) are reused instead of standardising those columns again.
-    """
-    out = df.copy(deep=False)
-    results: dict[str, StandardiseResult] = {}
-    for col in suite.standardise:
-        kind = suite.columns[col].kind
-        if kind is None:
-            continue
-        if precomputed and col in precomputed:
-            res = precomputed[col]
-            results[col] = res
-            raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
-            out[col] = res.value.where(res.valid, raw)
-            continue
-        module = registry.get(kind)
-        if kind == "date_of_birth" and suite.reference_date is not None:
-            res = module.standardise_series(df[col], reference_date=suite.reference_date)
-        else:
-            res = module.standardise_series(df[col])
-        results[col] = res
-        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
-        out[col] = res.value.where(res.valid, raw)
-    return out, results
-
-
 def map_score(element: int, missing: int, unexpected: int, mostly: float | None) -> tuple[float | None, bool]:
     """(score, success) of a row-by-row expectation from its counts: the one scoring rule shared by
-    the in-memory and the chunked paths. The score is the share of evaluated (non-missing) rows
+    the in-memory, chunked and Spark paths. The score is the share of evaluated (non-missing) rows
     that pass; success means that share reaches ``mostly`` (1.0 when not given), as in GX."""
     evaluated = element - missing
     if evaluated <= 0:
         return None, True
     return 1.0 - unexpected / evaluated, (evaluated - unexpected) / evaluated >= (1.0 if mostly is None else mostly)
+
+
+def expectation_score(
+    spec: ExpectationSpec | ExpectationScore,
+    *,
+    element: int,
+    missing: int,
+    unexpected: int,
+    score: float | None = None,
+    success: bool | None = None,
+    examples: tuple[str, ...] = (),
+    reasons: Mapping[str, int] | None = None,
+    error: str | None = None,
+) -> ExpectationScore:
+    """The :class:`ExpectationScore` of one expectation from its counts: the score builder every
+    engine calls (in memory, per chunk, Spark).
+
+    ``spec`` is the suite's :class:`~dataclean.suite.ExpectationSpec` (or an earlier score of the
+    same expectation). Score and success come from :func:`map_score` unless given (aggregate
+    expectations pass or fail as a whole); an ``error`` (the expectation raised) scores 0 and fails.
+    """
+    if score is None and success is None:
+        score, success = map_score(element, missing, unexpected, _mostly(spec))
+    if error:
+        score, error = 0.0, error[:300]
+    return ExpectationScore(
+        key=spec.key,
+        type=spec.type,
+        columns=spec.columns,
+        dimension=spec.dimension,
+        severity=spec.severity,
+        weight=spec.weight,
+        element_count=element,
+        missing_count=missing,
+        unexpected_count=unexpected,
+        score=score,
+        success=bool(success) and not error,
+        mostly=_mostly(spec),
+        examples=tuple(examples),
+        reasons=dict(reasons or {}),
+        error=error,
+        description=spec.description,
+    )
+
+
+def _mostly(spec: ExpectationSpec | ExpectationScore) -> float | None:
+    return spec.mostly if isinstance(spec, ExpectationScore) else spec.kwargs.get("mostly")
+
+
+def empty_failures() -> pd.DataFrame:
+    """A failures table with no rows (string columns :data:`FAILURE_COLUMNS`)."""
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in FAILURE_COLUMNS})
 
 
 def _exception_message(info: Any) -> str | None:
@@ -240,79 +167,64 @@ def _exception_message(info: Any) -> str | None:
 def _score_results(
     gx_results: list[Any], suite: Suite, frame: pd.DataFrame, raw: pd.DataFrame, *, show_values: bool
 ) -> tuple[list[ExpectationScore], pd.DataFrame]:
-    id_col = suite.id_column
-    ids = raw[id_col] if id_col else None
+    """Scores and row-level failures from GX validation results (one per expectation, in any
+    order; results of expectations not in ``suite`` are ignored). ``raw`` is the data as it came
+    in: failing rows' reasons and record ids are read from it."""
+    ids = raw[suite.id_column] if suite.id_column else None
     by_key = {e.key: e for e in suite.expectations}
     scores: list[ExpectationScore] = []
     failure_parts: list[pd.DataFrame] = []
     for r in gx_results:
-        cfg = r.expectation_config
-        key = (cfg.meta or {}).get("dataclean_key")
-        spec = by_key.get(key)
+        spec = by_key.get((r.expectation_config.meta or {}).get("dataclean_key"))
         if spec is None:  # not one of ours: ignore rather than guess
             continue
         res = r.result or {}
-        error = _exception_message(r.exception_info)
-        if "element_count" in res:
-            element = int(res.get("element_count") or 0)
-            missing = int(res.get("missing_count") or 0)
-            unexpected = int(res.get("unexpected_count") or 0)
-            score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
-        else:  # aggregate / table expectation: pass or fail
-            element, missing, unexpected = 1, 0, 0 if r.success else 1
-            score, success = (1.0 if r.success else 0.0), bool(r.success)
-        if error:
-            score = 0.0
-            error = error[:300]
         index_list = res.get("unexpected_index_list") or []
-        row_reasons = _row_reasons(spec, raw, index_list)
+        row_reasons = _row_reasons(r, spec, raw, index_list)
         reasons = {str(k): int(v) for k, v in row_reasons.value_counts().items()} if row_reasons is not None else {}
-        examples = tuple(_example(v, show_values) for v in (res.get("partial_unexpected_list") or [])[:_MAX_EXAMPLES])
-        scores.append(
-            ExpectationScore(
-                key=spec.key,
-                type=spec.type,
-                columns=spec.columns,
-                dimension=spec.dimension,
-                severity=spec.severity,
-                weight=spec.weight,
-                element_count=element,
-                missing_count=missing,
-                unexpected_count=unexpected,
-                score=score,
-                success=success and not error,
-                mostly=spec.kwargs.get("mostly"),
-                examples=examples,
-                reasons=reasons,
-                error=error,
-                description=spec.description,
-            )
-        )
+        examples = tuple(example(v, show_values) for v in (res.get("partial_unexpected_list") or [])[:_MAX_EXAMPLES])
+        if "element_count" in res:
+            counts: dict[str, Any] = {
+                "element": int(res.get("element_count") or 0),
+                "missing": int(res.get("missing_count") or 0),
+                "unexpected": int(res.get("unexpected_count") or 0),
+            }
+        else:  # aggregate / table expectation: pass or fail
+            ok = bool(r.success)
+            counts = {"element": 1, "missing": 0, "unexpected": 0 if ok else 1, "score": float(ok), "success": ok}
+        error = _exception_message(r.exception_info)
+        scores.append(expectation_score(spec, **counts, examples=examples, reasons=reasons, error=error))
         if index_list:
-            failure_parts.append(_failure_rows(index_list, spec, ids, row_reasons))
-    failures = (
-        pd.concat(failure_parts, ignore_index=True)
-        if failure_parts
-        else pd.DataFrame({c: pd.Series(dtype="string") for c in FAILURE_COLUMNS})
-    )
+            failure_parts.append(failure_rows(index_list, spec, ids, row_reasons))
+    failures = pd.concat(failure_parts, ignore_index=True) if failure_parts else empty_failures()
     order = {e.key: i for i, e in enumerate(suite.expectations)}
     scores.sort(key=lambda s: order.get(s.key, len(order)))
     return scores, failures
 
 
-def _row_reasons(spec: Any, raw: pd.DataFrame, index_list: list) -> pd.Series | None:
-    """The field module's reason code for each failing row of a kind-validity expectation."""
-    from dataclean.gx.expectations import KIND_EXPECTATIONS
+def _result_kind(result: Any) -> str | None:
+    """The field kind a GX result's expectation checks the validity of (dataclean's kind
+    expectations carry ``dataclean_kind``), read from the result itself: no GX import here."""
+    try:
+        return getattr(result.expectation_config.to_domain_obj(), "dataclean_kind", None)
+    except (AttributeError, KeyError, TypeError, ValueError):  # not a registered GX expectation
+        return None
 
+
+def _row_reasons(result: Any, spec: ExpectationSpec, raw: pd.DataFrame, index_list: list) -> pd.Series | None:
+    """The field module's reason code for each failing row of a kind-validity expectation."""
     if not index_list or len(spec.columns) != 1:
         return None
-    kind = next((k for k, cls in KIND_EXPECTATIONS.items() if cls.expectation_type == spec.type), None)
+    kind = _result_kind(result)
     if kind is None:
         return None
     return registry.get(kind).reason_series(raw.loc[index_list, spec.columns[0]]).fillna("invalid")
 
 
-def _failure_rows(index_list: list, spec: Any, ids: pd.Series | None, row_reasons: pd.Series | None) -> pd.DataFrame:
+def failure_rows(
+    index_list: list, spec: ExpectationSpec, ids: pd.Series | None, row_reasons: pd.Series | None
+) -> pd.DataFrame:
+    """One failures row (:data:`FAILURE_COLUMNS`) per failing row label of ``spec``."""
     idx = pd.Index(index_list)
     reason: Any = spec.type.removeprefix("expect_") if row_reasons is None else row_reasons.to_numpy()
     return pd.DataFrame(
@@ -328,27 +240,15 @@ def _failure_rows(index_list: list, spec: Any, ids: pd.Series | None, row_reason
     ).astype("string")
 
 
-def _example(value: Any, show: bool) -> str:
+def example(value: Any, show: bool) -> str:
+    """A failing value as shown in a scorecard: masked unless ``show`` (lists and dicts joined)."""
     if isinstance(value, (list, tuple)):
-        return " / ".join(_example(v, show) for v in value)
+        return " / ".join(example(v, show) for v in value)
     if isinstance(value, dict):
-        return " / ".join(_example(v, show) for v in value.values())
+        return " / ".join(example(v, show) for v in value.values())
     if show:
         return "<missing>" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
     return mask_value(value)
-
-
-def _duplicate_persons(data: pd.DataFrame, suite: Suite) -> ExpectationScore | None:
-    """Run the suite's dedupe block and score duplicate persons under uniqueness."""
-    try:
-        from dataclean.linkage import dedupe as run_dedupe
-        from dataclean.linkage import uniqueness_summary
-        from dataclean.linkage.config import LinkageConfig
-    except ImportError:  # pragma: no cover - linkage is part of the package
-        log.warning("linkage is not available; duplicate persons not scored")
-        return None
-    config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
-    return duplicate_persons_score(uniqueness_summary(run_dedupe(data, config)))
 
 
 def duplicate_persons_score(summary: dict[str, Any]) -> ExpectationScore:
@@ -399,6 +299,37 @@ def build_scorecard(
 ) -> Scorecard:
     """Aggregate expectation scores into dimension, column and overall scores with thresholds."""
     th = suite.thresholds
+    dims = _dimension_scores(scores, suite)
+    overall = _wmean([(d.score, d.weight) for d in dims if d.score is not None])
+    reasons = _failure_reasons(overall, dims, scores, th.overall)
+    passed = not reasons
+    return Scorecard(
+        suite=suite.name,
+        dataset=dataset,
+        row_count=row_count,
+        overall_score=overall,
+        overall_threshold=th.overall,
+        status="red" if not passed else _status(overall, th.overall, th.amber_margin),
+        passed=passed,
+        dimensions=dims,
+        columns=_column_scores(scores, suite),
+        expectations=tuple(scores),
+        failure_reasons=tuple(reasons),
+        generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        reference_date=(suite.reference_date or _dt.date.today()).isoformat(),
+        stage=stage,
+        duplicates=(
+            {"records": duplicates.element_count, "duplicate_records": duplicates.unexpected_count}
+            if duplicates is not None
+            else None
+        ),
+        timings=dict(timings or {}),
+    )
+
+
+def _dimension_scores(scores: list[ExpectationScore], suite: Suite) -> tuple[DimensionScore, ...]:
+    """Each dimension: the weighted mean of its expectations' scores, against its threshold."""
+    th = suite.thresholds
     by_dim: dict[str, list[ExpectationScore]] = defaultdict(list)
     for s in scores:
         by_dim[s.dimension].append(s)
@@ -418,12 +349,19 @@ def build_scorecard(
                 weight=suite.dimension_weights.get(name, 1.0),
             )
         )
-    overall = _wmean([(d.score, d.weight) for d in dims if d.score is not None])
+    return tuple(dims)
+
+
+def _failure_reasons(
+    overall: float | None, dims: tuple[DimensionScore, ...], scores: list[ExpectationScore], threshold: float
+) -> list[str]:
+    """Why the scorecard fails (empty when it passes): overall or a dimension below its threshold,
+    or a critical expectation failed."""
     reasons: list[str] = []
     if overall is None:
         reasons.append("no dimension could be assessed")
-    elif overall < th.overall:
-        reasons.append(f"overall score {overall:.3f} is below the threshold {th.overall:.3f}")
+    elif overall < threshold:
+        reasons.append(f"overall score {overall:.3f} is below the threshold {threshold:.3f}")
     for d in dims:
         if d.status == "red":
             reasons.append(f"{d.name} score {d.score:.3f} is below its threshold {d.threshold:.3f}")
@@ -431,9 +369,11 @@ def build_scorecard(
         if s.severity == "critical" and not s.success:
             why = f" ({s.error})" if s.error else f" ({s.unexpected_count} of {s.evaluated_count} rows)"
             reasons.append(f"critical expectation {s.key} failed{why}")
-    passed = not reasons
-    status = "red" if not passed else _status(overall, th.overall, th.amber_margin)
+    return reasons
 
+
+def _column_scores(scores: list[ExpectationScore], suite: Suite) -> tuple[ColumnScore, ...]:
+    """Each suite column: its score per dimension and the mean of those."""
     columns = []
     for col in suite.required_columns:
         members = [s for s in scores if col in s.columns]
@@ -445,26 +385,8 @@ def build_scorecard(
         col_score = _wmean([(v, 1.0) for v in per_dim.values() if v is not None])
         spec = suite.columns.get(col)
         columns.append(ColumnScore(col, spec.role if spec else None, col_score, per_dim))
+    return tuple(columns)
 
-    return Scorecard(
-        suite=suite.name,
-        dataset=dataset,
-        row_count=row_count,
-        overall_score=overall,
-        overall_threshold=th.overall,
-        status=status,
-        passed=passed,
-        dimensions=tuple(dims),
-        columns=tuple(columns),
-        expectations=tuple(scores),
-        failure_reasons=tuple(reasons),
-        generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
-        reference_date=(suite.reference_date or _dt.date.today()).isoformat(),
-        stage=stage,
-        duplicates=(
-            {"records": duplicates.element_count, "duplicate_records": duplicates.unexpected_count}
-            if duplicates is not None
-            else None
-        ),
-        timings=dict(timings or {}),
-    )
+
+#: The name the Spark engine imports (until it calls :func:`example`).
+_example = example

@@ -1,0 +1,361 @@
+"""The stages of a clean run that the in-memory and the chunked runners share.
+
+:func:`clean_frame` cleans one frame (the whole file in memory, or one chunk): score the input,
+standardise and validate, write the audit, quarantine, optionally deduplicate, score the output.
+The result type (:class:`CleanResult`), the audit and quarantine columns, the row accounting and
+the writers of ``summary.json`` and the before/after scorecards live here once;
+:mod:`dataclean.jobs.clean` and :mod:`dataclean.jobs.chunked` both build on them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dataclean._core import StandardiseResult, mask_value
+from dataclean.exceptions import ConfigError
+from dataclean.jobs.validate import check_columns, standardise_for_checks, validate
+from dataclean.scorecard.model import Scorecard
+from dataclean.suite import Suite
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, float], None]
+AUDIT_COLUMNS = ("row", "record_id", "column", "rule", "before", "after")
+#: Dimensions whose critical failures send a row to quarantine.
+QUARANTINE_DIMENSIONS = frozenset({"completeness", "validity", "consistency", "accuracy"})
+
+
+@dataclass
+class CleanResult:
+    clean: pd.DataFrame
+    quarantine: pd.DataFrame
+    audit: pd.DataFrame
+    before: Scorecard
+    after: Scorecard
+    merged: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["record_id", "survivor_id"]))
+    rows_in: int = 0
+    timings: Mapping[str, float] = field(default_factory=dict)
+    linkage: Any = None
+    #: Row counts when the frames are not held in memory (chunked runs write them to disk).
+    counts: Mapping[str, int] | None = None
+    #: Notes about the input that are not errors (trimmed headers...), for logs and summaries.
+    notes: list[str] = field(default_factory=list)
+    #: Files written by :func:`dataclean.jobs.clean.clean_file` (final names, after the commit).
+    outputs: list[Path] = field(default_factory=list)
+
+    def _counts(self) -> Mapping[str, int]:
+        return self.counts or {
+            "rows_clean": len(self.clean),
+            "rows_quarantined": len(self.quarantine),
+            "rows_merged": len(self.merged),
+            "cells_changed": len(self.audit),
+        }
+
+    @property
+    def accounted(self) -> bool:
+        c = self._counts()
+        return self.rows_in == c["rows_clean"] + c["rows_quarantined"] + c["rows_merged"]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows_in": self.rows_in,
+            **self._counts(),
+            "score_before": self.before.overall_score,
+            "score_after": self.after.overall_score,
+            "passed": self.after.passed,
+        }
+
+    def summary_text(self) -> str:
+        s = self.summary()
+        before = "n/a" if s["score_before"] is None else f"{100 * s['score_before']:.1f}%"
+        after = "n/a" if s["score_after"] is None else f"{100 * s['score_after']:.1f}%"
+        return (
+            f"{s['rows_in']:,} rows in: {s['rows_clean']:,} clean, {s['rows_quarantined']:,} quarantined, "
+            f"{s['rows_merged']:,} merged into a survivor; {s['cells_changed']:,} cells standardised; "
+            f"score {before} -> {after}"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return (
+            f"<p><b>dataclean.clean</b>: {escape(self.summary_text())}</p>"
+            f"<h4>After cleansing</h4>{self.after._repr_html_()}"
+        )
+
+
+# ------------------------------------------------------------------------------ one frame, in memory
+def clean_frame(
+    data: pd.DataFrame,
+    suite: Suite,
+    *,
+    dedupe: bool = False,
+    show_values: bool = False,
+    progress: ProgressFn | None = None,
+    dataset: str,
+) -> CleanResult:
+    """Clean one pandas frame with a loaded ``suite`` (reference date already applied); see
+    :func:`dataclean.jobs.clean.clean`. ``data`` is never modified."""
+    step = progress or (lambda stage, frac: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    check_columns(data, suite, source=dataset)
+    original_index = data.index
+    # work on positions so duplicate or odd index labels cannot confuse row accounting
+    data = data.set_axis(pd.RangeIndex(len(data)), axis=0)
+    _warn_duplicate_ids(data, suite, dataset)
+
+    step("scoring the input", 0.05)
+    # every field is standardised once; the three scorecards reuse the results (a field module on
+    # raw values, or on the canonical values it produced, gives the same validity and reasons)
+    _, standardised = standardise_for_checks(data, suite)
+    before = _score(data, suite, "before", standardised, show_values, dataset).scorecard
+    timings["before"] = time.perf_counter() - t0
+
+    step("standardising and validating", 0.35)
+    t = time.perf_counter()
+    report = validate(
+        data,
+        suite,
+        standardise=True,
+        dedupe=False,
+        show_values=show_values,
+        stage="standardised",
+        dataset=dataset,
+        precomputed=standardised,
+    )
+    timings["standardise_validate"] = time.perf_counter() - t
+    audit_rows = audit(data, suite, report.standardised, ids(data, suite), show_values=show_values)
+
+    step("quarantining", 0.6)
+    clean_df, quarantine = split_quarantine(data, report.data, report.failures)
+
+    merged, linkage = empty_merged(), None
+    if dedupe:
+        step("deduplicating", 0.7)
+        t = time.perf_counter()
+        clean_df, merged, linkage = merge_duplicates(clean_df, suite)
+        timings["dedupe"] = time.perf_counter() - t
+
+    step("scoring the output", 0.85)
+    t = time.perf_counter()
+    # merged rows take golden values: recompute their standardisation
+    after = _score(clean_df, suite, "after", None if dedupe else standardised, show_values, dataset).scorecard
+    timings["after"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    # back to the caller's row labels (scoring ran on positions, which are always unique)
+    clean_df = clean_df.set_axis(original_index[clean_df.index.to_numpy()], axis=0)
+    quarantine = quarantine.set_axis(original_index[quarantine.index.to_numpy()], axis=0)
+    result = CleanResult(clean_df, quarantine, audit_rows, before, after, merged, len(data), timings, linkage)
+    if not result.accounted:  # pragma: no cover - guarded by tests; never silently lose rows
+        raise AssertionError(f"row accounting failed: {result.summary()}")
+    step("done", 1.0)
+    return result
+
+
+def _warn_duplicate_ids(data: pd.DataFrame, suite: Suite, dataset: str) -> None:
+    if suite.id_column and data[suite.id_column].duplicated().any():
+        log.warning(
+            "%s: the id column %r has duplicate values; rows are tracked by position too", dataset, suite.id_column
+        )
+
+
+def _score(
+    frame: pd.DataFrame,
+    suite: Suite,
+    stage: str,
+    standardised: Mapping[str, StandardiseResult] | None,
+    show_values: bool,
+    dataset: str,
+) -> Any:
+    """Validate ``frame`` as it is (no standardising: ``standardised`` results are reused)."""
+    return validate(
+        frame,
+        suite,
+        standardise=False,
+        dedupe=False,
+        show_values=show_values,
+        stage=stage,
+        dataset=dataset,
+        precomputed=standardised,
+    )
+
+
+def split_quarantine(
+    data: pd.DataFrame, standardised_frame: pd.DataFrame, failures: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(clean, quarantine): the standardised rows with no critical failure (invalid values kept as
+    they were: the audit says so), and the input rows that have one, with ``quarantine_reasons``."""
+    qmask, reasons = quarantine_mask(failures, data.index)
+    clean_df = standardised_frame.loc[~qmask].copy()
+    quarantine = data.loc[qmask].copy()
+    quarantine["quarantine_reasons"] = reasons.reindex(data.index[qmask].astype(str)).to_numpy()
+    return clean_df, quarantine
+
+
+def ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
+    """Record ids (the suite's id column as text), or the row labels when there is none."""
+    if suite.id_column and suite.id_column in df.columns:
+        return df[suite.id_column].astype("string")
+    return pd.Series(df.index.astype(str), index=df.index, dtype="string")
+
+
+def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
+    """Values as text, masked with :func:`mask_value` once per distinct value unless shown."""
+    text = pd.Series(values).astype("string")
+    if show_values:
+        return text.to_numpy(dtype=object, na_value=None)
+    codes, uniq = pd.factorize(text, use_na_sentinel=False)
+    return np.array([mask_value(u) for u in uniq], dtype=object)[codes]
+
+
+def empty_audit() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in AUDIT_COLUMNS})
+
+
+def empty_merged() -> pd.DataFrame:
+    return pd.DataFrame({"record_id": pd.Series(dtype="string"), "survivor_id": pd.Series(dtype="string")})
+
+
+def audit(
+    df: pd.DataFrame,
+    suite: Suite,
+    standardised: Mapping[str, Any],
+    ids: pd.Series,
+    *,
+    show_values: bool = False,
+) -> pd.DataFrame:
+    """One row per changed cell (:data:`AUDIT_COLUMNS`), values masked unless ``show_values``."""
+    parts = []
+    for col, res in standardised.items():
+        changed = res.changed.to_numpy(dtype=bool)
+        if not changed.any():
+            continue
+        kind = suite.columns[col].kind
+        before = _masked(df.loc[changed, col].to_numpy(), show_values)
+        after = _masked(res.value[changed].to_numpy(), show_values)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": df.index[changed].astype(str),
+                    "record_id": ids[changed].to_numpy(),
+                    "column": col,
+                    "rule": f"standardise:{kind}",
+                    "before": before,
+                    "after": after,
+                }
+            )
+        )
+    if not parts:
+        return empty_audit()
+    return pd.concat(parts, ignore_index=True).astype("string")
+
+
+def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, pd.Series]:
+    """Which rows of ``index`` have a critical failure in a quarantine dimension, and their
+    reasons (``column:reason; ...``) by row label."""
+    crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(QUARANTINE_DIMENSIONS)]
+    if crit.empty:
+        return np.zeros(len(index), dtype=bool), pd.Series(dtype="string")
+    label = crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])
+    reasons = label.groupby(crit["row"]).agg(lambda s: "; ".join(dict.fromkeys(s)))
+    rows = index.astype(str)
+    mask = rows.isin(reasons.index)
+    return np.asarray(mask, dtype=bool), reasons
+
+
+def merge_duplicates(clean_df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """Replace each cluster of duplicate records by its golden record; list the merged ones."""
+    from dataclean.linkage import dedupe as run_dedupe
+    from dataclean.linkage.config import LinkageConfig
+
+    if suite.dedupe is None:
+        raise ConfigError(f"suite {suite.name!r} has no 'dedupe:' block, so --dedupe cannot run", source=suite.path)
+    config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
+    id_col = config.id_column
+    result = run_dedupe(clean_df, config)
+    clusters = result.clusters[[id_col, "cluster_id"]].astype({id_col: "string"})
+    record_ids = clean_df[id_col].astype("string")
+    cluster_of = pd.Series(clusters["cluster_id"].to_numpy(), index=clusters[id_col].to_numpy())
+    golden = result.golden_records
+    survivor_col = next((c for c in ("survivor_id", id_col) if c in golden.columns), None)
+    if survivor_col is None:
+        raise AssertionError("golden records carry no survivor id")
+    survivor_of = pd.Series(golden[survivor_col].astype("string").to_numpy(), index=golden["cluster_id"].to_numpy())
+    survivor = record_ids.map(cluster_of).map(survivor_of).fillna(record_ids)
+    is_survivor = survivor == record_ids
+    merged = pd.DataFrame(
+        {"record_id": record_ids[~is_survivor].to_numpy(), "survivor_id": survivor[~is_survivor].to_numpy()}
+    ).astype("string")
+    survivors = _take_golden_values(clean_df.loc[is_survivor.to_numpy()].copy(), golden, survivor_col, id_col)
+    return survivors, merged, result
+
+
+def _take_golden_values(survivors: pd.DataFrame, golden: pd.DataFrame, survivor_col: str, id_col: str) -> pd.DataFrame:
+    """Each survivor's columns take its golden record's values where the golden record has one."""
+    keep_cols = [c for c in survivors.columns if c in golden.columns]
+    golden_rows = golden.set_index(golden[survivor_col].astype("string"))[keep_cols]
+    updated = golden_rows.reindex(survivors[id_col].astype("string").to_numpy())
+    for c in keep_cols:
+        if c == id_col:
+            continue
+        vals = updated[c].to_numpy()
+        survivors[c] = np.where(pd.isna(vals), survivors[c].to_numpy(dtype=object), vals)
+    return survivors
+
+
+# ------------------------------------------------------------------------------ writing the outputs
+def output_stem(source: str | Path) -> tuple[str, str]:
+    """(stem, suffix) for output data files: ``people.csv.gz`` -> ``("people", ".csv")``; stdin
+    gives ``("stdin", ".csv")``."""
+    from dataclean.io import split_suffix
+
+    if str(source) == "-":
+        return "stdin", ".csv"
+    suffix, compression = split_suffix(source)
+    name = Path(source).name
+    stem = name[: -len(Path(name).suffix)] if compression else Path(name).stem
+    if compression:
+        stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
+    return stem, (suffix if suffix in (".csv", ".tsv", ".psv", ".txt", ".parquet", ".xlsx", ".xlsm") else ".csv")
+
+
+def check_accounting(rows_in: int, counts: Mapping[str, int]) -> None:
+    """Raise (an internal error: never silently lose rows) unless rows in = clean + quarantined +
+    merged."""
+    total = counts["rows_clean"] + counts["rows_quarantined"] + counts["rows_merged"]
+    if rows_in != total:
+        raise AssertionError(
+            f"row accounting failed: {rows_in} rows in, but {counts['rows_clean']} clean + "
+            f"{counts['rows_quarantined']} quarantined + {counts['rows_merged']} merged = {total}; "
+            "nothing was written under a final name"
+        )
+
+
+def write_scorecards(stage: Any, before: Scorecard, after: Scorecard, formats: Iterable[str]) -> dict[str, Path]:
+    """Write the before and after scorecards (``before_scorecard.json``...) into a staged output;
+    returns the staged paths by ``<stage>_<format>``."""
+    from dataclean.scorecard.render import write_scorecard
+
+    out = {}
+    for stage_name, card in (("before", before), ("after", after)):
+        for fmt, p in write_scorecard(card, stage.stage, tuple(formats), prefix=f"{stage_name}_").items():
+            out[f"{stage_name}_{fmt}"] = p
+    return out
+
+
+def write_summary(stage: Any, result: CleanResult, **extra: Any) -> dict[str, Any]:
+    """Write ``summary.json`` (the result's summary, ``extra`` fields and notes) into a staged
+    output and commit it (the manifest, ``_SUCCESS``, is written last). Returns the manifest."""
+    summary = {**result.summary(), **extra, "notes": list(result.notes)}
+    stage.path("summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return stage.commit({"command": "clean", **summary})

@@ -1,0 +1,191 @@
+"""Validate a frame or file against a suite: the orchestration behind :func:`dataclean.validate`.
+
+1. check the data has the suite's columns (a clear :class:`DataFileError` naming the missing ones);
+2. standardise the suite's standardisable columns *where possible*: a valid value is replaced by
+   its canonical form (so ``943 476 5919`` and ``9434765919`` count as the same for uniqueness),
+   an invalid value is kept as it was (so validity still sees it), missing stays missing;
+3. run the compiled GX suite on that frame (ephemeral context, no progress bars, no fingerprint),
+   reusing the standardisation results instead of running the field modules again;
+4. optionally run the suite's ``dedupe:`` block (linkage) and score duplicate persons;
+5. hand the results to :mod:`dataclean.scorecard.build`, which scores them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dataclean import registry
+from dataclean._core import StandardiseResult
+from dataclean.scorecard.build import (
+    ValidationReport,
+    _score_results,
+    build_scorecard,
+    check_columns,
+    duplicate_persons_score,
+)
+from dataclean.scorecard.model import ExpectationScore
+from dataclean.suite import Suite, load_suite
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ValidationReport", "check_columns", "standardise_for_checks", "validate"]
+
+
+def validate(
+    data: pd.DataFrame | str | Path,
+    suite: Suite | str | Path,
+    *,
+    reference_date: _dt.date | str | None = None,
+    show_values: bool = False,
+    standardise: bool = True,
+    dedupe: bool | None = None,
+    stage: str | None = None,
+    dataset: str | None = None,
+    precomputed: Mapping[str, StandardiseResult] | None = None,
+    spark: Any = None,
+) -> ValidationReport:
+    """Validate ``data`` against ``suite`` and return a :class:`ValidationReport`.
+
+    ``data`` may be a DataFrame (never modified) or a path read with :func:`dataclean.io.read_table`.
+    ``reference_date`` overrides the suite's (timeliness and date-of-birth checks; default today).
+    ``show_values`` puts raw failing values in examples (default: masked). ``dedupe`` runs the
+    suite's ``dedupe:`` block and scores duplicate persons under uniqueness (default: when present).
+    ``precomputed`` standardisation results (same rows) are reused instead of standardising again.
+
+    A pyspark DataFrame, or any data with ``spark=`` a SparkSession, is validated on Spark
+    (:func:`dataclean.engines.spark.validate`): the same scorecard, with failures as Parquet.
+    """
+    from dataclean.engines import is_spark_dataframe
+
+    if spark is not None or is_spark_dataframe(data):
+        from dataclean.engines import spark as spark_engine
+
+        return spark_engine.validate(  # type: ignore[return-value]
+            data,
+            suite,
+            spark=spark,
+            reference_date=reference_date,
+            show_values=show_values,
+            dedupe=dedupe,
+            stage=stage,
+            dataset=dataset,
+        )
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    suite = _resolve_suite(suite, reference_date)
+    data, dataset = _read_input(data, suite, dataset, timings, t0)
+
+    t = time.perf_counter()
+    if standardise:
+        frame, standardised = standardise_for_checks(data, suite, precomputed=precomputed)
+    else:
+        frame, standardised = data, dict(precomputed or {})
+    timings["standardise"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    gx_results = run_gx(frame, suite, standardised)
+    timings["great_expectations"] = time.perf_counter() - t
+
+    duplicates = None
+    if suite.dedupe is not None and (dedupe is None or dedupe):
+        t = time.perf_counter()
+        duplicates = _duplicate_persons(data, suite)
+        timings["dedupe"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
+    if duplicates is not None:
+        scores.append(duplicates)
+    card = build_scorecard(
+        scores, suite, row_count=len(data), dataset=dataset, stage=stage, duplicates=duplicates, timings=timings
+    )
+    timings["scorecard"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    log.info("validated %d rows against suite %s: score %s", len(data), suite.name, card.overall_score)
+    return ValidationReport(card, failures, frame, standardised, gx_results)
+
+
+def _resolve_suite(suite: Suite | str | Path, reference_date: _dt.date | str | None) -> Suite:
+    """The suite (loaded from a path if need be), with ``reference_date`` applied when given."""
+    if not isinstance(suite, Suite):
+        suite = load_suite(suite)
+    return suite.with_reference_date(reference_date) if reference_date is not None else suite
+
+
+def _read_input(
+    data: pd.DataFrame | str | Path, suite: Suite, dataset: str | None, timings: dict[str, float], t0: float
+) -> tuple[pd.DataFrame, str]:
+    """The frame to check (read from a path if need be) and its dataset name; checks its columns."""
+    if not isinstance(data, pd.DataFrame):
+        from dataclean.io import read_table
+
+        dataset = dataset or Path(data).name
+        data = read_table(data)
+        timings["read"] = time.perf_counter() - t0
+    dataset = dataset or suite.name
+    check_columns(data, suite, source=dataset)
+    return data, dataset
+
+
+def run_gx(frame: pd.DataFrame, suite: Suite, standardised: Mapping[str, StandardiseResult]) -> list[Any]:
+    """Run the suite's GX form on ``frame``; kind metrics reuse ``standardised`` (no second pass)."""
+    from dataclean.gx import validate_frame_by_columns
+    from dataclean.gx.expectations import precomputed
+
+    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
+    with precomputed(cache):
+        return validate_frame_by_columns(
+            frame, suite.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
+        )
+
+
+def standardise_for_checks(
+    df: pd.DataFrame, suite: Suite, *, precomputed: Mapping[str, StandardiseResult] | None = None
+) -> tuple[pd.DataFrame, dict[str, StandardiseResult]]:
+    """A copy of ``df`` with each standardisable column canonical where valid, raw where invalid.
+
+    ``precomputed`` results (same rows) are reused instead of standardising those columns again.
+    """
+    out = df.copy(deep=False)
+    results: dict[str, StandardiseResult] = {}
+    for col in suite.standardise:
+        kind = suite.columns[col].kind
+        if kind is None:
+            continue
+        if precomputed and col in precomputed:
+            res = precomputed[col]
+        else:
+            res = standardise_column(df[col], kind, suite)
+        results[col] = res
+        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
+        out[col] = res.value.where(res.valid, raw)
+    return out, results
+
+
+def standardise_column(column: pd.Series, kind: str, suite: Suite) -> StandardiseResult:
+    """The field module's ``standardise_series`` for ``kind`` (dates of birth against the suite's
+    reference date)."""
+    module = registry.get(kind)
+    if kind == "date_of_birth" and suite.reference_date is not None:
+        return module.standardise_series(column, reference_date=suite.reference_date)
+    return module.standardise_series(column)
+
+
+def _duplicate_persons(data: pd.DataFrame, suite: Suite) -> ExpectationScore | None:
+    """Run the suite's dedupe block and score duplicate persons under uniqueness."""
+    try:
+        from dataclean.linkage import dedupe as run_dedupe
+        from dataclean.linkage import uniqueness_summary
+        from dataclean.linkage.config import LinkageConfig
+    except ImportError:  # pragma: no cover - linkage is part of the package
+        log.warning("linkage is not available; duplicate persons not scored")
+        return None
+    config = LinkageConfig.from_dict(suite.dedupe or {}, source=suite.path)
+    return duplicate_persons_score(uniqueness_summary(run_dedupe(data, config)))
