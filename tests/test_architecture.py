@@ -83,8 +83,6 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
     ("dataclean.jobs.validate", "dataclean.engines.spark"): "Spark dispatch inside validate",
     ("dataclean.jobs.clean", "dataclean.engines.spark"): "Spark dispatch inside clean",
     ("dataclean.linkage.api", "dataclean.engines.spark"): "Spark dispatch inside dedupe/link",
-    # the Spark commands reuse the CLI's reader and printers: move those into a cli package module
-    ("dataclean.cli_spark", "dataclean.cli"): "Spark commands reuse the CLI's reader and printers",
 }
 
 

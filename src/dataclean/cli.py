@@ -23,6 +23,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from dataclean.cli_common import Console as _Console
+from dataclean.cli_common import card_summary as _card_summary
+from dataclean.cli_common import dataset_name as _dataset_name
+from dataclean.cli_common import link_sources as _link_sources
+from dataclean.cli_common import linkage_config as _linkage_config
+from dataclean.cli_common import print_card as _print_card
+from dataclean.cli_common import read_data as _read
 from dataclean.cli_spark import add_engine_options, wants_spark
 from dataclean.exceptions import ConfigError, DatacleanError, DataFileError
 
@@ -169,6 +176,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``dataclean`` parser: global options, then one subcommand per command."""
     p = _Parser(
         prog="dataclean",
         description="Validate, standardise, deduplicate and score UK person records.",
@@ -182,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
+    _add_validate(sub)
+    _add_suite(sub)
+    _add_scorecard(sub)
+    _add_linkage(sub)
+    _add_clean(sub)
+    _add_other(sub)
+    return p
+
+
+def _add_validate(sub: Any) -> None:
     v = _sub(sub, "validate", "score a data file against a suite; exit 1 if the quality gate fails")
     add_data_options(v)
     v.add_argument("--suite", required=True, help="suite file (.yml) or the name of a bundled suite")
@@ -211,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-dedupe", action="store_true", help="skip the suite's dedupe block (faster)")
     add_engine_options(v)
 
+
+def _add_suite(sub: Any) -> None:
     s = _sub(sub, "suite", "draft, check or compile suite files")
     ssub = s.add_subparsers(dest="suite_command", required=True, parser_class=_Parser, metavar="SUBCOMMAND")
     si = _sub(ssub, "init", "draft a suite by profiling a data file")
@@ -226,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     sx.add_argument("--output", help="file to write (default or '-': stdout)")
     add_output_options(sx)
 
+
+def _add_scorecard(sub: Any) -> None:
     sd = _sub(sub, "scorecard", "work with scorecard.json files")
     sdsub = sd.add_subparsers(dest="scorecard_command", required=True, parser_class=_Parser, metavar="SUBCOMMAND")
     dd = _sub(sdsub, "diff", "compare a baseline scorecard with a new one; exit 1 on regression")
@@ -239,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_output_options(dd)
     add_scorecard_history_parser(sdsub)
 
+
+def _add_linkage(sub: Any) -> None:
+    """``dedupe`` (within one file) and ``link`` (across files)."""
     de = _sub(sub, "dedupe", "find the same person within one file")
     add_data_options(de)
     de.add_argument("--suite", required=True, help="suite with a dedupe: block (file or bundled name)")
@@ -261,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_engine_options(li)
 
+
+def _add_clean(sub: Any) -> None:
     cl = _sub(sub, "clean", "standardise, validate, quarantine, optionally dedupe; write clean data")
     add_data_options(cl)
     cl.add_argument("--suite", required=True, help="suite file (.yml) or the name of a bundled suite")
@@ -290,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_engine_options(cl)
 
+
+def _add_other(sub: Any) -> None:
+    """``pseudonymise`` and ``example``."""
     ps = _sub(sub, "pseudonymise", "replace identifiers with keyed HMAC-SHA256 tokens")
     add_data_options(ps)
     ps.add_argument("--columns", required=True, help="column[:kind],... e.g. nhs_number:nhs_number,nino:nino")
@@ -301,29 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
         "directory", type=Path, nargs="?", default=Path("dataclean-example"), help="folder (default dataclean-example)"
     )
     add_output_options(ex)
-    return p
 
 
 # ------------------------------------------------------------------------------------------ output
-class _Console:
-    """Where human text goes: stdout normally, nowhere with -q or --json (JSON goes to stdout)."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.quiet = bool(args.quiet or args.json)
-        self.json = bool(args.json)
-        self.summary: dict[str, Any] = {"command": args.command}
-        self.notes: list[str] = []
-
-    def say(self, text: str) -> None:
-        if not self.quiet:
-            print(text)
-
-    def emit_json(self, status: str, code: int, **extra: Any) -> None:
-        if self.json:
-            doc = {**self.summary, "status": status, "exit_code": code, "notes": self.notes, **extra}
-            print(json.dumps(doc, indent=2, default=str))
-
-
 @contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
     """A progress callback ``(stage, fraction)`` drawing a rich bar on stderr when it is a terminal."""
@@ -350,67 +360,6 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
             bar.update(task, description=stage, completed=fraction)
 
         yield update
-
-
-def _print_card(card: Any, out: _Console) -> None:
-    from dataclean.scorecard.render import to_text
-
-    if out.quiet:
-        return
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        colours = {"green": "green", "amber": "yellow", "red": "red", "not_assessed": "grey50"}
-        t = Table(title=f"{card.dataset} [{card.suite}]: {'PASSED' if card.passed else 'FAILED'}")
-        for c in ("dimension", "score", "threshold", "status"):
-            t.add_column(c)
-        for d in card.dimensions:
-            t.add_row(
-                d.name,
-                "not assessed" if d.score is None else f"{100 * d.score:.1f}%",
-                "-" if d.threshold is None else f"{100 * d.threshold:.1f}%",
-                f"[{colours[d.status]}]{d.status}[/]",
-            )
-        t.add_row(
-            "overall",
-            f"{100 * (card.overall_score or 0):.1f}%",
-            f"{100 * card.overall_threshold:.1f}%",
-            f"[{colours[card.status]}]{card.status}[/]",
-        )
-        Console().print(t)
-        for r in card.failure_reasons:
-            print(f"  - {r}")
-    else:
-        print(to_text(card))
-
-
-def _card_summary(card: Any) -> dict[str, Any]:
-    return {
-        "dataset": card.dataset,
-        "suite": card.suite,
-        "rows": card.row_count,
-        "passed": card.passed,
-        "overall_score": card.overall_score,
-        "overall_threshold": card.overall_threshold,
-        "dimensions": {d.name: d.score for d in card.dimensions},
-        "failure_reasons": list(card.failure_reasons),
-    }
-
-
-def _read(args: argparse.Namespace, path: str, out: _Console) -> Any:
-    from dataclean.io import NOTES_ATTR, read_table
-
-    sheet: Any = args.sheet
-    if isinstance(sheet, str) and sheet.isdigit():
-        sheet = int(sheet)
-    df = read_table(path, sheet=sheet, delimiter=args.delimiter, encoding=args.encoding, fmt=args.input_format)
-    out.notes.extend(f"{path}: {n}" for n in df.attrs.get(NOTES_ATTR, []))
-    return df
-
-
-def _dataset_name(path: str) -> str:
-    return "stdin" if path == "-" else Path(path).name
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -569,16 +518,6 @@ def run_scorecard_history(args: argparse.Namespace, out: _Console) -> int:
     return EXIT_OK
 
 
-def _linkage_config(suite_path: str, block: str) -> Any:
-    from dataclean.linkage.config import LinkageConfig
-    from dataclean.suite import load_linkage_block
-
-    name, raw, path = load_linkage_block(suite_path, block)  # the block only: no great-expectations
-    if raw is None:
-        raise ConfigError(f"suite {name!r} has no '{block}:' block; add one (see docs/linkage.md)", source=path)
-    return LinkageConfig.from_dict(raw, source=path)
-
-
 def _write_linkage(result: Any, output: Path, rows_in: int) -> list[str]:
     from dataclean.io import StagedOutput
 
@@ -614,23 +553,6 @@ def _cmd_dedupe(args: argparse.Namespace, out: _Console) -> int:
         out.say(f"  {k}: {v}")
     out.say(f"wrote {', '.join(written)}")
     return EXIT_OK
-
-
-def _link_sources(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
-    """Source names (from the file names) and each source's linkage config, checked: two or more
-    files, one suite for all or one per file, distinct names. Shared by every engine's ``link``."""
-    if len(args.data) < 2:
-        raise ConfigError("link needs at least two data files")
-    if len(args.suite) not in (1, len(args.data)):
-        raise ConfigError(
-            f"give one --suite for all files or one per file ({len(args.data)} files, {len(args.suite)} suites)"
-        )
-    suites = args.suite * len(args.data) if len(args.suite) == 1 else args.suite
-    names = [Path(p).name.split(".")[0] for p in args.data]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"the data files need different names (sources are named after them): {', '.join(names)}")
-    configs = {name: _linkage_config(s, "link") for name, s in zip(names, suites)}
-    return names, configs
 
 
 def _cmd_link(args: argparse.Namespace, out: _Console) -> int:

@@ -72,7 +72,7 @@ def _read(args: argparse.Namespace, spark: Any, path: str, out: Any) -> Any:
         return engine.read_table(
             spark, p, delimiter=getattr(args, "delimiter", None), encoding=getattr(args, "encoding", None)
         )
-    from dataclean.cli import _read as read_pandas
+    from dataclean.cli_common import read_data as read_pandas
 
     return engine.from_pandas(spark, read_pandas(args, path, out))
 
@@ -98,7 +98,8 @@ def _written(output: Any, manifest: Any) -> list[str]:
 
 
 def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
-    from dataclean.cli import _card_summary, _print_card
+    from dataclean.cli_common import card_summary as _card_summary
+    from dataclean.cli_common import print_card as _print_card
     from dataclean.engines import spark as engine
 
     sdf = _read(args, spark, args.data, out)
@@ -141,7 +142,7 @@ def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
 
 
 def _clean(args: argparse.Namespace, spark: Any, out: Any) -> int:
-    from dataclean.cli import _print_card
+    from dataclean.cli_common import print_card as _print_card
     from dataclean.engines import spark as engine
 
     if args.chunk_size:
@@ -192,7 +193,7 @@ def _report_linkage(result: Any, files: int, output: Any, manifest: Any, out: An
 
 
 def _dedupe(args: argparse.Namespace, spark: Any, out: Any) -> int:
-    from dataclean.cli import _linkage_config
+    from dataclean.cli_common import linkage_config as _linkage_config
     from dataclean.engines import spark as engine
 
     config = _linkage_config(args.suite, "dedupe")
@@ -206,7 +207,7 @@ def _dedupe(args: argparse.Namespace, spark: Any, out: Any) -> int:
 
 
 def _link(args: argparse.Namespace, spark: Any, out: Any) -> int:
-    from dataclean.cli import _link_sources
+    from dataclean.cli_common import link_sources as _link_sources
     from dataclean.engines import spark as engine
 
     names, configs = _link_sources(args)
