@@ -39,7 +39,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -457,63 +457,19 @@ def _to_pandas(table: Any) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): dtype, pa.large_string(): dtype}.get, self_destruct=True)
 
 
-def _read_csv_whole(src: _Source, plan: _CsvPlan) -> pd.DataFrame:
+def _with_retries(
+    src: _Source, plan: _CsvPlan, attempt: Callable[[Any, Any, Any], Iterator[pd.DataFrame]]
+) -> Iterator[pd.DataFrame]:
+    """Run ``attempt(read, parse, convert)`` (pyarrow's CSV options) and yield its frames; on a
+    retryable parse problem (a quoted line break, a block too small) run it again with safer
+    options; other problems become a :class:`DataFileError` naming the file and line."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     newlines, block = False, _BLOCK_BYTES
     while True:
         read, parse, convert = _arrow_options(plan, newlines=newlines, block_size=block, threads=True)
         try:
-            with _open_bytes(src) as fh:
-                table = pacsv.read_csv(fh, read_options=read, parse_options=parse, convert_options=convert)
-            return _to_pandas(table)
-        except (pa.ArrowException, UnicodeDecodeError) as exc:
-            out = _translate(exc, src, plan, newlines, block)
-            if isinstance(out, _Retry):
-                newlines, block = out.newlines, out.block_size
-                continue
-            raise out from exc
-        except _DECOMPRESS_ERRORS as exc:
-            raise DataFileError(f"{src.name}: the compressed data is damaged ({exc.__class__.__name__})") from exc
-
-
-def _iter_csv(src: _Source, plan: _CsvPlan, chunksize: int) -> Iterator[pd.DataFrame]:
-    """Stream pyarrow record batches into frames of ``chunksize`` rows; on a retryable parse
-    problem, reopen with safer options and skip the rows already yielded."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    newlines, block = False, _BLOCK_BYTES
-    done = 0
-    while True:
-        read, parse, convert = _arrow_options(plan, newlines=newlines, block_size=block, threads=True)
-        skip = done
-        pending: list[Any] = []
-        pending_rows = 0
-        try:
-            with _open_bytes(src) as fh:
-                reader = pacsv.open_csv(fh, read_options=read, parse_options=parse, convert_options=convert)
-                for batch in reader:
-                    if skip:
-                        cut = min(skip, batch.num_rows)
-                        batch, skip = batch.slice(cut), skip - cut
-                        if batch.num_rows == 0:
-                            continue
-                    pending.append(batch)
-                    pending_rows += batch.num_rows
-                    while pending_rows >= chunksize:
-                        table = pa.Table.from_batches(pending)
-                        head, rest = table.slice(0, chunksize), table.slice(chunksize)
-                        yield _to_pandas(head.combine_chunks())
-                        done += chunksize
-                        pending = rest.to_batches()
-                        pending_rows = rest.num_rows
-                if pending_rows or done == 0:
-                    schema = reader.schema
-                    table = pa.Table.from_batches(pending, schema=schema)
-                    yield _to_pandas(table.combine_chunks())
-                    done += pending_rows
+            yield from attempt(read, parse, convert)
             return
         except (pa.ArrowException, UnicodeDecodeError) as exc:
             out = _translate(exc, src, plan, newlines, block)
@@ -523,6 +479,59 @@ def _iter_csv(src: _Source, plan: _CsvPlan, chunksize: int) -> Iterator[pd.DataF
             raise out from exc
         except _DECOMPRESS_ERRORS as exc:
             raise DataFileError(f"{src.name}: the compressed data is damaged ({exc.__class__.__name__})") from exc
+
+
+def _read_csv_whole(src: _Source, plan: _CsvPlan) -> pd.DataFrame:
+    import pyarrow.csv as pacsv
+
+    def attempt(read: Any, parse: Any, convert: Any) -> Iterator[pd.DataFrame]:
+        with _open_bytes(src) as fh:
+            table = pacsv.read_csv(fh, read_options=read, parse_options=parse, convert_options=convert)
+        yield _to_pandas(table)
+
+    frames = _with_retries(src, plan, attempt)
+    try:
+        return next(frames)
+    finally:
+        frames.close()
+
+
+def _iter_csv(src: _Source, plan: _CsvPlan, chunksize: int) -> Iterator[pd.DataFrame]:
+    """Stream pyarrow record batches into frames of ``chunksize`` rows; on a retryable parse
+    problem, reopen with safer options and skip the rows already yielded."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    done = 0
+
+    def attempt(read: Any, parse: Any, convert: Any) -> Iterator[pd.DataFrame]:
+        nonlocal done
+        skip = done
+        pending: list[Any] = []
+        pending_rows = 0
+        with _open_bytes(src) as fh:
+            reader = pacsv.open_csv(fh, read_options=read, parse_options=parse, convert_options=convert)
+            for batch in reader:
+                if skip:
+                    cut = min(skip, batch.num_rows)
+                    batch, skip = batch.slice(cut), skip - cut
+                    if batch.num_rows == 0:
+                        continue
+                pending.append(batch)
+                pending_rows += batch.num_rows
+                while pending_rows >= chunksize:
+                    table = pa.Table.from_batches(pending)
+                    head, rest = table.slice(0, chunksize), table.slice(chunksize)
+                    yield _to_pandas(head.combine_chunks())
+                    done += chunksize
+                    pending = rest.to_batches()
+                    pending_rows = rest.num_rows
+            if pending_rows or done == 0:
+                table = pa.Table.from_batches(pending, schema=reader.schema)
+                yield _to_pandas(table.combine_chunks())
+                done += pending_rows
+
+    yield from _with_retries(src, plan, attempt)
 
 
 # ------------------------------------------------------------------------------------------ checks
@@ -685,11 +694,6 @@ def iter_table_chunks(
             yield df
     finally:
         src.cleanup()
-
-
-def iter_csv_chunks(path: str | Path, chunksize: int, **options: Any) -> Iterator[pd.DataFrame]:
-    """:func:`iter_table_chunks` for delimited text."""
-    return iter_table_chunks(path, chunksize, **options)
 
 
 def _csv_sep(path: Path) -> str:
