@@ -121,6 +121,36 @@ PIVOTS = ("birth", "recent")
 RECENT_YEARS_AHEAD = 20
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def is_leap_year(year: Any) -> Any:
+    """The Gregorian leap-year rule, for an int or a numpy array of years (the one copy of it).
+
+    >>> is_leap_year(2024), is_leap_year(1900), is_leap_year(2000)
+    (True, False, True)
+    """
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
+def days_in_month(year: Any, month: Any) -> Any:
+    """Days in ``month`` of ``year`` (ints or numpy arrays; a month outside 1-12 gives 0).
+
+    >>> int(days_in_month(2024, 2)), int(days_in_month(2026, 2)), int(days_in_month(2026, 13))
+    (29, 28, 0)
+    """
+    m = np.clip(month, 0, 12)
+    return _DAYS_IN_MONTH[m] + (is_leap_year(year) & (m == 2))
+
+
+def age_years(on: _dt.date, year: Any, month: Any, day: Any) -> Any:
+    """Age in whole years on ``on`` of someone born on ``year``-``month``-``day`` (ints, numpy
+    arrays or pandas Series): the one age rule. Someone born on 29 February turns a year older on
+    1 March in non-leap years.
+
+    >>> age_years(_dt.date(2026, 2, 28), 2008, 2, 29), age_years(_dt.date(2026, 3, 1), 2008, 2, 29)
+    (17, 18)
+    """
+    return on.year - year - ((on.month * 100 + on.day) < (month * 100 + day))
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -294,8 +324,7 @@ def _possible(year: int, month: int, day: int) -> bool:
     """True when the day exists (no 31 February, month 13 or day 0)."""
     if not 1 <= month <= 12 or year < 1 or day < 1:
         return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    return day <= _DAYS_IN_MONTH[month] + (1 if leap and month == 2 else 0)
+    return day <= int(days_in_month(year, month))
 
 
 def _judge(
@@ -309,7 +338,7 @@ def _judge(
         return _Outcome(None, "sentinel_date")
     if when > ref:
         return _Outcome(None, "future_date")
-    age = ref.year - year - ((ref.month, ref.day) < (month, day))
+    age = age_years(ref, year, month, day)
     if when < EARLIEST or age > MAX_AGE_YEARS:
         return _Outcome(None, "implausible_date")
     if month == 1 and day == 1:
@@ -452,7 +481,7 @@ def age(dob: Any, on: _dt.date) -> int | None:
         born = _dt.date.fromisoformat(text)
     except ValueError:
         return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return int(age_years(on, born.year, born.month, born.day))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,16 +517,14 @@ def _judge_arrays(
     """Vectorised :func:`_judge` for four-digit years: (key yyyymmdd, valid, reason, ambiguous)."""
     n = len(y)
     reason = np.full(n, None, dtype=object)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    mm = np.clip(m, 0, 12)
-    dim = _DAYS_IN_MONTH[mm] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     possible = (m >= 1) & (m <= 12) & (y >= 1) & (d >= 1) & (d <= dim)
     key = y * 10000 + m * 100 + d
     ref_key = ref.year * 10000 + ref.month * 100 + ref.day
     sentinel = possible & (np.isin(key, _SENTINEL_KEYS) | (y == 9999))
     future = possible & ~sentinel & (key > ref_key)
-    age_years = ref.year - y - ((ref.month * 100 + ref.day) < (m * 100 + d))
-    early = possible & ~sentinel & ~future & ((key < 19000101) | (age_years > MAX_AGE_YEARS))
+    age = age_years(ref, y, m, d)
+    early = possible & ~sentinel & ~future & ((key < 19000101) | (age > MAX_AGE_YEARS))
     reason[~possible] = "impossible_date"
     reason[sentinel] = "sentinel_date"
     reason[future] = "future_date"
@@ -660,8 +687,7 @@ def parse_series(values: pd.Series, *, pivot: str = "birth", reference_date: _dt
             ok[i] = False
         else:
             y[i], m[i], d[i] = parts.year, parts.month, parts.day
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
     key = y * 10000 + m * 100 + d
     ok &= (key >= 16770922) & (key <= 22620411)  # what datetime64[ns] holds
@@ -684,8 +710,7 @@ def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     ok = parts[0].notna().to_numpy(dtype=bool).copy()
     nums = [pd.to_numeric(parts[i]).to_numpy(dtype="float64", na_value=0).astype(np.int64) for i in range(3)]
     y, m, d = nums
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
     return ok, y, m, d
 
@@ -693,8 +718,7 @@ def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 def swap_day_month_series(values: pd.Series) -> pd.Series:
     """Column version of :func:`swap_day_month` (``<NA>`` where the swap is no date)."""
     ok, y, m, d = _iso_parts(values)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(d, 0, 12)] + (leap & (d == 2))
+    dim = days_in_month(y, d)
     ok &= (d <= 12) & (m <= dim)
     key = pd.Series(np.where(ok, y * 10000 + d * 100 + m, 0)).astype(STRING)
     out = key.str.slice(0, 4) + "-" + key.str.slice(4, 6) + "-" + key.str.slice(6, 8)
@@ -708,5 +732,5 @@ def age_series(dob: pd.Series, on: _dt.date) -> pd.Series:
     not ISO dates are ``<NA>``; standardise mixed formats first.
     """
     ok, y, m, d = _iso_parts(dob)
-    years = on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
+    years = age_years(on, y, m, d)
     return pd.Series(pd.array(np.where(ok, years, 0), dtype="Int64"), index=dob.index, name=dob.name).where(ok, pd.NA)
