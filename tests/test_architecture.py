@@ -26,7 +26,7 @@ PACKAGE = SRC / "dataclean"
 #: file reading, reference data. A module belongs to the layer of the longest matching prefix.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("dataclean.exceptions", "dataclean._core", "dataclean.io", "dataclean.refdata")),
-    ("fields", ("dataclean.fields", "dataclean._codes", "dataclean.registry")),
+    ("fields", ("dataclean.fields", "dataclean._codes", "dataclean.registry", "dataclean.roles")),
     ("checks", ("dataclean.checks", "dataclean.profile")),
     ("suite", ("dataclean.suite",)),
     ("engines", ("dataclean.engines", "dataclean.gx", "dataclean.linkage")),

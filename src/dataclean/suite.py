@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataclean.exceptions import ConfigError
+from dataclean.roles import SUITE_ROLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import great_expectations as gx
@@ -40,34 +41,11 @@ DIMENSIONS: tuple[str, ...] = (
     "validity",
     "accuracy",
 )
-SEVERITIES = ("critical", "warning", "info")
 
-#: Column roles and the field kind (``dataclean.registry``) that validates and standardises them.
-ROLES: dict[str, str | None] = {
-    "id": None,
-    "nhs_number": "nhs_number",
-    "nino": "nino",
-    "postcode": "postcode",
-    "phone": "phone",
-    "email": "email",
-    "uprn": "uprn",
-    "date_of_birth": "date_of_birth",
-    "forename": "person_name",
-    "surname": "person_name",
-    "person_name": "person_name",
-    "gender": "gender",
-    "ethnicity": "ethnicity",
-    "address": "address",
-    "date": None,
-    "last_updated": None,
-    "date_of_death": None,
-    "age": None,
-    "category": None,
-    "text": None,
-    "number": None,
-    "claim_id": None,
-    "property_id": None,
-}
+#: Column roles a suite may give, and the field kind (``dataclean.registry``) that validates and
+#: standardises each (None: no standardiser). Defined once, with the linkage roles, in
+#: :mod:`dataclean.roles`.
+ROLES = SUITE_ROLES
 
 _DIMENSION_BY_TYPE_PREFIX: tuple[tuple[str, str], ...] = (
     ("expect_column_values_to_not_be_null", "completeness"),

@@ -23,37 +23,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from dataclean.exceptions import ConfigError
+from dataclean.roles import LINKAGE_ROLES, MULTI_ROLES
 
-ROLES = (
-    "nhs_number",
-    "nino",
-    "identifier",
-    "forename",
-    "surname",
-    "full_name",
-    "date_of_birth",
-    "postcode",
-    "address",
-    "street_number",
-    "locality",
-    "birth_place",
-    "attribute",
-    "phone",
-    "email",
-    "gender",
-    "uprn",
-    "claim_id",
-    "property_id",
-    "last_updated",
-    "source",
-)
-#: roles that may name a list of columns (several identifiers, address lines, attributes)
-MULTI_ROLES = ("identifier", "address", "attribute")
-TRAINING = ("unsupervised", "deterministic", "hybrid")
-RULES = ("most_frequent", "most_recent", "most_complete", "source_priority")
+#: roles a linkage block may give, and those that may name a list of columns (several
+#: identifiers, address lines, attributes): one vocabulary with the suite's, in dataclean.roles
+ROLES = LINKAGE_ROLES
+#: how the model is trained
+Training = Literal["unsupervised", "deterministic", "hybrid"]
+#: how a merged record picks each value (survivorship)
+SurvivorshipRule = Literal["most_frequent", "most_recent", "most_complete", "source_priority"]
+TRAINING: tuple[str, ...] = get_args(Training)
+RULES: tuple[str, ...] = get_args(SurvivorshipRule)
 _KEYS = (
     "id_column",
     "columns",
@@ -72,12 +55,12 @@ _KEYS = (
 class LinkageConfig:
     id_column: str = "record_id"
     columns: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
-    training: str = "unsupervised"
+    training: Training = "unsupervised"
     #: None ("auto"): chosen from the trained model's scores (see ``api.choose_threshold``)
     match_threshold: float | None = None
     review_threshold: float = 0.5
     blocking: tuple[str, ...] = ()
-    survivorship: Mapping[str, str] = field(default_factory=lambda: {"default": "most_frequent"})
+    survivorship: Mapping[str, SurvivorshipRule] = field(default_factory=lambda: {"default": "most_frequent"})
     source_priority: tuple[str, ...] = ()
     max_pairs_for_u: int = 1_000_000
     #: prediction comparison budget (None: 10 per record, at least 2 million)
