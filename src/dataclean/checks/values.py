@@ -32,9 +32,7 @@ def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
     return pd.Series(generic, index=column.index)
 
 
-def number_between_mask(
-    column: pd.Series, min_value: float | None = None, max_value: float | None = None
-) -> pd.Series:
+def number_between_mask(column: pd.Series, min_value: float | None = None, max_value: float | None = None) -> pd.Series:
     """True where text parses as a number (``1,250.50`` and ``£40`` too) within the bounds.
 
     >>> number_between_mask(pd.Series(["£40", "1,250.50", "-3", "n/a", None]), min_value=0).tolist()
