@@ -8,6 +8,8 @@ The GX classes in :mod:`dataclean.gx.expectations` are named from the same table
 
 from __future__ import annotations
 
+from dataclean.exceptions import PlaceholderValue, SentinelDate
+
 #: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
 KIND_CLASS_SUFFIX: dict[str, str] = {
     "nhs_number": "NhsNumber",
@@ -24,7 +26,7 @@ KIND_CLASS_SUFFIX: dict[str, str] = {
 }
 
 #: Reason codes that mean "a stand-in for missing data" rather than a malformed value.
-PLACEHOLDER_REASONS = frozenset({"placeholder", "sentinel_date"})
+PLACEHOLDER_REASONS = frozenset({PlaceholderValue.reason, SentinelDate.reason})
 
 #: Expectation types that take a ``reference_date`` (a suite's ``reference_date`` fills it in).
 DATE_AWARE_TYPES = frozenset(

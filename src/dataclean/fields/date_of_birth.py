@@ -63,6 +63,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -72,6 +73,7 @@ from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE,
+    FieldColumns,
     StandardiseResult,
     build_result,
     factorize_text,
@@ -79,12 +81,42 @@ from dataclean._core import (
     scalar_text,
     to_text,
 )
-from dataclean.exceptions import (
+from dataclean.exceptions import (  # noqa: F401 - the kind's exceptions, also importable from here
+    FutureDate,
+    ImplausibleDate,
+    ImpossibleDate,
     InvalidComponent,
     InvalidFormat,
+    PartialDate,
     PlaceholderValue,
+    SentinelDate,
     ValidationError,
 )
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    PARTIAL_DATE = "partial_date"
+    PLACEHOLDER = "placeholder"
+    IMPOSSIBLE_DATE = "impossible_date"
+    SENTINEL_DATE = "sentinel_date"
+    FUTURE_DATE = "future_date"
+    IMPLAUSIBLE_DATE = "implausible_date"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    JANUARY_FIRST = "january_first"
+    EXCEL_SERIAL = "excel_serial"
+    TWO_DIGIT_YEAR = "two_digit_year"
+
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +184,8 @@ def age_years(on: _dt.date, year: Any, month: Any, day: Any) -> Any:
     (17, 18)
     """
     return on.year - year - ((on.month * 100 + on.day) < (month * 100 + day))
+
+
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -205,41 +239,6 @@ _WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
 _FAST_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
 _FAST_ISO = rf"^([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}}){_FAST_TIME}$"
 _FAST_DMY = rf"^([0-9]{{1,2}})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{4}}){_FAST_TIME}$"
-
-
-class ImpossibleDate(InvalidComponent):
-    """The value has a date's shape but no such day exists (31 February, month 13)."""
-
-    reason = "impossible_date"
-    default_message = "There is no such date."
-
-
-class SentinelDate(PlaceholderValue):
-    """A date systems write when the real date is unknown (01/01/1900, 31/12/9999...)."""
-
-    reason = "sentinel_date"
-    default_message = "The date is a placeholder for an unknown date of birth."
-
-
-class FutureDate(ValidationError):
-    """The date of birth is after the reference date."""
-
-    reason = "future_date"
-    default_message = "The date of birth is in the future."
-
-
-class ImplausibleDate(ValidationError):
-    """Before 1900-01-01 or older than MAX_AGE_YEARS on the reference date."""
-
-    reason = "implausible_date"
-    default_message = "The date of birth is implausibly early."
-
-
-class PartialDate(InvalidFormat):
-    """Only a year, or a month and year."""
-
-    reason = "partial_date"
-    default_message = "The value is not a full date (day, month and year)."
 
 
 _ERRORS: dict[str, type[ValidationError]] = {
@@ -619,14 +618,23 @@ def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = N
     )
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
     """Boolean mask of valid dates of birth, aligned to ``values``."""
-    return standardise_series(values, reference_date=reference_date).valid
+    return _COLUMNS.is_valid_series(values, reference_date=reference_date)
 
 
 def reason_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values, reference_date=reference_date).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values, reference_date=reference_date)
+
+
+def note_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values, reference_date=reference_date)
 
 
 def is_ambiguous_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
