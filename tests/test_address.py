@@ -90,7 +90,8 @@ def test_series_notes_and_parse_series():
     before = s.copy()
     r = address.standardise_series(s)
     pd.testing.assert_series_equal(s, before)
-    assert r.reason.fillna("").tolist() == ["no_postcode", "", "no_fixed_abode", "missing"]
+    assert r.reason.fillna("").tolist() == ["", "", "no_fixed_abode", "missing"]
+    assert r.note.fillna("").tolist() == ["no_postcode", "", "", ""]
     parts = address.parse_series(s)
     assert parts.loc[1, "postcode"] == "CM1 1QH" and parts.loc[2].isna().all()
 

@@ -34,7 +34,8 @@ def test_gender_codes(raw, code):
 def test_gender_notes_and_unknowns():
     r = gender.standardise_series(pd.Series(["0", "X", "F", "banana", "", None]))
     assert r.value.fillna("").tolist() == ["X", "X", "2", "", "", ""]
-    assert r.reason.fillna("").tolist() == ["legacy_code", "not_known", "", "unknown_code", "missing", "missing"]
+    assert r.reason.fillna("").tolist() == ["", "", "", "unknown_code", "missing", "missing"]
+    assert r.note.fillna("").tolist() == ["legacy_code", "not_known", "", "", "", ""]
     with pytest.raises(exc.InvalidComponent) as info:
         gender.validate("Q")
     assert info.value.reason == "unknown_code"
@@ -69,7 +70,8 @@ def test_ethnicity_labels_round_trip():
         assert ethnicity.validate(label) == code
         assert ethnicity.format(code) == label
     r = ethnicity.standardise_series(pd.Series(["Z", "99", "Q1", "White British"]))
-    assert r.reason.fillna("").tolist() == ["not_stated", "not_known", "unknown_code", ""]
+    assert r.reason.fillna("").tolist() == ["", "", "unknown_code", ""]
+    assert r.note.fillna("").tolist() == ["not_stated", "not_known", "", ""]
 
 
 text_like = st.one_of(

@@ -172,3 +172,95 @@ def test_distinct_value_path_matches_direct_path(kind):
     pd.testing.assert_series_equal(fast.value, direct.value, check_names=False)
     pd.testing.assert_series_equal(fast.reason, direct.reason, check_names=False)
     assert fast.status.tolist() == direct.status.tolist()
+
+
+# ------------------------------------------------------------------ reasons and notes (issue 12)
+#: values that give failures and notes across the kinds (synthetic; NHS numbers in the 999 range)
+CORPUS = [
+    *EXAMPLES.values(),
+    "9990000018",
+    "9434765918",
+    "0000000000",
+    "94347659",
+    "CR 12 34 56 A",
+    "AB123456",
+    "TN 01 01 80 M",
+    "QQ 12 34 56 C",
+    "BG 12 34 56 A",
+    "BFPO 1234",
+    "ASCN 1ZZ",
+    "ZZ99 3VZ",
+    "CM1",
+    "QQ1 1AA",
+    "020 7946 0123",
+    "07700 900123",
+    "020 7946 0000 ext 12",
+    "07911 123456 / 020 7946 0123",
+    "+999 1234 5678",
+    "01234567890",
+    "jo@example.com",
+    "jo.example.com",
+    "none@none.com",
+    "jo@localhost",
+    "1.00012E+11",
+    "0",
+    "1234567890123",
+    "01/01/1984",
+    "07/03/84",
+    "30748",
+    "31/02/1984",
+    "01/01/1900",
+    "2099-01-01",
+    "1850-05-05",
+    "03/1984",
+    "BABY OF SMITH",
+    "0",
+    "X",
+    "Z",
+    "99",
+    "White",
+    "banana",
+    "N/A",
+    "NO FIXED ABODE",
+    "12 High St",
+    "12 High St, QQ1 1QQ",
+    "",
+    None,
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_reasons_are_failures_and_notes_are_on_valid_rows(kind):
+    module = registry.get(kind)
+    assert issubclass(module.Reason, str) and issubclass(module.Note, str)
+    assert not {r.value for r in module.Reason} & {n.value for n in module.Note}
+    result = module.standardise_series(pd.Series(CORPUS + JUNK, dtype=object))
+    valid = result.valid.to_numpy(dtype=bool)
+    assert result.reason[valid].isna().all() and result.reason[~valid].notna().all()
+    assert result.note[~valid].isna().all()
+    assert set(result.reason.dropna()) <= {r.value for r in module.Reason}
+    assert set(result.note.dropna()) <= {n.value for n in module.Note}
+    assert set(result.reason_counts()) == set(result.reason.dropna())
+    assert set(result.note_counts()) == set(result.note.dropna())
+    for value in CORPUS:
+        try:
+            module.validate(value)
+        except ValidationError as err:
+            assert err.reason in {r.value for r in module.Reason}, (kind, value, err.reason)
+
+
+def test_some_kinds_do_report_notes():
+    noted = {k for k in KINDS if registry.get(k).standardise_series(pd.Series(CORPUS, dtype=object)).note.notna().any()}
+    assert {"nhs_number", "nino", "postcode", "phone", "email", "date_of_birth", "gender", "ethnicity"} <= noted
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_column_functions_come_from_one_template(kind):
+    module = registry.get(kind)
+    s = pd.Series([EXAMPLES[kind], "zz", None, *CORPUS[:20]], dtype=object)
+    result = module.standardise_series(s)
+    assert module.is_valid_series(s).tolist() == result.valid.tolist()
+    pd.testing.assert_series_equal(module.reason_series(s), result.reason, check_names=False)
+    pd.testing.assert_series_equal(module.note_series(s), result.note, check_names=False)
+    arrow = s.astype("string[pyarrow]").where(s.map(lambda v: isinstance(v, str)))
+    assert module.is_valid_series(arrow).tolist() == module.standardise_series(arrow).valid.tolist()

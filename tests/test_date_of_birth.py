@@ -47,7 +47,8 @@ def test_notes_on_valid_dates(raw, iso, note):
     assert dob.validate(raw, reference_date=REF) == iso
     r = dob.standardise_series(pd.Series([raw], dtype=object), reference_date=REF)
     assert r.value.iloc[0] == iso
-    assert (None if pd.isna(r.reason.iloc[0]) else r.reason.iloc[0]) == note
+    assert (None if pd.isna(r.note.iloc[0]) else r.note.iloc[0]) == note
+    assert pd.isna(r.reason.iloc[0])
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,8 @@ def test_whitespace_and_control_characters_inside_are_invalid(raw):
 def test_reserved_domains_are_a_note_and_real_providers_are_not_placeholders():
     r = email.standardise_series(pd.Series(["Jo@Example.COM", "jo@care.test", "jo@email.com", "email@email.com"]))
     assert r.valid.tolist() == [True, True, True, False]
-    assert r.reason.fillna("").tolist() == ["reserved_domain", "reserved_domain", "", "placeholder"]
+    assert r.reason.fillna("").tolist() == ["", "", "", "placeholder"]
+    assert r.note.fillna("").tolist() == ["reserved_domain", "reserved_domain", "", ""]
     assert r.value.iloc[0] == "Jo@example.com"
 
 

@@ -66,7 +66,8 @@ def test_department_for_education_codes():
     s = pd.Series(["WBRI", "WIRT", "MWAS", "AIND", "BCRB", "BAFR", "CHNE", "OOTH", "REFU", "NOBT"])
     r = ethnicity.standardise_series(s)
     assert r.value.tolist() == ["A", "C", "F", "H", "M", "N", "R", "S", "Z", "99"]
-    assert r.reason.fillna("").tolist()[-2:] == ["not_stated", "not_known"]
+    assert r.note.fillna("").tolist()[-2:] == ["not_stated", "not_known"]
+    assert r.reason.isna().all()
     assert set(ethnicity.DFE_CODES.values()) <= set(ethnicity.LABELS)
 
 
@@ -112,7 +113,8 @@ def test_status_notes_and_index():
     pd.testing.assert_series_equal(s, before)
     assert list(r.value.index) == [3, 1, 4, 1, 5, 9]
     assert r.status.tolist() == ["unchanged", "changed", "unchanged", "unchanged", "invalid", "missing"]
-    assert r.reason.fillna("").tolist() == ["", "", "not_stated", "not_known", "group_only", "missing"]
+    assert r.reason.fillna("").tolist() == ["", "", "", "", "group_only", "missing"]
+    assert r.note.fillna("").tolist() == ["", "", "not_stated", "not_known", "", ""]
 
 
 def test_junk_never_raises():

@@ -70,7 +70,8 @@ def test_notes_status_and_labels():
     r = gender.standardise_series(s)
     assert r.value.fillna("").tolist() == ["2", "2", "X", "X", "X", "", ""]
     assert r.status.tolist() == ["unchanged", "changed", "changed", "unchanged", "changed", "invalid", "missing"]
-    assert r.reason.fillna("").tolist() == ["", "", "legacy_code", "not_known", "not_known", "placeholder", "missing"]
+    assert r.reason.fillna("").tolist() == ["", "", "", "", "", "placeholder", "missing"]
+    assert r.note.fillna("").tolist() == ["", "", "legacy_code", "not_known", "not_known", "", ""]
     assert list(r.value.index) == list("abcdefg")
     assert gender.LABELS == {
         "1": "Male",
@@ -86,7 +87,8 @@ def test_notes_status_and_labels():
 def test_integer_and_float_columns():
     r = gender.standardise_series(pd.Series([1, 2, 9, 0, 3], dtype="int64"))
     assert r.value.fillna("").tolist() == ["1", "2", "9", "X", ""]
-    assert r.reason.fillna("").tolist() == ["", "", "", "legacy_code", "unknown_code"]
+    assert r.reason.fillna("").tolist() == ["", "", "", "", "unknown_code"]
+    assert r.note.fillna("").tolist() == ["", "", "", "legacy_code", ""]
     f = gender.standardise_series(pd.Series([1.0, np.nan, 2.0]))
     assert f.status.tolist() == ["unchanged", "missing", "unchanged"]
 
@@ -119,7 +121,9 @@ def test_long_string_column_uses_distinct_values_and_agrees():
     b = gender.standardise_series(pd.Series(values, dtype=object))
     assert a.value.tolist() == b.value.tolist()
     assert a.reason.fillna("").tolist() == b.reason.fillna("").tolist()
-    assert a.reason_counts() == {"missing": 1000, "placeholder": 1000, "unknown_code": 1000, "legacy_code": 1000}
+    assert a.note.fillna("").tolist() == b.note.fillna("").tolist()
+    assert a.reason_counts() == {"missing": 1000, "placeholder": 1000, "unknown_code": 1000}
+    assert a.note_counts() == {"legacy_code": 1000}
 
 
 gender_like = st.one_of(

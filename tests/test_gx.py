@@ -174,3 +174,21 @@ def test_placeholder_mask_per_distinct_value_matches_the_row_rule():
         # trimmed, upper-cased, whitespace runs as one space; non-ASCII text through Python's upper()
         assert got[:11] == [True, True, False, False, False, False, False, True, True, True, False], dtype
         assert got == got[:11] * 300
+
+
+def test_stored_expectation_vocabulary_matches_installed_gx():
+    """Suites check type and argument names against schemas/expectation-types.json (no GX at
+    load); it must say what the installed GX registry says. Fix: scripts/refresh_expectation_types.py."""
+    import importlib.util
+    from pathlib import Path
+
+    from dataclean.suite import vocabulary
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "refresh_expectation_types.py"
+    spec = importlib.util.spec_from_file_location("refresh_expectation_types", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fresh = module.build()
+    stored = vocabulary._table()
+    assert fresh["types"] == stored["types"] and fresh["common"] == stored["common"]
+    assert set(ensure_registered()) <= vocabulary.expectation_types()

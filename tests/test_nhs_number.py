@@ -68,7 +68,8 @@ def test_format_and_test_range_note():
     assert nhs_number.format("9434765919") == "943 476 5919"
     r = nhs_number.standardise_series(pd.Series(["999 000 0026", "9434765919"]))
     assert list(r.value) == ["9990000026", "9434765919"]
-    assert list(r.reason.fillna("")) == ["test_range", ""]
+    assert list(r.reason.fillna("")) == ["", ""]
+    assert list(r.note.fillna("")) == ["test_range", ""]
     assert list(r.status) == ["changed", "unchanged"]
 
 

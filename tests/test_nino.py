@@ -41,7 +41,8 @@ def test_invalid_reasons(raw, reason):
 def test_administrative_prefix_is_a_note():
     r = nino.standardise_series(pd.Series(["pp 12 34 56 a", "AB123456C"]))
     assert r.valid.tolist() == [True, True]
-    assert r.reason.fillna("").tolist() == ["administrative_prefix", ""]
+    assert r.reason.fillna("").tolist() == ["", ""]
+    assert r.note.fillna("").tolist() == ["administrative_prefix", ""]
     assert r.status.tolist() == ["changed", "unchanged"]
 
 
@@ -72,10 +73,10 @@ def test_series_agrees_with_scalar(values):
 
 
 def test_oo_breaks_the_second_letter_rule_even_though_some_lists_call_it_administrative():
-    assert nino.reason_series(pd.Series(["OO123456A", "CR123456A"])).tolist() == [
-        "invalid_component",
-        "administrative_prefix",
-    ]
+    r = nino.standardise_series(pd.Series(["OO123456A", "CR123456A"]))
+    assert r.reason.fillna("").tolist() == ["invalid_component", ""]
+    assert r.note.fillna("").tolist() == ["", "administrative_prefix"]
+    assert nino.reason_series(pd.Series(["OO123456A", "CR123456A"])).fillna("").tolist() == ["invalid_component", ""]
 
 
 def test_junk_never_raises_and_input_not_mutated():

@@ -86,13 +86,15 @@ def test_drama_ranges_follow_phonenumbers():
     s = pd.Series(["020 7946 0999", "0161 496 0000", "07700 900999", "07400 123456"])
     r = phone.standardise_series(s)
     assert list(r.valid) == [True, True, False, True]
-    assert list(r.reason.fillna("")) == ["drama_range", "drama_range", "invalid_number", ""]
+    assert list(r.reason.fillna("")) == ["", "", "invalid_number", ""]
+    assert list(r.note.fillna("")) == ["drama_range", "drama_range", "", ""]
 
 
 def test_extension_is_dropped_from_canonical_with_a_note():
     r = phone.standardise_series(pd.Series(["01245 123456 ext 42", "01245 123456"]))
     assert list(r.value) == ["+441245123456", "+441245123456"]
-    assert list(r.reason.fillna("")) == ["extension", ""]
+    assert list(r.reason.fillna("")) == ["", ""]
+    assert list(r.note.fillna("")) == ["extension", ""]
     d = phone.details_series(pd.Series(["01245 123456 ext 42"]))
     assert d.loc[0, "extension"] == "42"
     assert phone.format("01245 123456 ext 42").endswith("42")
@@ -137,9 +139,10 @@ def test_series_statuses_keep_index_and_do_not_mutate():
     assert r.value.name == "tel"
     assert list(r.status) == ["unchanged", "changed", "missing", "invalid", "invalid"]
     assert phone.is_valid_series(s).tolist() == [True, True, False, False, False]
+    assert phone.standardise_series(s).note.fillna("").tolist() == ["drama_range", "drama_range", "", "", ""]
     assert phone.reason_series(s).fillna("ok").tolist() == [
-        "drama_range",
-        "drama_range",
+        "ok",
+        "ok",
         "missing",
         "placeholder",
         "invalid_format",
@@ -201,7 +204,8 @@ def test_uk_numbers_in_usual_shapes_need_no_library_call(monkeypatch):
         "+448001234567",
         "+441245123456",
     ]
-    assert r.reason.head(7).fillna("ok").tolist() == ["ok"] * 3 + ["drama_range", "invalid_number", "ok", "extension"]
+    assert r.reason.head(7).fillna("ok").tolist() == ["ok"] * 4 + ["invalid_number", "ok", "ok"]
+    assert r.note.head(7).fillna("").tolist() == [""] * 3 + ["drama_range", "", "", "extension"]
     kinds = phone.line_type_series(s.head(7)).tolist()
     assert kinds == ["mobile"] * 3 + ["fixed_line", pd.NA, "toll_free", "fixed_line"]
 

@@ -57,7 +57,8 @@ def test_notes_and_series():
     r = postcode.standardise_series(s)
     pd.testing.assert_series_equal(s, before)
     assert r.value.fillna("").tolist() == ["BFPO 1234", "BIQQ 1ZZ", "", "CM1 1QH", "", "CM1 1QH"]
-    assert r.reason.fillna("").tolist() == ["bfpo", "overseas_territory", "placeholder", "", "missing", ""]
+    assert r.reason.fillna("").tolist() == ["", "", "placeholder", "", "missing", ""]
+    assert r.note.fillna("").tolist() == ["bfpo", "overseas_territory", "", "", "", ""]
     assert r.status.tolist() == ["changed", "unchanged", "invalid", "changed", "missing", "unchanged"]
 
 

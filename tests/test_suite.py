@@ -199,3 +199,48 @@ def test_bundled_suite_copies_match_expectations_folder():
     assert sorted(p.name for p in bundled.glob("*.yml")) == [p.name for p in SHIPPED]
     for p in SHIPPED:
         assert (bundled / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_loading_every_suite_imports_no_engine():
+    """Suites are declarations: loading one (shipped, bundled or from a file) needs neither
+    great-expectations nor the linkage engine (splink, duckdb)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dataclean.suite import builtin_suites, load_suite\n"
+        f"paths = [Path(p) for p in {[str(p) for p in SHIPPED]!r}] + list(builtin_suites().values())\n"
+        "assert len(paths) >= 6\n"
+        "for p in paths:\n"
+        "    s = load_suite(p)\n"
+        "    assert s.expectations and (s.dedupe is None or s.dedupe)\n"
+        "    s.with_reference_date('2026-11-24')\n"
+        "bad = [m for m in ('great_expectations', 'splink', 'duckdb') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_missing_required_argument_named_on_load(tmp_path):
+    probs = problems_of(
+        tmp_path, MINIMAL + "expectations:\n  - type: expect_column_values_to_be_in_set\n    column: nhs_number\n"
+    )
+    assert "invalid arguments for expect_column_values_to_be_in_set" in probs[0]
+    assert "missing required argument 'value_set'" in probs[0]
+
+
+def test_bad_argument_values_are_named_when_compiled_for_gx(tmp_path):
+    text = (
+        MINIMAL + "expectations:\n  - type: expect_column_values_to_be_between\n"
+        "    column: nhs_number\n    strict_min: maybe\n"
+    )
+    suite = load_suite(write(tmp_path, text))  # names are right: values are GX's to judge
+    with pytest.raises(ConfigError) as err:
+        suite.to_gx()
+    assert (
+        "x01_column_values_to_be_between__nhs_number: invalid arguments for expect_column_values_to_be_between"
+        in str(err.value)
+    )
+    assert "strict_min" in str(err.value) and str(tmp_path) in str(err.value)

@@ -23,6 +23,7 @@ import pandas as pd
 from dataclean._core import (
     STRING,
     WHITESPACE,
+    FieldColumns,
     StandardiseResult,
     build_result,
     make_is_valid,
@@ -123,6 +124,7 @@ class CodeListField:
     def __init__(self, codes: CodeList) -> None:
         self.codes = codes
         self.is_valid: Callable[[Any], bool] = make_is_valid(self.validate)
+        self.columns = FieldColumns(codes.standardise_series)
 
     def compact(self, value: Any) -> str:
         return normalise_text(scalar_text(value, max_length=self.codes.max_length))
@@ -134,10 +136,13 @@ class CodeListField:
         return self.codes.labels[self.validate(value)]
 
     def standardise_series(self, values: pd.Series) -> StandardiseResult:
-        return self.codes.standardise_series(values)
+        return self.columns.standardise_series(values)
 
     def is_valid_series(self, values: pd.Series) -> pd.Series:
-        return self.standardise_series(values).valid
+        return self.columns.is_valid_series(values)
 
     def reason_series(self, values: pd.Series) -> pd.Series:
-        return self.standardise_series(values).reason
+        return self.columns.reason_series(values)
+
+    def note_series(self, values: pd.Series) -> pd.Series:
+        return self.columns.note_series(values)

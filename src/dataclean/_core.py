@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -92,14 +92,22 @@ class StandardiseResult:
     """The outcome of standardising one column, row by row, aligned to the input index.
 
     ``value`` holds the canonical form (``<NA>`` where the row is invalid or missing);
-    ``status`` is one of :class:`Status`; ``reason`` is a reason code for invalid and missing
-    rows, and may hold a *note* on a valid row (for example ``"bfpo"`` on a forces postcode,
-    ``"administrative_prefix"`` on an unusual NINO), ``<NA>`` otherwise.
+    ``status`` is one of :class:`Status`; ``reason`` is the failure reason of an invalid or
+    missing row (a code of the kind's ``Reason`` enum), ``<NA>`` on valid rows; ``note`` is a
+    *note* on a valid row worth a look but not a failure (for example ``"bfpo"`` on a forces
+    postcode, ``"administrative_prefix"`` on an unusual NINO; the kind's ``Note`` enum), ``<NA>``
+    otherwise. A result built without notes gets an all-``<NA>`` note column.
     """
 
     value: pd.Series
     status: pd.Series
     reason: pd.Series
+    note: pd.Series = None  # type: ignore[assignment]  # filled in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.note is None:
+            empty = pd.Series(pd.NA, index=self.reason.index, dtype=STRING, name="note")
+            object.__setattr__(self, "note", empty)
 
     @property
     def valid(self) -> pd.Series:
@@ -124,14 +132,23 @@ class StandardiseResult:
         return {s.value: int(vc.get(s.value, 0)) for s in Status}
 
     def reason_counts(self) -> dict[str, int]:
-        """Rows per reason code (invalid and missing rows, and notes on valid rows)."""
+        """Rows per failure reason (invalid and missing rows)."""
         return {str(k): int(v) for k, v in self.reason.value_counts().items()}
 
+    def note_counts(self) -> dict[str, int]:
+        """Rows per note (valid rows worth a look)."""
+        return {str(k): int(v) for k, v in self.note.value_counts().items()}
+
     def to_frame(self, name: str | None = None) -> pd.DataFrame:
-        """``<name>``, ``<name>_status`` and ``<name>_reason`` columns on the input index."""
+        """``<name>``, ``<name>_status``, ``<name>_reason`` and ``<name>_note`` columns on the input index."""
         base = name or (self.value.name if isinstance(self.value.name, str) else "value")
         return pd.DataFrame(
-            {base: self.value, f"{base}_status": self.status, f"{base}_reason": self.reason},
+            {
+                base: self.value,
+                f"{base}_status": self.status,
+                f"{base}_reason": self.reason,
+                f"{base}_note": self.note,
+            },
             index=self.value.index,
         )
 
@@ -294,20 +311,6 @@ def factorize_text(text: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def map_distinct(text: pd.Series, func: Callable[[str], Hashable]) -> pd.Series:
-    """Apply ``func`` once per distinct non-null value and map results back by position.
-
-    This is how library-per-value work (phonenumbers, usaddress, date-parsing fallbacks) stays
-    proportional to the number of *distinct* values rather than rows.
-    """
-    codes, uniques = factorize_text(text)
-    results = np.empty(len(uniques) + 1, dtype=object)
-    results[-1] = None
-    for i, u in enumerate(uniques):
-        results[i] = func(u)
-    return pd.Series(results[codes], index=text.index, dtype=object)
-
-
 def build_result(
     col: TextColumn,
     canonical: pd.Series,
@@ -320,7 +323,8 @@ def build_result(
     """Assemble a :class:`StandardiseResult` from the module's vectorised work.
 
     ``canonical``/``reason``/``valid`` are aligned to ``col.original``; ``reason`` may carry notes
-    on valid rows. Missing, bad-type and over-long rows are classified here so every module treats
+    on valid rows, which go to the result's ``note`` (its ``reason`` keeps failures only).
+    Missing, bad-type and over-long rows are classified here so every module treats
     junk the same way. ``compare_to`` is what "unchanged" is judged against (default: the input
     as text, before trimming).
     """
@@ -371,10 +375,14 @@ def build_result(
     status[valid & same] = 0
     status[invalid] = 2
     status[col.missing] = 3
+    # failures stay in `reason`; what a module reported on a valid row is a note
+    failure_codes = np.where(valid, -1, codes).astype(np.int32)
+    note_codes = np.where(valid, codes, -1).astype(np.int32)
     return StandardiseResult(
         value=value.rename(col.original.name),
         status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
-        reason=pd.Series(strings_from_codes(codes, categories), index=index, name="reason"),
+        reason=pd.Series(strings_from_codes(failure_codes, categories), index=index, name="reason"),
+        note=pd.Series(strings_from_codes(note_codes, categories), index=index, name="note"),
     )
 
 
@@ -506,6 +514,56 @@ def mask_value(value: Any, *, keep_start: int = 2, keep_end: int = 2) -> str:
     return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[len(text) - keep_end :]
 
 
+class FieldColumns:
+    """The column API of a field kind, written once.
+
+    A field module writes its vectorised ``standardise_series`` (values -> :class:`StandardiseResult`)
+    and, when it has one, a faster validity mask (``is_valid``: values -> boolean Series, or None
+    when the fast path does not apply to that column); the other column functions follow from
+    them here. The module keeps its public functions, with their signatures and docstrings, as
+    one-line calls to this object (as code lists do with :class:`dataclean._codes.CodeListField`).
+    Keyword arguments (a date of birth's ``reference_date``) are passed through.
+
+    >>> import pandas as pd
+    >>> from dataclean.fields import nhs_number
+    >>> columns = FieldColumns(nhs_number.standardise_series)
+    >>> s = pd.Series(["943 476 5919", "9990000018", "123"])
+    >>> columns.is_valid_series(s).tolist(), columns.reason_series(s).fillna("").tolist()
+    ([True, True, False], ['', '', 'invalid_length'])
+    >>> columns.note_series(s).fillna("").tolist()
+    ['', 'test_range', '']
+    """
+
+    def __init__(
+        self,
+        standardise: Callable[..., StandardiseResult],
+        *,
+        is_valid: Callable[..., pd.Series | None] | None = None,
+    ) -> None:
+        self._standardise = standardise
+        self._is_valid = is_valid
+
+    def standardise_series(self, values: pd.Series, **kwargs: Any) -> StandardiseResult:
+        """Canonical values, status, failure reason and note per row."""
+        return self._standardise(values, **kwargs)
+
+    def is_valid_series(self, values: pd.Series, **kwargs: Any) -> pd.Series:
+        """Boolean mask of valid rows (the fast path when it applies)."""
+        if self._is_valid is not None:
+            fast = self._is_valid(values, **kwargs)
+            if fast is not None:
+                return fast
+        return self.standardise_series(values, **kwargs).valid
+
+    def reason_series(self, values: pd.Series, **kwargs: Any) -> pd.Series:
+        """Failure reason per row (``<NA>`` on valid rows)."""
+        return self.standardise_series(values, **kwargs).reason
+
+    def note_series(self, values: pd.Series, **kwargs: Any) -> pd.Series:
+        """Note per valid row (``<NA>`` elsewhere)."""
+        return self.standardise_series(values, **kwargs).note
+
+
 #: Columns shorter than this are processed directly (factorising costs more than it saves).
 DISTINCT_MIN_ROWS = 2048
 
@@ -536,6 +594,11 @@ def per_distinct_value(standardise: Callable[..., StandardiseResult]) -> Callabl
         def expand(s: pd.Series) -> pd.Series:
             return pd.Series(s.array.take(take), index=values.index, name=s.name)
 
-        return StandardiseResult(value=expand(result.value), status=expand(result.status), reason=expand(result.reason))
+        return StandardiseResult(
+            value=expand(result.value),
+            status=expand(result.status),
+            reason=expand(result.reason),
+            note=expand(result.note),
+        )
 
     return wrapper

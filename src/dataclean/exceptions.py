@@ -81,6 +81,85 @@ class PlaceholderValue(ValidationError):
     default_message = "The value is a placeholder, not real data."
 
 
+# --- addresses (dataclean.fields.address) -------------------------------------
+
+
+class NoFixedAbode(PlaceholderValue):
+    """The address says the person has no fixed abode (``NFA``, ``ZZ99 3VZ``)."""
+
+    reason = "no_fixed_abode"
+    default_message = "The address records no fixed abode."
+
+
+class InvalidPostcode(InvalidFormat):
+    """The address holds a postcode-shaped run that is not a valid UK postcode."""
+
+    reason = "invalid_postcode"
+    default_message = "The address has an invalid postcode."
+
+
+# --- dates of birth (dataclean.fields.date_of_birth) --------------------------
+
+
+class ImpossibleDate(InvalidComponent):
+    """The value has a date's shape but no such day exists (31 February, month 13)."""
+
+    reason = "impossible_date"
+    default_message = "There is no such date."
+
+
+class SentinelDate(PlaceholderValue):
+    """A date systems write when the real date is unknown (01/01/1900, 31/12/9999...)."""
+
+    reason = "sentinel_date"
+    default_message = "The date is a placeholder for an unknown date of birth."
+
+
+class FutureDate(ValidationError):
+    """The date of birth is after the reference date."""
+
+    reason = "future_date"
+    default_message = "The date of birth is in the future."
+
+
+class ImplausibleDate(ValidationError):
+    """Before 1900-01-01 or older than MAX_AGE_YEARS on the reference date."""
+
+    reason = "implausible_date"
+    default_message = "The date of birth is implausibly early."
+
+
+class PartialDate(InvalidFormat):
+    """Only a year, or a month and year."""
+
+    reason = "partial_date"
+    default_message = "The value is not a full date (day, month and year)."
+
+
+# --- phone numbers (dataclean.fields.phone) -----------------------------------
+
+
+class InvalidNumber(ValidationError):
+    """The number has a possible length but is not in an assigned range (phonenumbers metadata)."""
+
+    reason = "invalid_number"
+    default_message = "The phone number is not in an assigned number range."
+
+
+class InvalidCountryCode(ValidationError):
+    """The international prefix names no country."""
+
+    reason = "invalid_country_code"
+    default_message = "The phone number has an unknown country code."
+
+
+class MultipleNumbers(InvalidFormat):
+    """The cell holds more than one number."""
+
+    reason = "multiple_numbers"
+    default_message = "The value holds more than one phone number."
+
+
 class ConfigError(DatacleanError):
     """A suite file, a CLI argument or an API argument is wrong.
 

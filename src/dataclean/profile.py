@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from dataclean import registry
+from dataclean.roles import IDENTIFYING_ROLES, MULTI_ROLES
 
 _NAME_HINTS: tuple[tuple[str, str], ...] = (
     (r"nhs.?(no|num|number)?$|^nhs", "nhs_number"),
@@ -56,26 +57,9 @@ _SUITE_ROLE = {
     "street_number": "text",
     "full_name": "person_name",
 }
-_LINKAGE_ROLES = (
-    "nhs_number",
-    "nino",
-    "identifier",
-    "forename",
-    "surname",
-    "full_name",
-    "date_of_birth",
-    "street_number",
-    "address",
-    "locality",
-    "postcode",
-    "birth_place",
-    "gender",
-    "attribute",
-    "phone",
-    "email",
-    "uprn",
-)
-_MULTI = ("address", "identifier", "attribute")
+#: roles a drafted ``dedupe:`` block may give (those that identify a person), in block order
+_LINKAGE_ROLES = IDENTIFYING_ROLES
+_MULTI = MULTI_ROLES
 MAX_DRAFT_ATTRIBUTES = 3
 
 

@@ -51,6 +51,7 @@ import functools
 import logging
 import re
 import unicodedata
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,7 @@ from dataclean._core import (
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
+    FieldColumns,
     StandardiseResult,
     arrow_text,
     build_result,
@@ -69,7 +71,33 @@ from dataclean._core import (
     scalar_text,
     to_text,
 )
-from dataclean.exceptions import InvalidFormat, PlaceholderValue, ValidationError
+from dataclean.exceptions import (
+    InvalidFormat,
+    InvalidPostcode,
+    NoFixedAbode,
+    PlaceholderValue,
+    ValidationError,
+)
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_POSTCODE = "invalid_postcode"
+    PLACEHOLDER = "placeholder"
+    NO_FIXED_ABODE = "no_fixed_abode"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    NO_POSTCODE = "no_postcode"
+
 
 logger = logging.getLogger(__name__)
 
@@ -200,20 +228,6 @@ _NUMBER_RE = re.compile(r"^[0-9]{1,5}[A-Z]?(?:-[0-9]{1,5}[A-Z]?)?$")
 _SUB_ID_RE = re.compile(r"^(?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})$")
 _SPACES = re.compile(f"[{re.escape(WHITESPACE)}]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-
-
-class NoFixedAbode(PlaceholderValue):
-    """The address says the person has no fixed abode (``NFA``, ``ZZ99 3VZ``)."""
-
-    reason = "no_fixed_abode"
-    default_message = "The address records no fixed abode."
-
-
-class InvalidPostcode(InvalidFormat):
-    """The address holds a postcode-shaped run that is not a valid UK postcode."""
-
-    reason = "invalid_postcode"
-    default_message = "The address has an invalid postcode."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,7 +696,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         )
         std = postcode_field.standardise_series(pd.Series(pd.array(field["pc"], dtype=pd.StringDtype("pyarrow"))))
         no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
-        pc_ok = no_postcode | (std.valid.to_numpy(dtype=bool) & std.reason.isna().to_numpy(dtype=bool))
+        pc_ok = no_postcode | (std.valid.to_numpy(dtype=bool) & std.note.isna().to_numpy(dtype=bool))
         use = words_ok & pc_ok
         if not use.any():
             continue
@@ -798,14 +812,23 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return build_result(col, canonical, reason, valid)
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid addresses, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _COLUMNS.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)
 
 
 def _components_per_distinct(values: pd.Series, parser: Any) -> pd.DataFrame:

@@ -63,6 +63,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -72,6 +73,7 @@ from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE,
+    FieldColumns,
     StandardiseResult,
     build_result,
     factorize_text,
@@ -79,12 +81,42 @@ from dataclean._core import (
     scalar_text,
     to_text,
 )
-from dataclean.exceptions import (
+from dataclean.exceptions import (  # noqa: F401 - the kind's exceptions, also importable from here
+    FutureDate,
+    ImplausibleDate,
+    ImpossibleDate,
     InvalidComponent,
     InvalidFormat,
+    PartialDate,
     PlaceholderValue,
+    SentinelDate,
     ValidationError,
 )
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    PARTIAL_DATE = "partial_date"
+    PLACEHOLDER = "placeholder"
+    IMPOSSIBLE_DATE = "impossible_date"
+    SENTINEL_DATE = "sentinel_date"
+    FUTURE_DATE = "future_date"
+    IMPLAUSIBLE_DATE = "implausible_date"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    JANUARY_FIRST = "january_first"
+    EXCEL_SERIAL = "excel_serial"
+    TWO_DIGIT_YEAR = "two_digit_year"
+
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +153,39 @@ PIVOTS = ("birth", "recent")
 RECENT_YEARS_AHEAD = 20
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def is_leap_year(year: Any) -> Any:
+    """The Gregorian leap-year rule, for an int or a numpy array of years (the one copy of it).
+
+    >>> is_leap_year(2024), is_leap_year(1900), is_leap_year(2000)
+    (True, False, True)
+    """
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
+def days_in_month(year: Any, month: Any) -> Any:
+    """Days in ``month`` of ``year`` (ints or numpy arrays). A month outside 1-12 is clamped
+    into the table (0 gives 0, 13 gives December's 31): callers check the month range themselves.
+
+    >>> int(days_in_month(2024, 2)), int(days_in_month(2026, 2)), int(days_in_month(2026, 0))
+    (29, 28, 0)
+    """
+    m = np.clip(month, 0, 12)
+    return _DAYS_IN_MONTH[m] + (is_leap_year(year) & (m == 2))
+
+
+def age_years(on: _dt.date, year: Any, month: Any, day: Any) -> Any:
+    """Age in whole years on ``on`` of someone born on ``year``-``month``-``day`` (ints, numpy
+    arrays or pandas Series): the one age rule. Someone born on 29 February turns a year older on
+    1 March in non-leap years.
+
+    >>> age_years(_dt.date(2026, 2, 28), 2008, 2, 29), age_years(_dt.date(2026, 3, 1), 2008, 2, 29)
+    (17, 18)
+    """
+    return on.year - year - ((on.month * 100 + on.day) < (month * 100 + day))
+
+
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -174,41 +239,6 @@ _WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
 _FAST_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
 _FAST_ISO = rf"^([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}}){_FAST_TIME}$"
 _FAST_DMY = rf"^([0-9]{{1,2}})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{4}}){_FAST_TIME}$"
-
-
-class ImpossibleDate(InvalidComponent):
-    """The value has a date's shape but no such day exists (31 February, month 13)."""
-
-    reason = "impossible_date"
-    default_message = "There is no such date."
-
-
-class SentinelDate(PlaceholderValue):
-    """A date systems write when the real date is unknown (01/01/1900, 31/12/9999...)."""
-
-    reason = "sentinel_date"
-    default_message = "The date is a placeholder for an unknown date of birth."
-
-
-class FutureDate(ValidationError):
-    """The date of birth is after the reference date."""
-
-    reason = "future_date"
-    default_message = "The date of birth is in the future."
-
-
-class ImplausibleDate(ValidationError):
-    """Before 1900-01-01 or older than MAX_AGE_YEARS on the reference date."""
-
-    reason = "implausible_date"
-    default_message = "The date of birth is implausibly early."
-
-
-class PartialDate(InvalidFormat):
-    """Only a year, or a month and year."""
-
-    reason = "partial_date"
-    default_message = "The value is not a full date (day, month and year)."
 
 
 _ERRORS: dict[str, type[ValidationError]] = {
@@ -294,8 +324,7 @@ def _possible(year: int, month: int, day: int) -> bool:
     """True when the day exists (no 31 February, month 13 or day 0)."""
     if not 1 <= month <= 12 or year < 1 or day < 1:
         return False
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    return day <= _DAYS_IN_MONTH[month] + (1 if leap and month == 2 else 0)
+    return day <= int(days_in_month(year, month))
 
 
 def _judge(
@@ -309,7 +338,7 @@ def _judge(
         return _Outcome(None, "sentinel_date")
     if when > ref:
         return _Outcome(None, "future_date")
-    age = ref.year - year - ((ref.month, ref.day) < (month, day))
+    age = age_years(ref, year, month, day)
     if when < EARLIEST or age > MAX_AGE_YEARS:
         return _Outcome(None, "implausible_date")
     if month == 1 and day == 1:
@@ -452,7 +481,7 @@ def age(dob: Any, on: _dt.date) -> int | None:
         born = _dt.date.fromisoformat(text)
     except ValueError:
         return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return int(age_years(on, born.year, born.month, born.day))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,16 +517,14 @@ def _judge_arrays(
     """Vectorised :func:`_judge` for four-digit years: (key yyyymmdd, valid, reason, ambiguous)."""
     n = len(y)
     reason = np.full(n, None, dtype=object)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    mm = np.clip(m, 0, 12)
-    dim = _DAYS_IN_MONTH[mm] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     possible = (m >= 1) & (m <= 12) & (y >= 1) & (d >= 1) & (d <= dim)
     key = y * 10000 + m * 100 + d
     ref_key = ref.year * 10000 + ref.month * 100 + ref.day
     sentinel = possible & (np.isin(key, _SENTINEL_KEYS) | (y == 9999))
     future = possible & ~sentinel & (key > ref_key)
-    age_years = ref.year - y - ((ref.month * 100 + ref.day) < (m * 100 + d))
-    early = possible & ~sentinel & ~future & ((key < 19000101) | (age_years > MAX_AGE_YEARS))
+    age = age_years(ref, y, m, d)
+    early = possible & ~sentinel & ~future & ((key < 19000101) | (age > MAX_AGE_YEARS))
     reason[~possible] = "impossible_date"
     reason[sentinel] = "sentinel_date"
     reason[future] = "future_date"
@@ -591,14 +618,23 @@ def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = N
     )
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
     """Boolean mask of valid dates of birth, aligned to ``values``."""
-    return standardise_series(values, reference_date=reference_date).valid
+    return _COLUMNS.is_valid_series(values, reference_date=reference_date)
 
 
 def reason_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values, reference_date=reference_date).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values, reference_date=reference_date)
+
+
+def note_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values, reference_date=reference_date)
 
 
 def is_ambiguous_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
@@ -660,8 +696,7 @@ def parse_series(values: pd.Series, *, pivot: str = "birth", reference_date: _dt
             ok[i] = False
         else:
             y[i], m[i], d[i] = parts.year, parts.month, parts.day
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
     key = y * 10000 + m * 100 + d
     ok &= (key >= 16770922) & (key <= 22620411)  # what datetime64[ns] holds
@@ -684,8 +719,7 @@ def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     ok = parts[0].notna().to_numpy(dtype=bool).copy()
     nums = [pd.to_numeric(parts[i]).to_numpy(dtype="float64", na_value=0).astype(np.int64) for i in range(3)]
     y, m, d = nums
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(m, 0, 12)] + (leap & (m == 2))
+    dim = days_in_month(y, m)
     ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
     return ok, y, m, d
 
@@ -693,8 +727,7 @@ def _iso_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 def swap_day_month_series(values: pd.Series) -> pd.Series:
     """Column version of :func:`swap_day_month` (``<NA>`` where the swap is no date)."""
     ok, y, m, d = _iso_parts(values)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(d, 0, 12)] + (leap & (d == 2))
+    dim = days_in_month(y, d)
     ok &= (d <= 12) & (m <= dim)
     key = pd.Series(np.where(ok, y * 10000 + d * 100 + m, 0)).astype(STRING)
     out = key.str.slice(0, 4) + "-" + key.str.slice(4, 6) + "-" + key.str.slice(6, 8)
@@ -708,5 +741,5 @@ def age_series(dob: pd.Series, on: _dt.date) -> pd.Series:
     not ISO dates are ``<NA>``; standardise mixed formats first.
     """
     ok, y, m, d = _iso_parts(dob)
-    years = on.year - y - ((on.month * 100 + on.day) < (m * 100 + d)).astype(np.int64)
+    years = age_years(on, y, m, d)
     return pd.Series(pd.array(np.where(ok, years, 0), dtype="Int64"), index=dob.index, name=dob.name).where(ok, pd.NA)

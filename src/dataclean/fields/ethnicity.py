@@ -34,6 +34,7 @@ spellings into synonyms and takes its API from :class:`dataclean._codes.CodeList
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -41,6 +42,27 @@ import pandas as pd
 from dataclean import refdata
 from dataclean._codes import CodeList, CodeListField, normalise_text, register
 from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    PLACEHOLDER = "placeholder"
+    GROUP_ONLY = "group_only"
+    UNKNOWN_CODE = "unknown_code"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    NOT_STATED = "not_stated"
+    NOT_KNOWN = "not_known"
+
 
 NAME = "ethnicity"
 DESCRIPTION = "NHS Data Dictionary ethnic category code (A-S, Z; 99 not known)"
@@ -136,5 +158,11 @@ def is_valid_series(values: pd.Series) -> pd.Series:
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (notes ``not_stated`` / ``not_known`` on valid rows)."""
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
     return _FIELD.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row (``not_stated`` / ``not_known``), a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _FIELD.note_series(values)

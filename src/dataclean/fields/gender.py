@@ -24,6 +24,7 @@ licence); this module adds the notes and placeholders and takes its API from
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -31,6 +32,26 @@ import pandas as pd
 from dataclean import refdata
 from dataclean._codes import CodeList, CodeListField, normalise_text, register
 from dataclean._core import PLACEHOLDER_TOKENS, StandardiseResult
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    PLACEHOLDER = "placeholder"
+    UNKNOWN_CODE = "unknown_code"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    NOT_KNOWN = "not_known"
+    LEGACY_CODE = "legacy_code"
+
 
 NAME = "gender"
 DESCRIPTION = "NHS Data Dictionary person stated gender code: 1, 2, 9, X"
@@ -89,5 +110,11 @@ def is_valid_series(values: pd.Series) -> pd.Series:
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (notes ``not_known`` / ``legacy_code`` on valid rows)."""
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
     return _FIELD.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row (``not_known`` / ``legacy_code``), a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _FIELD.note_series(values)

@@ -19,6 +19,7 @@ False
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from dataclean._core import (
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
+    FieldColumns,
     StandardiseResult,
     arrow_strings,
     build_result,
@@ -38,6 +40,25 @@ from dataclean._core import (
     to_text,
 )
 from dataclean.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, PlaceholderValue
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_CHECKSUM = "invalid_checksum"
+    PLACEHOLDER = "placeholder"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    TEST_RANGE = "test_range"
+
 
 NAME = "nhs_number"
 DESCRIPTION = "NHS number: 10 digits with a modulus-11 check digit"
@@ -122,15 +143,11 @@ def _checksum_ok(nums: np.ndarray) -> np.ndarray:
     return (check != 10) & (check == digits[:, 9]) & ~repeated
 
 
-def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of valid NHS numbers, aligned to ``values``.
-
-    On pyarrow-backed string columns this runs entirely in Arrow compute and numpy (no
-    per-row objects); other columns go through :func:`standardise_series`.
-    """
+def _is_valid_arrow(values: pd.Series) -> pd.Series | None:
+    """The validity mask in Arrow compute for a pyarrow-backed string column, else None."""
     arr = arrow_strings(values)
     if arr is None:
-        return standardise_series(values).valid
+        return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -145,6 +162,24 @@ def is_valid_series(values: pd.Series) -> pd.Series:
     return pd.Series(mask, index=values.index)
 
 
+_COLUMNS = FieldColumns(standardise_series, is_valid=_is_valid_arrow)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid NHS numbers, aligned to ``values``.
+
+    On pyarrow-backed string columns this runs entirely in Arrow compute and numpy (no
+    per-row objects); other columns go through :func:`standardise_series`.
+    """
+    return _COLUMNS.is_valid_series(values)
+
+
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)

@@ -26,6 +26,7 @@ False
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from dataclean._core import (
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
+    FieldColumns,
     StandardiseResult,
     arrow_strings,
     build_result,
@@ -44,6 +46,28 @@ from dataclean._core import (
     to_text,
 )
 from dataclean.exceptions import InvalidComponent, InvalidFormat, ValidationError
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    MISSING_SUFFIX = "missing_suffix"
+    TEMPORARY_REFERENCE = "temporary_reference"
+    UNALLOCATED_PREFIX = "unallocated_prefix"
+    INVALID_COMPONENT = "invalid_component"
+    PLACEHOLDER = "placeholder"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    ADMINISTRATIVE_PREFIX = "administrative_prefix"
+
 
 NAME = "nino"
 DESCRIPTION = "National Insurance number: two letters, six digits, suffix A-D (AB123456C)"
@@ -144,15 +168,11 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return build_result(col, code.astype(STRING), pd.Series(reason, index=values.index), valid)
 
 
-def is_valid_series(values: pd.Series) -> pd.Series:
-    """Boolean mask of valid NINOs, aligned to ``values``.
-
-    On pyarrow-backed string columns this runs in Arrow compute (no per-row objects); other
-    columns go through :func:`standardise_series`.
-    """
+def _is_valid_arrow(values: pd.Series) -> pd.Series | None:
+    """The validity mask in Arrow compute for a pyarrow-backed string column, else None."""
     arr = arrow_strings(values)
     if arr is None:
-        return standardise_series(values).valid
+        return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -165,6 +185,24 @@ def is_valid_series(values: pd.Series) -> pd.Series:
     return pd.Series(ok.fill_null(False).to_numpy(zero_copy_only=False), index=values.index)
 
 
+_COLUMNS = FieldColumns(standardise_series, is_valid=_is_valid_arrow)
+
+
+def is_valid_series(values: pd.Series) -> pd.Series:
+    """Boolean mask of valid NINOs, aligned to ``values``.
+
+    On pyarrow-backed string columns this runs in Arrow compute (no per-row objects); other
+    columns go through :func:`standardise_series`.
+    """
+    return _COLUMNS.is_valid_series(values)
+
+
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)

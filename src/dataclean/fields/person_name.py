@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,7 @@ from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
     WHITESPACE,
+    FieldColumns,
     StandardiseResult,
     factorize_text,
     make_is_valid,
@@ -56,6 +58,22 @@ from dataclean._core import (
     to_text,
 )
 from dataclean.exceptions import InvalidFormat, PlaceholderValue, ValidationError
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    PLACEHOLDER = "placeholder"
+
+
+class Note(StrEnum):
+    """Notes on valid rows (the ``note`` column): this kind has none."""
+
 
 NAME = "person_name"
 DESCRIPTION = "Person name: case and spacing cleaned, titles split off, placeholders flagged"
@@ -184,14 +202,23 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return result_from_scalar(values, validate, max_length=MAX_LENGTH)
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid names, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _COLUMNS.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)
 
 
 def split_title(value: Any) -> tuple[str | None, str]:

@@ -42,6 +42,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ from dataclean._core import (
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
+    FieldColumns,
     StandardiseResult,
     arrow_text,
     build_result,
@@ -60,11 +62,36 @@ from dataclean._core import (
     to_text,
 )
 from dataclean.exceptions import (
+    InvalidCountryCode,
     InvalidFormat,
     InvalidLength,
+    InvalidNumber,
+    MultipleNumbers,
     PlaceholderValue,
     ValidationError,
 )
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    MULTIPLE_NUMBERS = "multiple_numbers"
+    PLACEHOLDER = "placeholder"
+    INVALID_COUNTRY_CODE = "invalid_country_code"
+    INVALID_NUMBER = "invalid_number"
+
+
+class Note(StrEnum):
+    """Notes on valid rows worth a look but not failures: the ``note`` column."""
+
+    DRAMA_RANGE = "drama_range"
+    EXTENSION = "extension"
+
 
 logger = logging.getLogger(__name__)
 
@@ -170,27 +197,6 @@ _MULTI_SEP_PY = re.compile(_MULTI_SEP_RE, re.ASCII)
 _PLACEHOLDER_RUN_PY = re.compile(_PLACEHOLDER_RUN, re.ASCII)
 _WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
 _COMPACT_DROP = frozenset(WHITESPACE + "().-")
-
-
-class InvalidNumber(ValidationError):
-    """The number has a possible length but is not in an assigned range (phonenumbers metadata)."""
-
-    reason = "invalid_number"
-    default_message = "The phone number is not in an assigned number range."
-
-
-class InvalidCountryCode(ValidationError):
-    """The international prefix names no country."""
-
-    reason = "invalid_country_code"
-    default_message = "The phone number has an unknown country code."
-
-
-class MultipleNumbers(InvalidFormat):
-    """The cell holds more than one number."""
-
-    reason = "multiple_numbers"
-    default_message = "The value holds more than one phone number."
 
 
 @dataclass(frozen=True)
@@ -942,14 +948,23 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return build_result(col, canonical, reason, distinct["valid"][take])
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid phone numbers, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _COLUMNS.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows without a note)."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)
 
 
 def details_series(values: pd.Series) -> pd.DataFrame:

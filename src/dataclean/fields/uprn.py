@@ -22,6 +22,7 @@ False
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ import pandas as pd
 from dataclean._core import (
     STRING,
     WHITESPACE_RE,
+    FieldColumns,
     StandardiseResult,
     build_result,
     make_is_valid,
@@ -38,6 +40,23 @@ from dataclean._core import (
     to_text,
 )
 from dataclean.exceptions import InvalidComponent, InvalidFormat, InvalidLength
+
+
+class Reason(StrEnum):
+    """Why a row failed: the ``reason`` column of :func:`standardise_series` and the ``reason`` of
+    the :class:`~dataclean.exceptions.ValidationError` that :func:`validate` raises."""
+
+    MISSING = "missing"
+    INVALID_TYPE = "invalid_type"
+    INVALID_LENGTH = "invalid_length"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_COMPONENT = "invalid_component"
+    SCIENTIFIC_NOTATION = "scientific_notation"
+
+
+class Note(StrEnum):
+    """Notes on valid rows (the ``note`` column): this kind has none."""
+
 
 NAME = "uprn"
 DESCRIPTION = "Unique Property Reference Number: 1-12 digits"
@@ -99,11 +118,20 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return build_result(col, number.astype(STRING), pd.Series(reason, index=values.index), valid)
 
 
+_COLUMNS = FieldColumns(standardise_series)
+
+
 def is_valid_series(values: pd.Series) -> pd.Series:
     """Boolean mask of valid UPRNs, aligned to ``values``."""
-    return standardise_series(values).valid
+    return _COLUMNS.is_valid_series(values)
 
 
 def reason_series(values: pd.Series) -> pd.Series:
-    """Reason code per row (``<NA>`` for valid rows)."""
-    return standardise_series(values).reason
+    """Failure reason per row, a :class:`Reason` code (``<NA>`` on valid rows; notes are in
+    :func:`note_series`)."""
+    return _COLUMNS.reason_series(values)
+
+
+def note_series(values: pd.Series) -> pd.Series:
+    """Note per valid row, a :class:`Note` code (``<NA>`` elsewhere)."""
+    return _COLUMNS.note_series(values)

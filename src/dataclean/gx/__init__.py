@@ -24,6 +24,8 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover
     import great_expectations as gx
 
+    from dataclean.suite import ExpectationSpec, Suite
+
 log = logging.getLogger(__name__)
 _REGISTERED = False
 
@@ -153,6 +155,49 @@ def validate_frame_by_columns(
         )
         results.extend(validate_frame(frame, part, result_format=result_format).results)
     return results
+
+
+def expectation_to_gx(spec: ExpectationSpec) -> Any:
+    """One suite expectation as a GX expectation (dataclean's key, dimension and weight in ``meta``).
+
+    Raises :class:`dataclean.exceptions.ConfigError` when GX's model refuses the argument values
+    (a suite checks only argument *names* when it loads, without GX)."""
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    meta = {"dataclean_key": spec.key, "dimension": spec.dimension, "weight": spec.weight}
+    config = ExpectationConfiguration(
+        type=spec.type, kwargs=dict(spec.kwargs), meta=meta, severity=spec.severity, description=spec.description
+    )
+    try:
+        return config.to_domain_obj()
+    except Exception as exc:  # GX raises pydantic errors of several kinds for bad values
+        from dataclean.exceptions import ConfigError
+
+        lines = str(exc).splitlines()
+        detail = "; ".join(m.strip() for m in lines[1:4] if m.strip()) or str(exc)
+        raise ConfigError(f"expectation {spec.key}: invalid arguments for {spec.type}: {detail}") from exc
+
+
+def suite_to_gx(suite: Suite) -> gx.ExpectationSuite:
+    """Compile a :class:`dataclean.suite.Suite` to a real GX ``ExpectationSuite`` (dataclean's
+    metadata in ``meta``). ``Suite.to_gx()`` calls this. Every expectation whose argument values
+    GX refuses is listed in one :class:`~dataclean.exceptions.ConfigError` naming the suite file."""
+    ensure_registered()
+    import great_expectations as gx
+
+    from dataclean.exceptions import ConfigError
+
+    expectations, problems = [], []
+    for spec in suite.expectations:
+        try:
+            expectations.append(expectation_to_gx(spec))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems, source=suite.path)
+    return gx.ExpectationSuite(
+        name=suite.name, expectations=expectations, meta={"dataclean_suite": suite.schema_version, "source": suite.path}
+    )
 
 
 def gx_suite_from_json(data: Mapping[str, Any] | str | Path, *, name: str | None = None) -> gx.ExpectationSuite:

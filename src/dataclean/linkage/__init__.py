@@ -3,8 +3,8 @@
 >>> from dataclean import linkage, synth
 >>> records = synth.records(300, seed=1)
 >>> result = linkage.dedupe(records.drop(columns=["person_id"]))
->>> sorted(result.summary())[:2]
-['clusters', 'duplicate_rate']
+>>> {"clusters", "duplicate_rate"} <= set(result.summary())
+True
 
 See :mod:`dataclean.linkage.presets` for the UK comparisons and :mod:`dataclean.linkage.config`
 for the ``dedupe:`` / ``link:`` block of a suite file.

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import mask_value
+from dataclean.roles import IDENTIFIER_ROLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from dataclean.linkage.api import LinkageResult
@@ -43,7 +44,7 @@ DEFAULT_WATERFALLS = 10
 #: rows shown of each table (the CSV files hold them all)
 TABLE_ROWS = 50
 #: roles whose column, when it is also the id column, makes record ids identifiers to mask
-_IDENTIFIER_ROLES = ("nhs_number", "nino", "identifier", "email", "phone")
+_IDENTIFIER_ROLES = IDENTIFIER_ROLES
 #: columns of a scored pair that are bookkeeping, not record values
 _NOT_VALUES = ("unique_id", "source", "tf_")
 _LIBRARIES = ("vega", "vega-lite", "vega-embed")

@@ -24,9 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from dataclean.checks.types import DATE_AWARE_TYPES, valid_kind_type
 from dataclean.exceptions import ConfigError
+from dataclean.roles import SUITE_ROLES
+from dataclean.suite.linkage import LinkageConfig
+from dataclean.suite.vocabulary import argument_problems, expectation_types
 
 if TYPE_CHECKING:  # pragma: no cover
     import great_expectations as gx
@@ -40,34 +44,11 @@ DIMENSIONS: tuple[str, ...] = (
     "validity",
     "accuracy",
 )
-SEVERITIES = ("critical", "warning", "info")
 
-#: Column roles and the field kind (``dataclean.registry``) that validates and standardises them.
-ROLES: dict[str, str | None] = {
-    "id": None,
-    "nhs_number": "nhs_number",
-    "nino": "nino",
-    "postcode": "postcode",
-    "phone": "phone",
-    "email": "email",
-    "uprn": "uprn",
-    "date_of_birth": "date_of_birth",
-    "forename": "person_name",
-    "surname": "person_name",
-    "person_name": "person_name",
-    "gender": "gender",
-    "ethnicity": "ethnicity",
-    "address": "address",
-    "date": None,
-    "last_updated": None,
-    "date_of_death": None,
-    "age": None,
-    "category": None,
-    "text": None,
-    "number": None,
-    "claim_id": None,
-    "property_id": None,
-}
+#: Column roles a suite may give, and the field kind (``dataclean.registry``) that validates and
+#: standardises each (None: no standardiser). Defined once, with the linkage roles, in
+#: :mod:`dataclean.roles`.
+ROLES = SUITE_ROLES
 
 _DIMENSION_BY_TYPE_PREFIX: tuple[tuple[str, str], ...] = (
     ("expect_column_values_to_not_be_null", "completeness"),
@@ -163,6 +144,8 @@ class Suite:
     link: Mapping[str, Any] | None = None
     path: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: the suite file format this dataclean reads and writes
+    schema_version: ClassVar[int] = SCHEMA_VERSION
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -202,31 +185,15 @@ class Suite:
 
     # ---------------------------------------------------------------- great-expectations
     def to_gx(self) -> gx.ExpectationSuite:
-        """Compile to a real great-expectations ``ExpectationSuite`` (dataclean metadata in ``meta``)."""
-        from dataclean.gx import ensure_registered
+        """Compile to a real great-expectations ``ExpectationSuite`` (dataclean metadata in
+        ``meta``); the translation lives in the GX adapter, :func:`dataclean.gx.suite_to_gx`."""
+        from dataclean.gx import suite_to_gx
 
-        ensure_registered()
-        import great_expectations as gx
-
-        return gx.ExpectationSuite(
-            name=self.name,
-            expectations=[_to_gx_expectation(e) for e in self.expectations],
-            meta={"dataclean_suite": SCHEMA_VERSION, "source": self.path},
-        )
+        return suite_to_gx(self)
 
     def to_gx_json(self) -> dict[str, Any]:
         """The GX JSON form of the compiled suite (loadable by ``gx.ExpectationSuite(**json)``)."""
         return self.to_gx().to_json_dict()
-
-
-def _to_gx_expectation(e: ExpectationSpec) -> Any:
-    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
-    meta = {"dataclean_key": e.key, "dimension": e.dimension, "weight": e.weight}
-    config = ExpectationConfiguration(
-        type=e.type, kwargs=dict(e.kwargs), meta=meta, severity=e.severity, description=e.description
-    )
-    return config.to_domain_obj()
 
 
 # -------------------------------------------------------------------------------------------------
@@ -375,12 +342,52 @@ def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
 
 
 def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple, int]) -> Suite:
-    import jsonschema
-
+    """Check a parsed suite file and build the :class:`Suite`, in named stages; every problem of
+    every stage is collected and raised at once (the JSON-schema stage first, alone: the later
+    stages assume the shapes it checks)."""
     problems = _Problems(lines)
     data = dict(data)
     if isinstance(data.get("reference_date"), _dt.date):  # YAML reads 2026-01-01 as a date
         data["reference_date"] = data["reference_date"].isoformat()
+    _check_schema(data, problems)
+    if problems.items:
+        raise ConfigError(problems.items, source=source)
+
+    columns = _columns(data, problems)
+    dataset = data.get("dataset") or {}
+    id_column = _id_column(dataset, columns, problems)
+    reference_date = _reference_date(data, problems)
+    standardise = _standardised_columns(data.get("standardise", True), columns, problems)
+    ref_iso = reference_date.isoformat() if reference_date else None
+    expectations = _generated_expectations(columns, data, ref_iso)
+    expectations += _declared_expectations(data.get("expectations") or [], columns, ref_iso, source, problems)
+    expectations += _timeliness_expectation(data.get("timeliness"), columns, ref_iso, problems)
+    _check_linkage_blocks(data, source, problems)
+
+    if problems.items:
+        raise ConfigError(problems.items, source=source)
+    return Suite(
+        name=data["name"],
+        columns=columns,
+        expectations=tuple(expectations),
+        description=data.get("description"),
+        id_column=id_column,
+        source=dataset.get("source"),
+        reference_date=reference_date,
+        standardise=standardise,
+        thresholds=_thresholds(data.get("thresholds") or {}),
+        dimension_weights={k: float(v) for k, v in ((data.get("weights") or {}).get("dimensions") or {}).items()},
+        dedupe=data.get("dedupe"),
+        link=data.get("link"),
+        path=source,
+        raw=dict(data),
+    )
+
+
+def _check_schema(data: Mapping[str, Any], problems: _Problems) -> None:
+    """Stage 1: the published JSON schema (keys, types, the format version)."""
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(_schema())
     for err in sorted(validator.iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(err.absolute_path)
@@ -395,13 +402,10 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
             problems.add(path, f"{err.message}; add it.")
         else:
             problems.add(path, err.message)
-    if problems.items:
-        raise ConfigError(problems.items, source=source)
 
-    from dataclean.gx import ensure_registered
 
-    known = _known_expectation_types(ensure_registered())
-
+def _columns(data: Mapping[str, Any], problems: _Problems) -> dict[str, ColumnSpec]:
+    """Stage 2: the declared columns and their roles."""
     columns: dict[str, ColumnSpec] = {}
     for name, spec in (data.get("columns") or {}).items():
         role = spec.get("role")
@@ -421,45 +425,62 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
             weight=float(spec.get("weight", 1.0)),
             description=spec.get("description"),
         )
+    return columns
 
-    dataset = data.get("dataset") or {}
+
+def _id_column(dataset: Mapping[str, Any], columns: Mapping[str, ColumnSpec], problems: _Problems) -> str | None:
     id_column = dataset.get("id_column")
     if id_column and id_column not in columns:
         problems.add(
             ("dataset", "id_column"),
             f"{id_column!r} is not declared under 'columns'.{_did_you_mean(id_column, list(columns))}",
         )
+    return id_column
 
+
+def _reference_date(data: Mapping[str, Any], problems: _Problems) -> _dt.date | None:
     ref = data.get("reference_date")
-    reference_date = None
-    if ref is not None:
-        try:
-            reference_date = ref if isinstance(ref, _dt.date) else _dt.date.fromisoformat(str(ref))
-        except ValueError:
-            problems.add(("reference_date",), f"{ref!r} is not an ISO date (YYYY-MM-DD).")
+    if ref is None:
+        return None
+    try:
+        return ref if isinstance(ref, _dt.date) else _dt.date.fromisoformat(str(ref))
+    except ValueError:
+        problems.add(("reference_date",), f"{ref!r} is not an ISO date (YYYY-MM-DD).")
+        return None
 
-    std = data.get("standardise", True)
+
+def _standardised_columns(std: Any, columns: Mapping[str, ColumnSpec], problems: _Problems) -> tuple[str, ...]:
+    """Stage 3: which columns are standardised (``standardise: true | false | [columns]``)."""
     if std is True:
-        standardise = tuple(c for c, s in columns.items() if s.kind and s.standardise is not False)
-    elif std is False:
-        standardise = tuple(c for c, s in columns.items() if s.kind and s.standardise is True)
-    else:
-        standardise = tuple(std)
-        for i, c in enumerate(standardise):
-            if c not in columns:
-                problems.add(
-                    ("standardise", i),
-                    f"column {c!r} is not declared under 'columns'.{_did_you_mean(c, list(columns))}",
-                )
-            elif not columns[c].kind:
-                problems.add(
-                    ("standardise", i),
-                    f"column {c!r} has no role with a standardiser (role: {columns[c].role}).",
-                )
+        return tuple(c for c, s in columns.items() if s.kind and s.standardise is not False)
+    if std is False:
+        return tuple(c for c, s in columns.items() if s.kind and s.standardise is True)
+    standardise = tuple(std)
+    for i, c in enumerate(standardise):
+        if c not in columns:
+            problems.add(
+                ("standardise", i),
+                f"column {c!r} is not declared under 'columns'.{_did_you_mean(c, list(columns))}",
+            )
+        elif not columns[c].kind:
+            problems.add(("standardise", i), f"column {c!r} has no role with a standardiser (role: {columns[c].role}).")
+    return standardise
 
-    ref_iso = reference_date.isoformat() if reference_date else None
-    expectations = _generated_expectations(columns, data, ref_iso)
-    for i, raw in enumerate(data.get("expectations") or []):
+
+_SPEC_KEYS = ("type", "kwargs", "dimension", "severity", "weight", "description")
+
+
+def _declared_expectations(
+    raws: list[Mapping[str, Any]],
+    columns: Mapping[str, ColumnSpec],
+    ref_iso: str | None,
+    source: str | None,
+    problems: _Problems,
+) -> list[ExpectationSpec]:
+    """Stage 4: the ``expectations:`` list: known type, argument names, declared columns."""
+    known = expectation_types()
+    out: list[ExpectationSpec] = []
+    for i, raw in enumerate(raws):
         etype = raw["type"]
         if etype not in known:
             problems.add(
@@ -468,12 +489,10 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
             )
             continue
         kwargs = dict(raw.get("kwargs") or {})
-        for k, v in raw.items():
-            if k not in ("type", "kwargs", "dimension", "severity", "weight", "description"):
-                kwargs[k] = v
+        kwargs.update({k: v for k, v in raw.items() if k not in _SPEC_KEYS})
         if isinstance(kwargs.get("reference_path"), str):
             kwargs["reference_path"] = resolve_data_path(kwargs["reference_path"], source)
-        if etype in _DATE_AWARE and ref_iso and "reference_date" not in kwargs:
+        if etype in DATE_AWARE_TYPES and ref_iso and "reference_date" not in kwargs:
             kwargs["reference_date"] = ref_iso
         for ck in ("column", "column_A", "column_B"):
             if ck in kwargs and kwargs[ck] not in columns:
@@ -481,106 +500,78 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
                     ("expectations", i, ck),
                     f"column {kwargs[ck]!r} is not declared under 'columns'.{_did_you_mean(kwargs[ck], list(columns))}",
                 )
-        spec = ExpectationSpec(
-            key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}"
-            + "".join(f"__{kwargs[c]}" for c in ("column", "column_A", "column_B") if c in kwargs),
-            type=etype,
-            kwargs=kwargs,
-            dimension=raw.get("dimension") or infer_dimension(etype),
-            severity=raw.get("severity", "critical"),
-            weight=float(raw.get("weight", 1.0)),
-            description=raw.get("description"),
-        )
-        try:
-            _to_gx_expectation(spec)
-        except Exception as exc:  # GX raises pydantic errors of several kinds for bad kwargs
-            msg = str(exc).splitlines()
-            detail = "; ".join(m.strip() for m in msg[1:4] if m.strip()) or str(exc)
-            problems.add(("expectations", i), f"invalid arguments for {etype}: {detail}")
+        wrong = argument_problems(etype, kwargs)
+        if wrong:
+            problems.add(("expectations", i), f"invalid arguments for {etype}: {'; '.join(wrong)}")
             continue
-        expectations.append(spec)
-
-    tl = data.get("timeliness")
-    if tl:
-        if tl["column"] not in columns:
-            problems.add(("timeliness", "column"), f"column {tl['column']!r} is not declared under 'columns'.")
-        kwargs = {"column": tl["column"], "max_age_days": tl["max_age_days"], "mostly": tl.get("mostly", 1.0)}
-        if ref_iso:
-            kwargs["reference_date"] = ref_iso
-        expectations.append(
+        out.append(
             ExpectationSpec(
-                key=f"g_recent__{tl['column']}",
-                type="expect_column_values_to_be_recent",
+                key=f"x{i + 1:02d}_{etype.removeprefix('expect_')}"
+                + "".join(f"__{kwargs[c]}" for c in ("column", "column_A", "column_B") if c in kwargs),
+                type=etype,
                 kwargs=kwargs,
-                dimension="timeliness",
-                severity=tl.get("severity", "warning"),
-                generated=True,
+                dimension=raw.get("dimension") or infer_dimension(etype),
+                severity=raw.get("severity", "critical"),
+                weight=float(raw.get("weight", 1.0)),
+                description=raw.get("description"),
             )
         )
+    return out
 
-    th = data.get("thresholds") or {}
-    thresholds = Thresholds(
+
+def _timeliness_expectation(
+    tl: Mapping[str, Any] | None, columns: Mapping[str, ColumnSpec], ref_iso: str | None, problems: _Problems
+) -> list[ExpectationSpec]:
+    """Stage 5: the ``timeliness:`` shorthand (one recency expectation)."""
+    if not tl:
+        return []
+    if tl["column"] not in columns:
+        problems.add(("timeliness", "column"), f"column {tl['column']!r} is not declared under 'columns'.")
+    kwargs = {"column": tl["column"], "max_age_days": tl["max_age_days"], "mostly": tl.get("mostly", 1.0)}
+    if ref_iso:
+        kwargs["reference_date"] = ref_iso
+    return [
+        ExpectationSpec(
+            key=f"g_recent__{tl['column']}",
+            type="expect_column_values_to_be_recent",
+            kwargs=kwargs,
+            dimension="timeliness",
+            severity=tl.get("severity", "warning"),
+            generated=True,
+        )
+    ]
+
+
+def _thresholds(th: Mapping[str, Any]) -> Thresholds:
+    return Thresholds(
         overall=float(th.get("overall", 0.9)),
         amber_margin=float(th.get("amber_margin", 0.05)),
         dimensions={k: float(v) for k, v in (th.get("dimensions") or {}).items()},
     )
-    weights = {k: float(v) for k, v in ((data.get("weights") or {}).get("dimensions") or {}).items()}
 
-    dedupe = data.get("dedupe")
-    link = data.get("link")
-    for block_name, block in (("dedupe", dedupe), ("link", link)):
+
+def _check_linkage_blocks(data: Mapping[str, Any], source: str | None, problems: _Problems) -> None:
+    """Stage 6: the ``dedupe:`` and ``link:`` blocks parse as linkage configs."""
+    for block_name in ("dedupe", "link"):
+        block = data.get(block_name)
         if block is None:
             continue
         try:
-            from dataclean.linkage.config import LinkageConfig
-
             LinkageConfig.from_dict(block, source=source)
-        except ImportError:  # linkage not installed in this build
-            pass
         except ConfigError as exc:
             for p in exc.problems:
                 problems.add((block_name,), p)
 
-    if problems.items:
-        raise ConfigError(problems.items, source=source)
-    return Suite(
-        name=data["name"],
-        columns=columns,
-        expectations=tuple(expectations),
-        description=data.get("description"),
-        id_column=id_column,
-        source=dataset.get("source"),
-        reference_date=reference_date,
-        standardise=standardise,
-        thresholds=thresholds,
-        dimension_weights=weights,
-        dedupe=dedupe,
-        link=link,
-        path=source,
-        raw=dict(data),
-    )
 
-
-_DATE_AWARE = frozenset(
-    {
-        "expect_column_values_to_be_plausible_date_of_birth",
-        "expect_column_values_to_be_recent",
-        "expect_column_pair_age_to_match_date_of_birth",
-    }
-)
-
-
-def _known_expectation_types(dataclean_types: Mapping[str, type]) -> set[str]:
-    from great_expectations.expectations.registry import list_registered_expectation_implementations
-
-    return set(list_registered_expectation_implementations()) | set(dataclean_types)
+def _known_expectation_types(dataclean_types: Mapping[str, type] | None = None) -> set[str]:
+    """Every expectation type a suite may name (the stored vocabulary), plus ``dataclean_types``."""
+    return set(expectation_types()) | set(dataclean_types or ())
 
 
 def _generated_expectations(
     columns: Mapping[str, ColumnSpec], data: Mapping[str, Any], ref_iso: str | None
 ) -> list[ExpectationSpec]:
-    from dataclean.gx.expectations import valid_kind_type
-
+    """The expectations the columns' roles and flags imply (not null, valid kind, unique...)."""
     out: list[ExpectationSpec] = []
     for name, c in columns.items():
         if c.required:
