@@ -303,6 +303,8 @@ def _assert_fast_path_agrees(texts):
     assert fast is not None
     keys = key.to_pylist()
     e164 = fast["e164"].to_pylist()
+    line_types, regions = phone._fast_names(fast)
+    reasons = [phone._REASONS[code] for code in fast["reason"]]
     decided = 0
     for i, k in enumerate(keys):
         if k is None or not fast["decided"][i]:
@@ -310,14 +312,14 @@ def _assert_fast_path_agrees(texts):
         decided += 1
         expected = _library_outcome(k)
         if isinstance(expected, str):
-            assert (e164[i], fast["reason"][i]) == (None, expected), (texts[i], k)
+            assert (e164[i], reasons[i]) == (None, expected), (texts[i], k)
             continue
-        got = (e164[i], fast["line_type"][i], fast["region"][i], fast["reason"][i])
+        got = (e164[i], line_types[i], regions[i], reasons[i])
         assert got == (expected.e164, expected.line_type, expected.region, None), (texts[i], k)
         number = phonenumbers.parse(k, "GB")  # and straight from the library, not via _parse_key
         assert phonenumbers.is_valid_number(number)
         assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == e164[i]
-        assert phone.LINE_TYPES[phonenumbers.number_type(number)] == fast["line_type"][i]
+        assert phone.LINE_TYPES[phonenumbers.number_type(number)] == line_types[i]
     return decided
 
 
