@@ -463,6 +463,8 @@ def _compact_bytes(data: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> t
 _SIMPLE_CHARS = "0123456789 ().-+"
 _SIMPLE_BYTES = np.zeros(256, dtype=bool)
 _SIMPLE_BYTES[np.frombuffer(_SIMPLE_CHARS.encode(), dtype=np.uint8)] = True
+#: A simple number and an extension, lower case (the extension forms of ``_EXT_RE``, without ``;ext=``).
+_SIMPLE_EXT_RE = r"^(?P<main>[0-9 ().+\-]*?) *(?:extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
 #: Placeholder tokens written with the simple characters only (``-``, ``0``): left to the general path.
 _SIMPLE_TOKENS = sorted(t for t in PHONE_PLACEHOLDER_TOKENS if set(t) <= set(_SIMPLE_CHARS))
 
@@ -562,6 +564,23 @@ def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
     simple, key, reason = _prepare_simple(text)
     n = len(text)
     ext = pa.nulls(n, pa.string())
+    if simple.all():
+        return key, ext, reason
+    # a simple number and an extension ("01245 123456 ext 12"): the number takes the simple path
+    rows = np.flatnonzero(~simple)
+    parts = pc.extract_regex(pc.ascii_lower(text.take(pa.array(rows))), _SIMPLE_EXT_RE)
+    found = _bools(parts.is_valid())
+    if found.any():
+        parts = parts.filter(pa.array(found))
+        main_simple, main_key, main_reason = _prepare_simple(pc.struct_field(parts, [0]))
+        done = rows[found][main_simple]
+        with_key = np.zeros(n, dtype=bool)
+        with_key[done] = _bools(main_key.filter(pa.array(main_simple)).is_valid())
+        simple[done] = True
+        reason[done] = main_reason[main_simple]
+        key = pc.replace_with_mask(key, pa.array(with_key), main_key.filter(pa.array(main_simple)).drop_null())
+        ext_digits = pc.struct_field(parts, [1]).filter(pa.array(main_simple & _bools(main_key.is_valid())))
+        ext = pc.replace_with_mask(ext, pa.array(with_key), ext_digits)
     if not simple.all():
         rest = pa.array(~simple)
         key_g, ext_g, reason_g = _prepare_general(text.filter(rest))
@@ -679,8 +698,18 @@ def _heads(pattern: str, k: int = _HEAD_DIGITS) -> frozenset[int] | None:
     """
     try:
         from re import _parser as sre_parse  # Python 3.11+
-        from re._constants import AT, BRANCH, CATEGORY, CATEGORY_DIGIT, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE
-        from re._constants import SUBPATTERN
+        from re._constants import (
+            AT,
+            BRANCH,
+            CATEGORY,
+            CATEGORY_DIGIT,
+            IN,
+            LITERAL,
+            MAX_REPEAT,
+            MIN_REPEAT,
+            RANGE,
+            SUBPATTERN,
+        )
     except ImportError:  # pragma: no cover - other Pythons: no dispatch
         return None
 
