@@ -453,16 +453,32 @@ def _compact_bytes(data: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> t
     """A pyarrow string array of the kept bytes of each string (ASCII only), and its lengths."""
     import pyarrow as pa
 
-    cs = np.zeros(len(keep) + 1, dtype=np.int32)
-    np.cumsum(keep, out=cs[1:])
+    cs = np.empty(len(keep) + 1, dtype=np.int32)
+    cs[0] = 0
+    np.cumsum(keep, dtype=np.int32, out=cs[1:])  # dtype given: no int64 pass and cast
     new_offsets = cs[offsets]
     arr = pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(new_offsets), pa.py_buffer(data[keep].tobytes()))
     return arr, np.diff(new_offsets)
 
 
 _SIMPLE_CHARS = "0123456789 ().-+"
-_SIMPLE_BYTES = np.zeros(256, dtype=bool)
-_SIMPLE_BYTES[np.frombuffer(_SIMPLE_CHARS.encode(), dtype=np.uint8)] = True
+
+
+def _is_digit_byte(data: np.ndarray) -> np.ndarray:
+    """``0``-``9`` bytes (uint8 arithmetic wraps below ``0``: one compare, no table lookup)."""
+    return (data - np.uint8(ord("0"))) < 10
+
+
+def _is_simple_byte(data: np.ndarray) -> np.ndarray:
+    """Bytes of :data:`_SIMPLE_CHARS`: ``(`` to ``9`` except ``*``, ``,`` and ``/``, and space."""
+    rel = data - np.uint8(ord("("))
+    out = rel < np.uint8(ord("9") - ord("(") + 1)
+    for ch in "*,/":
+        out &= rel != np.uint8(ord(ch) - ord("("))
+    out |= data == np.uint8(ord(" "))
+    return out
+
+
 #: A simple number and an extension, lower case (the extension forms of ``_EXT_RE``, without ``;ext=``).
 _SIMPLE_EXT_RE = r"^(?P<main>[0-9 ().+\-]*?) *(?:extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
 #: Placeholder tokens written with the simple characters only (``-``, ``0``): left to the general path.
@@ -485,7 +501,7 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     n = len(text)
     data, offsets = _byte_view(text)
     starts = offsets[:-1]
-    simple = _row_sums(~_SIMPLE_BYTES[data], offsets) == 0
+    simple = _row_sums(~_is_simple_byte(data), offsets) == 0
     if text.null_count:
         simple &= _bools(text.is_valid())
     if _SIMPLE_TOKENS:
@@ -496,11 +512,9 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     is_start = np.zeros(len(data) + 1, dtype=bool)
     is_start[offsets] = True
     drop = np.zeros(len(data), dtype=bool)
-    if len(data) >= 3:
-        zero = (data[:-2] == ord("(")) & (data[1:-1] == ord("0")) & (data[2:] == ord(")"))
-        zero &= ~is_start[1:-2] & ~is_start[2:-1]
-        at = np.flatnonzero(zero)
-        drop[at] = drop[at + 1] = drop[at + 2] = True
+    at = np.flatnonzero(data[: max(len(data) - 2, 0)] == ord("("))
+    at = at[(data[at + 1] == ord("0")) & (data[at + 2] == ord(")")) & ~is_start[at + 1] & ~is_start[at + 2]]
+    drop[at] = drop[at + 1] = drop[at + 2] = True
     # at most one "+", with only spaces and "(" before it
     is_plus = data == ord("+")
     n_plus = _row_sums(is_plus, offsets)
@@ -511,35 +525,31 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         simple[row[plus_at != starts[row]]] = False
     plus = n_plus == 1
     # key: "+" and the digits; national: the digits as written nationally (+44 / 0044 -> 0)
-    kb, klen = _compact_bytes(data, offsets, (_DIGIT_BYTES[data] & ~drop) | is_plus)
+    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
     key_data, key_offsets = _byte_view(kb)
     k0 = key_offsets[:-1]
     length = klen - plus
 
-    four, nought = ord("4"), ord("0")
-    p44 = plus & (klen >= 3) & (_byte_at(key_data, k0, 1) == four) & (_byte_at(key_data, k0, 2) == four)
-    i44 = ~plus & (klen >= 4) & (_byte_at(key_data, k0, 0) == nought) & (_byte_at(key_data, k0, 1) == nought)
-    i44 &= (_byte_at(key_data, k0, 2) == four) & (_byte_at(key_data, k0, 3) == four)
-    nat_data = key_data.copy()
-    nat_keep = np.ones(len(key_data), dtype=bool)
-    for rows, cut, trunk in ((p44, 2, True), (i44, 3, True), (plus & ~p44, 1, False)):
-        first = k0[rows]
-        for i in range(cut):
-            nat_keep[first + i] = False
-        if trunk:  # +44 / 0044: the country code becomes the trunk 0
-            nat_data[first + cut] = nought
-    national, nat_len = _compact_bytes(nat_data, key_offsets, nat_keep)
-    placeholder = simple & _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
-    nat_bytes, nat_offsets = _byte_view(national)
-    if len(nat_bytes):
-        last = nat_bytes[np.maximum(nat_offsets[1:] - 1, 0)]
-        third = nat_bytes[np.minimum(nat_offsets[:-1] + 2, len(nat_bytes) - 1)]
-        run = simple & ~placeholder & ((nat_len <= 3) | (last == third))  # a same-digit run covers [2:]
-    else:
-        run = simple & ~placeholder
-    if run.any():
-        run[run] = _bools(pc.match_substring_regex(national.filter(pa.array(run)), f"^(?:{_PLACEHOLDER_RUN})$"))
-        placeholder |= run
+    # placeholders are judged on the digits as written nationally (+44 / 0044 -> 0); only the keys
+    # that could be one (last digit equal to the third, or the last three of a listed placeholder)
+    # are rewritten so
+    shift = _national_shift(key_data, k0, klen, plus)
+    nat_len = klen - shift
+    last = _byte_at(key_data, key_offsets[1:] - 1, 0)
+    third = _byte_at(key_data, k0 + shift, 2)
+    last3 = np.zeros(n, dtype=np.int64)
+    for i in (3, 2, 1):
+        last3 = last3 * 10 + _byte_at(key_data, key_offsets[1:] - i, 0).astype(np.int64) - ord("0")
+    cand = simple & ((nat_len <= 3) | (last == third) | np.isin(last3, _placeholder_tails()))
+    placeholder = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(cand)
+    if len(rows):
+        sub = kb.take(pa.array(rows))
+        sub_data, sub_offsets = _byte_view(sub)
+        national = _national_digits_arrow(sub_data, sub_offsets, plus[rows])
+        hit = _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
+        hit |= _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
+        placeholder[rows] = hit
     reason = np.zeros(n, dtype=np.int8)
     reason[placeholder] = _REASON_CODE["placeholder"]
     bad_len = simple & ~placeholder & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
@@ -547,6 +557,40 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     ok = simple & ~placeholder & ~bad_len
     key = pc.if_else(pa.array(ok), kb, pa.nulls(n, pa.string()))
     return simple, key, reason
+
+
+def _national_shift(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, plus: np.ndarray) -> np.ndarray:
+    """Per key (``+?digits``): where its national digits start (``+44``: 2, ``0044``: 3, other ``+``: 1).
+
+    For ``+44`` and ``0044`` the byte there is read as the trunk ``0``.
+    """
+    four, nought = ord("4"), ord("0")
+    p44 = plus & (lengths >= 3) & (_byte_at(data, starts, 1) == four) & (_byte_at(data, starts, 2) == four)
+    i44 = ~plus & (lengths >= 4) & (_byte_at(data, starts, 0) == nought) & (_byte_at(data, starts, 1) == nought)
+    i44 &= (_byte_at(data, starts, 2) == four) & (_byte_at(data, starts, 3) == four)
+    shift = plus.astype(np.int64)
+    shift[p44] = 2
+    shift[i44] = 3
+    return shift
+
+
+def _national_digits_arrow(data: np.ndarray, offsets: np.ndarray, plus: np.ndarray) -> Any:
+    """:func:`_national_digits` for keys on their bytes (a pyarrow string array)."""
+    starts = offsets[:-1]
+    shift = _national_shift(data, starts, np.diff(offsets), plus)
+    trunk = shift >= 2
+    out = data.copy()
+    out[starts[trunk] + shift[trunk]] = ord("0")  # the country code's last digit becomes the trunk 0
+    keep = np.ones(len(data), dtype=bool)
+    for i in range(3):
+        keep[starts[shift > i] + i] = False
+    return _compact_bytes(out, offsets, keep)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _placeholder_tails() -> np.ndarray:
+    """The last three digits of each of :data:`PLACEHOLDER_DIGITS`, as integers."""
+    return np.array(sorted({int(d[-3:]) for d in PLACEHOLDER_DIGITS if len(d) >= 3}), dtype=np.int64)
 
 
 def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
@@ -867,12 +911,14 @@ def _country_rules(region: str = DEFAULT_REGION) -> _CountryRules | None:
     return rules
 
 
-def _lookup(values: np.ndarray, allowed: Any) -> np.ndarray:
-    """``np.isin`` for small non-negative integers, by a lookup table."""
-    top = max(int(values.max(initial=0)), max(allowed, default=0)) + 1
-    table = np.zeros(top, dtype=bool)
-    table[list(allowed)] = True
-    return table[values]
+_MAX_LENGTH_CODE = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _length_table(lengths: tuple[int, ...]) -> np.ndarray:
+    table = np.zeros(_MAX_LENGTH_CODE + 1, dtype=bool)
+    table[[n for n in lengths if 0 <= n < _MAX_LENGTH_CODE]] = True
+    return table
 
 
 @functools.lru_cache(maxsize=256)
@@ -908,10 +954,11 @@ def _match_desc(
     out = np.zeros(len(lengths), dtype=bool)
     if desc is None:
         return out
-    sel = rows & _lookup(lengths, desc.lengths) if desc.lengths else rows.copy()
-    if heads is not None and desc.heads is not None:
-        sel &= _head_table(desc.heads)[heads]
-    idx = np.flatnonzero(sel)
+    idx = np.flatnonzero(rows)
+    if desc.lengths and len(idx):
+        idx = idx[_length_table(desc.lengths)[np.minimum(lengths[idx], _MAX_LENGTH_CODE)]]
+    if heads is not None and desc.heads is not None and len(idx):
+        idx = idx[_head_table(desc.heads)[heads[idx]]]
     if len(idx):
         out[idx] = _bools(pc.match_substring_regex(nsn.take(pa.array(idx)), desc.pattern))
     return out
@@ -941,7 +988,7 @@ def _byte_at(data: np.ndarray, starts: np.ndarray, i: int) -> np.ndarray:
     """Byte ``i`` of each string (meaningless where a string is shorter: callers check lengths)."""
     if not len(data):
         return np.zeros(len(starts), dtype=np.uint8)
-    return data[np.minimum(starts + i, len(data) - 1)]
+    return data[np.clip(starts + i, 0, len(data) - 1)]
 
 
 def _starts_with(data: np.ndarray, offsets: np.ndarray, literal: str) -> np.ndarray:
