@@ -929,13 +929,12 @@ def _head_table(heads: frozenset[int]) -> np.ndarray:
     return table
 
 
-def _head_codes(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def _head_codes(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Each string's first :data:`_HEAD_DIGITS` digits as an integer (:data:`_MAX_HEADS` if shorter)."""
-    starts = offsets[:-1]
     code = np.zeros(len(starts), dtype=np.int64)
     for i in range(_HEAD_DIGITS):
         code = code * 10 + (_byte_at(data, starts, i).astype(np.int64) - ord("0"))
-    short = np.diff(offsets) < _HEAD_DIGITS
+    short = lengths < _HEAD_DIGITS
     code[short | (code < 0) | (code >= _MAX_HEADS)] = _MAX_HEADS
     return code
 
@@ -993,8 +992,12 @@ def _byte_at(data: np.ndarray, starts: np.ndarray, i: int) -> np.ndarray:
 
 def _starts_with(data: np.ndarray, offsets: np.ndarray, literal: str) -> np.ndarray:
     """Per string: does it start with the ASCII ``literal``? (on the bytes, no pass over the text)"""
-    starts = offsets[:-1]
-    out = np.diff(offsets) >= len(literal)
+    return _starts_with_at(data, offsets[:-1], np.diff(offsets), literal)
+
+
+def _starts_with_at(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, literal: str) -> np.ndarray:
+    """:func:`_starts_with` for the strings of ``lengths`` bytes at ``starts``."""
+    out = lengths >= len(literal)
     for i, ch in enumerate(literal.encode()):
         out &= _byte_at(data, starts, i) == ch
     return out
@@ -1033,27 +1036,29 @@ def _literal_alternatives(pattern: str) -> tuple[str, ...] | None:
     return tuple(m.group(1).split("|")) if m else None
 
 
-def _parsing_prefix(rest: Any, rules: _CountryRules) -> tuple[np.ndarray, np.ndarray]:
+def _parsing_prefix(
+    data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, rules: _CountryRules, text: Any
+) -> tuple[np.ndarray, np.ndarray]:
     """The national prefix for parsing at the start of each string: (its length or -1, strips).
 
-    ``strips``: the prefix found is exactly the national prefix (the trunk ``0``). For a prefix
-    written as a list of digit strings (GB's) the alternatives are tried in order on the bytes, as
-    the regex would; any other pattern runs as one RE2 extraction.
+    The strings are ``lengths`` bytes of ``data`` from ``starts``. ``strips``: the prefix found is
+    exactly the national prefix (the trunk ``0``). For a prefix written as a list of digit strings
+    (GB's) the alternatives are tried in order on the bytes, as the regex would; any other pattern
+    runs as one RE2 extraction over ``text()`` (the same strings as a pyarrow array).
     """
     import pyarrow.compute as pc
 
-    n = len(rest)
+    n = len(starts)
     literals = _literal_alternatives(rules.prefix_for_parsing)
     length = np.full(n, -1, dtype=np.int64)
     strips = np.zeros(n, dtype=bool)
     if literals is None:
-        prefix = pc.struct_field(pc.extract_regex(rest, f"(?P<p>{rules.prefix_for_parsing})"), [0])
+        prefix = pc.struct_field(pc.extract_regex(text(), f"(?P<p>{rules.prefix_for_parsing})"), [0])
         found = np.asarray(pc.fill_null(prefix, "-").to_numpy(zero_copy_only=False), dtype=object)
         length = np.where(found == "-", -1, pc.fill_null(pc.utf8_length(prefix), 0).to_numpy(zero_copy_only=False))
         return length, found == rules.national_prefix
-    data, offsets = _byte_view(rest)
     for literal in literals:
-        hit = (length < 0) & _starts_with(data, offsets, literal)
+        hit = (length < 0) & _starts_with_at(data, starts, lengths, literal)
         length[hit] = len(literal)
         strips |= hit & (literal == rules.national_prefix)
     return length, strips
@@ -1097,22 +1102,30 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     shape = national | intl_plus | intl_00 | bare_cc
     # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally);
     # rows outside ``shape`` keep their whole key here and are never decided
-    rest, rest_len = _drop_leading(key_data, key_offsets, skip)
-    prefix_len, strips = _parsing_prefix(rest, rules)
+    rest_start, rest_len = k0 + skip, key_len - skip
+    prefix_len, strips = _parsing_prefix(
+        key_data, rest_start, rest_len, rules, lambda: _drop_leading(key_data, key_offsets, skip)[0]
+    )
     shape &= (prefix_len < 0) & ~national | strips
-    nsn, lengths = _drop_leading(*_byte_view(rest), np.where(strips, len(rules.national_prefix), 0))
+    nsn, lengths = _drop_leading(key_data, key_offsets, skip + strips * len(rules.national_prefix))
     nsn_bytes, nsn_offsets = _byte_view(nsn)
     first = _byte_at(nsn_bytes, nsn_offsets[:-1], 0)
     shape &= (lengths > 0) & (first >= ord("1")) & (first <= ord("9"))
-    lead = _head_codes(nsn_bytes, nsn_offsets)
+    lead = _head_codes(nsn_bytes, nsn_offsets[:-1], lengths)
     # that number is stripped once more by parse(): it must hold no national prefix either
-    shape &= ~(bare_cc & (_parsing_prefix(nsn, rules)[0] >= 0))
+    if bare_cc.any():
+        shape &= ~(bare_cc & (_parsing_prefix(nsn_bytes, nsn_offsets[:-1], lengths, rules, lambda: nsn)[0] >= 0))
     # phonenumbers keeps the trunk 0 when the original is viable and the stripped number is not
     main_general = rules.regions[0].general
     if main_general is not None:
-        rest_data, rest_offsets = _byte_view(rest)
         general = _Desc(main_general.pattern, (), main_general.heads)  # the pattern alone, as parse() does
-        shape &= ~_match_desc(rest, rest_len, strips & shape, general, _head_codes(rest_data, rest_offsets))
+        rest_heads = _head_codes(key_data, rest_start, rest_len)
+        check = strips & shape
+        if general.heads is not None:
+            check &= _head_table(general.heads)[rest_heads]
+        if check.any():
+            rest = _drop_leading(key_data, key_offsets, skip)[0]
+            shape &= ~_match_desc(rest, rest_len, check, general, rest_heads)
     local_only = np.isin(lengths, rules.local_only_lengths)
     possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
     too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
