@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dataclean import refdata
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
@@ -89,37 +90,10 @@ COMPONENTS: tuple[str, ...] = (
     "postcode",
 )
 
+_DATA = refdata.load("address")
 #: Royal Mail abbreviations (upper case, dots removed) and their expansions. ``ST`` is contextual.
-ABBREVIATIONS: dict[str, str] = {
-    "RD": "ROAD",
-    "AVE": "AVENUE",
-    "AV": "AVENUE",
-    "CL": "CLOSE",
-    "CRES": "CRESCENT",
-    "CRESC": "CRESCENT",
-    "DR": "DRIVE",
-    "GDNS": "GARDENS",
-    "GR": "GROVE",
-    "GRO": "GROVE",
-    "LN": "LANE",
-    "PL": "PLACE",
-    "SQ": "SQUARE",
-    "TER": "TERRACE",
-    "TERR": "TERRACE",
-    "CT": "COURT",
-    "PK": "PARK",
-    "FLT": "FLAT",
-    "APT": "APARTMENT",
-    "HSE": "HOUSE",
-    "COTTS": "COTTAGES",
-    "PDE": "PARADE",
-    "EST": "ESTATE",
-    "BVD": "BOULEVARD",
-    "HWY": "HIGHWAY",
-    "BLDG": "BUILDING",
-    "UPR": "UPPER",
-    "LWR": "LOWER",
-}
+#: Data: ``dataclean/refdata/address.json`` (table ``abbreviations``, with its source).
+ABBREVIATIONS: dict[str, str] = _DATA.table("abbreviations").mapping("abbreviation", "expansion")
 #: Street words that mark a thoroughfare wherever they appear.
 STRONG_SUFFIXES = frozenset(
     {
@@ -171,20 +145,8 @@ _SUFFIXES = STRONG_SUFFIXES | WEAK_SUFFIXES
 SUB_BUILDING_WORDS = frozenset({"FLAT", "APARTMENT", "UNIT", "ROOM", "SUITE", "STUDIO", "MAISONETTE"})
 _FLOOR_FLAT = re.compile(r"^(?:(?:GROUND|FIRST|SECOND|THIRD|TOP|BASEMENT|UPPER|LOWER)(?: FLOOR)? (?:FLAT|MAISONETTE))")
 #: Counties (and their common abbreviations) recognised at the end of an address.
-COUNTIES = frozenset(
-    {
-        "BEDFORDSHIRE", "BEDS", "BERKSHIRE", "BERKS", "BUCKINGHAMSHIRE", "BUCKS", "CAMBRIDGESHIRE", "CAMBS",
-        "CHESHIRE", "CORNWALL", "COUNTY DURHAM", "CUMBRIA", "DERBYSHIRE", "DERBYS", "DEVON", "DORSET", "EAST SUSSEX",
-        "EAST YORKSHIRE", "ESSEX", "GLOUCESTERSHIRE", "GLOS", "GREATER LONDON", "GREATER MANCHESTER",
-        "HAMPSHIRE", "HANTS", "HEREFORDSHIRE", "HERTFORDSHIRE", "HERTS", "ISLE OF WIGHT", "KENT",
-        "LANCASHIRE", "LANCS", "LEICESTERSHIRE", "LEICS", "LINCOLNSHIRE", "LINCS", "MERSEYSIDE", "MIDDLESEX",
-        "NORFOLK", "NORTH YORKSHIRE", "NORTHAMPTONSHIRE", "NORTHANTS", "NORTHUMBERLAND", "NOTTINGHAMSHIRE",
-        "NOTTS", "OXFORDSHIRE", "OXON", "RUTLAND", "SHROPSHIRE", "SOMERSET", "SOUTH YORKSHIRE",
-        "STAFFORDSHIRE", "STAFFS", "SUFFOLK", "SURREY", "TYNE AND WEAR", "WARWICKSHIRE", "WARKS",
-        "WEST MIDLANDS", "WEST SUSSEX", "WEST YORKSHIRE", "WILTSHIRE", "WILTS", "WORCESTERSHIRE", "WORCS",
-        "SUSSEX", "YORKSHIRE", "EAST RIDING OF YORKSHIRE",
-    }
-)  # fmt: skip
+#: Data: ``dataclean/refdata/address.json`` (table ``counties``: ``name`` as written, ``full_name``).
+COUNTIES: frozenset[str] = frozenset(_DATA.table("counties").column("name"))
 NO_FIXED_ABODE_TOKENS = frozenset(
     {"NO FIXED ABODE", "NFA", "NO FIXED ADDRESS", "NO FIXED ABODE NFA", "HOMELESS", "NO ABODE"}
 )

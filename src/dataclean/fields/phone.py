@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dataclean import refdata
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
@@ -115,30 +116,8 @@ _SAME_DIGITS = "(?:" + "|".join(f"{d}+" for d in range(10)) + ")"
 _PLACEHOLDER_RUN = rf"0?[1-9]?{_SAME_DIGITS}"
 
 #: Ofcom's numbers for TV and radio drama, as E.164 prefixes; each range is prefix + 3 digits.
-DRAMA_PREFIXES: frozenset[str] = frozenset(
-    {
-        "+441134960",
-        "+441144960",
-        "+441154960",
-        "+441164960",
-        "+441174960",
-        "+441184960",
-        "+441214960",
-        "+441314960",
-        "+441414960",
-        "+441514960",
-        "+441614960",
-        "+442079460",
-        "+441914980",
-        "+442896496",
-        "+442920180",
-        "+441632960",
-        "+447700900",
-        "+448081570",
-        "+449098790",
-        "+443069990",
-    }
-)
+#: Data: ``dataclean/refdata/phone.json`` (table ``drama_ranges``, with its source).
+DRAMA_PREFIXES: frozenset[str] = frozenset(refdata.load("phone").table("drama_ranges").column("prefix"))
 
 #: ``phonenumbers.PhoneNumberType`` values by name.
 LINE_TYPES: dict[int, str] = {
