@@ -267,8 +267,8 @@ def _split_postcode(text: str) -> tuple[str, str | None]:
     return rest, code
 
 
-def _parse_uk(text: str) -> dict[str, str | None]:
-    """Components of compacted text, or raise."""
+def _check_text(text: str) -> None:
+    """Stage 1: reject no-fixed-abode and placeholder tokens and characters an address does not hold."""
     key = _key(text)
     if key in NO_FIXED_ABODE_TOKENS or text.upper().replace(" ", "") in {"N.F.A.", "N.F.A"}:
         raise NoFixedAbode()
@@ -276,9 +276,11 @@ def _parse_uk(text: str) -> dict[str, str | None]:
         raise PlaceholderValue("The address is a placeholder, not real data.")
     if not _ALLOWED_RE.match(text) or _NON_ASCII_DIGIT.search(text):
         raise InvalidFormat("An address has letters, digits, spaces and , . ' & / ( ) # - only.")
-    rest, code = _split_postcode(text)
-    rest_key = _key(rest)
-    if rest_key in NO_FIXED_ABODE_TOKENS:
+
+
+def _split_parts(rest: str) -> list[list[str]]:
+    """Stage 3: the text without its postcode as comma-separated parts of words, abbreviations expanded."""
+    if _key(rest) in NO_FIXED_ABODE_TOKENS:
         raise NoFixedAbode()
     if not any(ch.isalpha() for ch in rest):
         raise InvalidFormat("No street, building number or building name was found.")
@@ -287,24 +289,43 @@ def _parse_uk(text: str) -> dict[str, str | None]:
         words = raw.split()
         if words:
             parts.append(_expand(words))
-    out: dict[str, str | None] = dict.fromkeys(COMPONENTS)
-    out["postcode"] = code
+    return parts
 
-    # sub-building: "Flat 3", "Apartment 2", "Ground Floor Flat" at the start
-    if parts:
-        first = parts[0]
-        up = [w.upper() for w in first]
-        floor = _FLOOR_FLAT.match(" ".join(up))
-        n_sub = 0
-        if floor:
-            n_sub = len(floor.group(0).split())
-        elif len(up) >= 2 and up[0] in SUB_BUILDING_WORDS and _SUB_ID_RE.match(up[1]):
-            n_sub = 2
-        if n_sub:
-            out["sub_building"] = _title(first[:n_sub])
-            parts = ([first[n_sub:]] if len(first) > n_sub else []) + parts[1:]
 
-    # a number on its own belongs to the next part ("12, High Street")
+def _take_sub_building(parts: list[list[str]], out: dict[str, str | None]) -> list[list[str]]:
+    """Stage 4: ``Flat 3``, ``Apartment 2``, ``Ground Floor Flat`` at the start go to ``sub_building``."""
+    if not parts:
+        return parts
+    first = parts[0]
+    up = [w.upper() for w in first]
+    floor = _FLOOR_FLAT.match(" ".join(up))
+    n_sub = 0
+    if floor:
+        n_sub = len(floor.group(0).split())
+    elif len(up) >= 2 and up[0] in SUB_BUILDING_WORDS and _SUB_ID_RE.match(up[1]):
+        n_sub = 2
+    if not n_sub:
+        return parts
+    out["sub_building"] = _title(first[:n_sub])
+    return ([first[n_sub:]] if len(first) > n_sub else []) + parts[1:]
+
+
+def _numbered(part: list[str]) -> bool:
+    """A part that starts with a building number and has more words (``12 High Street``)."""
+    return len(part) >= 2 and _NUMBER_RE.match(part[0].upper()) is not None
+
+
+def _strong_at(part: list[str]) -> int | None:
+    """Where the first strong street word (after the first word) is, if any."""
+    for j, w in enumerate(part):
+        if j > 0 and w.upper() in STRONG_SUFFIXES:
+            return j
+    return None
+
+
+def _regroup(parts: list[list[str]]) -> list[list[str]]:
+    """Stage 5: a number on its own joins the next part (``12, High Street``), and a street word
+    followed by a number ends a part (``Mill Lane 12 High St`` written without a comma)."""
     merged: list[list[str]] = []
     i = 0
     while i < len(parts):
@@ -315,65 +336,63 @@ def _parse_uk(text: str) -> dict[str, str | None]:
         else:
             merged.append(p)
             i += 1
-    parts = merged
-
-    def numbered(p: list[str]) -> bool:
-        return len(p) >= 2 and _NUMBER_RE.match(p[0].upper()) is not None
-
-    def strong_at(p: list[str]) -> int | None:
-        for j, w in enumerate(p):
-            if j > 0 and w.upper() in STRONG_SUFFIXES:
-                return j
-        return None
-
-    # "Mill Lane 12 High St" without a comma: a street word followed by a number ends a part
     split_parts: list[list[str]] = []
-    for p in parts:
-        cut = strong_at(p)
+    for p in merged:
+        cut = _strong_at(p)
         while cut is not None and cut + 2 < len(p) and _NUMBER_RE.match(p[cut + 1].upper()):
             split_parts.append(p[: cut + 1])
             p = p[cut + 1 :]
-            cut = strong_at(p[1:])
+            cut = _strong_at(p[1:])
             cut = None if cut is None else cut + 1
         split_parts.append(p)
-    parts = split_parts
+    return split_parts
 
-    s = next((j for j, p in enumerate(parts) if numbered(p)), None)
+
+def _street_index(parts: list[list[str]]) -> int | None:
+    """Stage 6: the street is the first numbered part, else the first with a strong street word,
+    else the first ending in a weak one (``Bell Court``)."""
+    s = next((j for j, p in enumerate(parts) if _numbered(p)), None)
     if s is None:
-        s = next((j for j, p in enumerate(parts) if strong_at(p) is not None), None)
+        s = next((j for j, p in enumerate(parts) if _strong_at(p) is not None), None)
     if s is None:
         s = next((j for j, p in enumerate(parts) if len(p) >= 2 and p[-1].upper() in WEAK_SUFFIXES), None)
+    return s
 
-    trailing: list[list[str]]
-    if s is not None:
-        before, street_part, trailing = parts[:s], parts[s], parts[s + 1 :]
-        if numbered(street_part):
-            out["building_number"] = street_part[0].upper()
-            words = street_part[1:]
-        else:
-            words = street_part
-        # split "High Street Chelmsford" (no comma) after the street word
-        cut = strong_at(words)
-        if cut is None:
-            cut = next((j for j in range(len(words) - 1, 0, -1) if words[j].upper() in WEAK_SUFFIXES), None)
-        if cut is not None and cut < len(words) - 1:
-            trailing = [words[cut + 1 :], *trailing]
-            words = words[: cut + 1]
-        if not any(ch.isalpha() for ch in "".join(words)):
-            raise InvalidFormat("No street, building number or building name was found.")
-        out["street"] = _title(words)
-        if before:
-            out["building_name"] = ", ".join(_title(p) for p in before)
-    elif len(parts) >= 2:
-        out["building_name"] = _title(parts[0])
-        trailing = parts[1:]
-    elif out["sub_building"] and len(parts) == 1:
-        out["building_name"] = _title(parts[0])
-        trailing = []
-    else:
+
+def _take_street(parts: list[list[str]], s: int | None, out: dict[str, str | None]) -> list[list[str]]:
+    """Stage 7: building number, street and building name; returns the parts after the street."""
+    if s is None:
+        if len(parts) >= 2:
+            out["building_name"] = _title(parts[0])
+            return parts[1:]
+        if out["sub_building"] and len(parts) == 1:
+            out["building_name"] = _title(parts[0])
+            return []
         raise InvalidFormat("No street, building number or building name was found.")
+    before, street_part, trailing = parts[:s], parts[s], parts[s + 1 :]
+    if _numbered(street_part):
+        out["building_number"] = street_part[0].upper()
+        words = street_part[1:]
+    else:
+        words = street_part
+    # split "High Street Chelmsford" (no comma) after the street word
+    cut = _strong_at(words)
+    if cut is None:
+        cut = next((j for j in range(len(words) - 1, 0, -1) if words[j].upper() in WEAK_SUFFIXES), None)
+    if cut is not None and cut < len(words) - 1:
+        trailing = [words[cut + 1 :], *trailing]
+        words = words[: cut + 1]
+    if not any(ch.isalpha() for ch in "".join(words)):
+        raise InvalidFormat("No street, building number or building name was found.")
+    out["street"] = _title(words)
+    if before:
+        out["building_name"] = ", ".join(_title(p) for p in before)
+    return trailing
 
-    # county: a trailing part, or the end of the last part ("Chelmsford Essex")
+
+def _take_places(trailing: list[list[str]], out: dict[str, str | None]) -> None:
+    """Stage 8: a county at the end (a part, or the end of the last part: ``Chelmsford Essex``),
+    then the town (the last part) and the locality (the parts before it)."""
     if trailing:
         last = trailing[-1]
         up = [w.upper() for w in last]
@@ -388,6 +407,18 @@ def _parse_uk(text: str) -> dict[str, str | None]:
         out["town"] = _title(trailing[-1])
         if len(trailing) > 1:
             out["locality"] = ", ".join(_title(p) for p in trailing[:-1])
+
+
+def _parse_uk(text: str) -> dict[str, str | None]:
+    """Components of compacted text, or raise: the stages in order (postcode first, stage 2)."""
+    _check_text(text)
+    rest, code = _split_postcode(text)
+    parts = _split_parts(rest)
+    out: dict[str, str | None] = dict.fromkeys(COMPONENTS)
+    out["postcode"] = code
+    parts = _regroup(_take_sub_building(parts, out))
+    trailing = _take_street(parts, _street_index(parts), out)
+    _take_places(trailing, out)
     if out["street"] is None and out["town"] is None and out["sub_building"] is None:
         # a lone building name ("Rose Cottage, Essex") cannot be told from a place name
         raise InvalidFormat("No street, building number or building name was found.")
