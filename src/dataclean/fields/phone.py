@@ -479,6 +479,27 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
 
     n = len(text)
     data, offsets = _byte_view(text)
+    simple, drop, is_plus = _simple_texts(text, data, offsets)
+    plus = _row_sums(is_plus, offsets) == 1
+    # key: "+" and the digits (the "(0)" dropped)
+    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
+    length = klen - plus
+    placeholder = simple & _placeholder_keys(kb, klen, plus, simple)
+    reason = np.zeros(n, dtype=np.int8)
+    reason[placeholder] = _REASON_CODE["placeholder"]
+    bad_len = simple & ~placeholder & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
+    reason[bad_len] = _REASON_CODE["invalid_length"]
+    ok = simple & ~placeholder & ~bad_len
+    key = pc.if_else(pa.array(ok), kb, pa.nulls(n, pa.string()))
+    return simple, key, reason
+
+
+def _simple_texts(text: Any, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(simple, drop, is_plus) for :func:`_prepare_simple`: the texts of simple characters with at
+    most one ``+``, first, and not a placeholder token; the bytes of each ``(0)``; the ``+`` bytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     starts = offsets[:-1]
     simple = _row_sums(~_is_simple_byte(data), offsets) == 0
     if text.null_count:
@@ -496,46 +517,36 @@ def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     drop[at] = drop[at + 1] = drop[at + 2] = True
     # at most one "+", with only spaces and "(" before it
     is_plus = data == ord("+")
-    n_plus = _row_sums(is_plus, offsets)
-    simple &= n_plus <= 1
     plus_at = np.flatnonzero(is_plus)
-    if len(plus_at):  # a "+" not first ("(+44) ...", "0 +44") is rare: the general path checks it
+    if len(plus_at):  # a "+" not first ("(+44) ...", "0 +44", "++44") is rare: the general path checks it
         row = np.searchsorted(offsets, plus_at, side="right") - 1
         simple[row[plus_at != starts[row]]] = False
-    plus = n_plus == 1
-    # key: "+" and the digits; national: the digits as written nationally (+44 / 0044 -> 0)
-    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
-    key_data, key_offsets = _byte_view(kb)
-    k0 = key_offsets[:-1]
-    length = klen - plus
+    return simple, drop, is_plus
 
-    # placeholders are judged on the digits as written nationally (+44 / 0044 -> 0); only the keys
-    # that could be one (last digit equal to the third, or the last three of a listed placeholder)
-    # are rewritten so
+
+def _placeholder_keys(kb: Any, klen: np.ndarray, plus: np.ndarray, rows_to_check: np.ndarray) -> np.ndarray:
+    """Per key (``+?digits``): a placeholder, judged on the digits as written nationally
+    (:func:`_is_placeholder_digits`). Only keys that could be one (last digit equal to the third,
+    or the last three of a listed placeholder) are rewritten nationally and looked up."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key_data, key_offsets = _byte_view(kb)
+    k0, k1 = key_offsets[:-1], key_offsets[1:]
     shift = _national_shift(key_data, k0, klen, plus)
-    nat_len = klen - shift
-    last = _byte_at(key_data, key_offsets[1:] - 1, 0)
-    third = _byte_at(key_data, k0 + shift, 2)
-    last3 = np.zeros(n, dtype=np.int64)
+    last3 = np.zeros(len(kb), dtype=np.int64)
     for i in (3, 2, 1):
-        last3 = last3 * 10 + _byte_at(key_data, key_offsets[1:] - i, 0).astype(np.int64) - ord("0")
-    cand = simple & ((nat_len <= 3) | (last == third) | np.isin(last3, _placeholder_tails()))
-    placeholder = np.zeros(n, dtype=bool)
+        last3 = last3 * 10 + _byte_at(key_data, k1 - i, 0).astype(np.int64) - ord("0")
+    same_run = _byte_at(key_data, k1 - 1, 0) == _byte_at(key_data, k0 + shift, 2)  # a run covers [2:]
+    cand = rows_to_check & ((klen - shift <= 3) | same_run | np.isin(last3, _placeholder_tails()))
+    out = np.zeros(len(kb), dtype=bool)
     rows = np.flatnonzero(cand)
     if len(rows):
-        sub = kb.take(pa.array(rows))
-        sub_data, sub_offsets = _byte_view(sub)
+        sub_data, sub_offsets = _byte_view(kb.take(pa.array(rows)))
         national = _national_digits_arrow(sub_data, sub_offsets, plus[rows])
         hit = _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
-        hit |= _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
-        placeholder[rows] = hit
-    reason = np.zeros(n, dtype=np.int8)
-    reason[placeholder] = _REASON_CODE["placeholder"]
-    bad_len = simple & ~placeholder & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
-    reason[bad_len] = _REASON_CODE["invalid_length"]
-    ok = simple & ~placeholder & ~bad_len
-    key = pc.if_else(pa.array(ok), kb, pa.nulls(n, pa.string()))
-    return simple, key, reason
+        out[rows] = hit | _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
+    return out
 
 
 def _national_shift(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, plus: np.ndarray) -> np.ndarray:
@@ -711,6 +722,71 @@ _HEAD_DIGITS = 3
 _MAX_HEADS = 10**_HEAD_DIGITS
 
 
+class _NotModelled(Exception):
+    """A regex construct :class:`_HeadWalker` does not model (no dispatch for that pattern)."""
+
+
+class _HeadWalker:
+    """Walks a pattern parsed by Python's ``re`` parser, collecting every way a match can start,
+    cut at ``k`` characters (the sets stay small: at most 10**k digit strings)."""
+
+    def __init__(self, k: int) -> None:
+        from re import _constants as c  # Python 3.11+
+
+        self.k, self.c = k, c
+
+    def chars(self, op: Any, av: Any) -> set[str]:
+        c = self.c
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is not c.IN:
+            raise _NotModelled
+        out: set[str] = set()
+        for iop, iav in av:
+            if iop is c.LITERAL:
+                out.add(chr(iav))
+            elif iop is c.RANGE:
+                out |= {chr(x) for x in range(iav[0], iav[1] + 1)}
+            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                out |= set("0123456789")
+            else:  # negation and other classes
+                raise _NotModelled
+        return out
+
+    def seq(self, items: Any, starts: set[str]) -> set[str]:
+        """Every way ``starts`` continues through ``items``."""
+        for op, av in items:
+            if all(len(x) >= self.k for x in starts):
+                break
+            starts = self.one(op, av, starts)
+            if len(starts) > 4 * _MAX_HEADS:
+                raise _NotModelled
+        return starts
+
+    def one(self, op: Any, av: Any, starts: set[str]) -> set[str]:
+        c, k = self.c, self.k
+        done = {x for x in starts if len(x) >= k}
+        todo = starts - done
+        if op is c.AT:
+            return starts
+        if op is c.BRANCH:
+            return done | set().union(*(self.seq(branch, todo) for branch in av[1]))
+        if op is c.SUBPATTERN:
+            return done | self.seq(av[-1], todo)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, body = av
+            out, cur, i = set(), todo, 0
+            while True:
+                if i >= low:
+                    out |= cur
+                finished = i >= low and all(len(x) >= k for x in cur)
+                if i >= high or finished or i > low + k:
+                    break
+                cur, i = self.seq(body, cur), i + 1
+            return done | out
+        return done | {x + ch for x in todo for ch in self.chars(op, av)}
+
+
 def _heads(pattern: str, k: int = _HEAD_DIGITS) -> frozenset[int] | None:
     """The first ``k`` digits a match of ``pattern`` can start with (as integers), from Python's
     regex parser; None (no dispatch) for any construct it does not model.
@@ -721,76 +797,9 @@ def _heads(pattern: str, k: int = _HEAD_DIGITS) -> frozenset[int] | None:
     """
     try:
         from re import _parser as sre_parse  # Python 3.11+
-        from re._constants import (
-            AT,
-            BRANCH,
-            CATEGORY,
-            CATEGORY_DIGIT,
-            IN,
-            LITERAL,
-            MAX_REPEAT,
-            MIN_REPEAT,
-            RANGE,
-            SUBPATTERN,
-        )
-    except ImportError:  # pragma: no cover - other Pythons: no dispatch
-        return None
 
-    class Unknown(Exception):
-        pass
-
-    def chars(op: Any, av: Any) -> set[str]:
-        if op is LITERAL:
-            return {chr(av)}
-        if op is not IN:
-            raise Unknown
-        out: set[str] = set()
-        for iop, iav in av:
-            if iop is LITERAL:
-                out.add(chr(iav))
-            elif iop is RANGE:
-                out |= {chr(c) for c in range(iav[0], iav[1] + 1)}
-            elif iop is CATEGORY and iav is CATEGORY_DIGIT:
-                out |= set("0123456789")
-            else:  # negation and other classes
-                raise Unknown
-        return out
-
-    def seq(items: Any, starts: set[str]) -> set[str]:
-        """Every way ``starts`` continues through ``items``, cut at ``k`` characters."""
-        for op, av in items:
-            if all(len(x) >= k for x in starts):
-                break
-            starts = one(op, av, starts)
-            if len(starts) > 4 * _MAX_HEADS:
-                raise Unknown
-        return starts
-
-    def one(op: Any, av: Any, starts: set[str]) -> set[str]:
-        done = {x for x in starts if len(x) >= k}
-        todo = starts - done
-        if op is AT:
-            return starts
-        if op is BRANCH:
-            return done | set().union(*(seq(branch, todo) for branch in av[1]))
-        if op is SUBPATTERN:
-            return done | seq(av[-1], todo)
-        if op in (MAX_REPEAT, MIN_REPEAT):
-            low, high, body = av
-            out, cur, i = set(), todo, 0
-            while True:
-                if i >= low:
-                    out |= cur
-                finished = i >= low and all(len(x) >= k for x in cur)
-                if i >= high or finished or i > low + k:
-                    break
-                cur, i = seq(body, cur), i + 1
-            return done | out
-        return done | {x + c for x in todo for c in chars(op, av)}
-
-    try:
-        ends = seq(sre_parse.parse(pattern), {""})
-    except Unknown:
+        ends = _HeadWalker(k).seq(sre_parse.parse(pattern), {""})
+    except (ImportError, _NotModelled):  # other Pythons, or a construct not modelled: no dispatch
         return None
     except Exception:  # anything unexpected: no dispatch
         return None
@@ -1051,36 +1060,52 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     not decided (other countries, no trunk prefix, lengths phonenumbers treats specially) go to
     the library. None when there is no fast path.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     rules = _country_rules()
     if rules is None:
         return None
     n = len(key)
-    cc = rules.country_code
-    key = pc.fill_null(key, "")
+    nsn, lengths, possible, too_long = _fast_shape(pc.fill_null(key, ""), rules)
+    nsn_bytes, nsn_offsets = _byte_view(nsn)
+    kind, region_of = _fast_types(nsn, lengths, possible, _head_codes(nsn_bytes, nsn_offsets[:-1], lengths), rules)
+    valid = possible & (kind >= 0)
+    e164 = _prepend("+" + rules.country_code, nsn, valid)
+    reason = np.zeros(n, dtype=np.int8)
+    reason[possible & ~valid] = _REASON_CODE["invalid_number"]
+    reason[too_long] = _REASON_CODE["invalid_length"]
+    kind[~valid] = -1
+    region_of[~valid] = -1
+    return {
+        "decided": possible | too_long,
+        "e164": e164,
+        "kind": kind,
+        "region_of": region_of,
+        "regions": tuple(r.region for r in rules.regions),
+        "reason": reason,
+    }
+
+
+def _fast_shape(key: Any, rules: _CountryRules) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """(nsn, lengths, possible, too_long): the national significant number ``parse()`` would keep
+    for each key in a shape the fast path models (national with the trunk ``0``, ``+cc``, ``00cc``,
+    a bare ``cc`` on a number too long to be national), and which have a possible length or are
+    too long. Keys outside these shapes are neither (the library decides them)."""
+    n, cc = len(key), rules.country_code
     key_data, key_offsets = _byte_view(key)
     k0, key_len = key_offsets[:-1], np.diff(key_offsets)
-    national = _starts_with(key_data, key_offsets, "0") & (key_len >= 2)
     second = _byte_at(key_data, k0, 1)
-    national &= (second >= ord("1")) & (second <= ord("9"))  # 0 + number (not 00: international)
+    national = _starts_with(key_data, key_offsets, "0") & (key_len >= 2) & (second >= ord("1")) & (second <= ord("9"))
     intl_plus = _starts_with(key_data, key_offsets, "+" + cc)
     intl_00 = _starts_with(key_data, key_offsets, "00" + cc)
     # the country code without "+" (447911123456): phonenumbers takes it as the country code when
     # the whole is too long for a national number; shorter ones go to the library
-    bare_cc = (
-        _starts_with(key_data, key_offsets, cc)
-        & (key_len > max(rules.possible_lengths))
-        & ~np.isin(key_len, rules.local_only_lengths)
-    )
+    bare_cc = _starts_with(key_data, key_offsets, cc) & (key_len > max(rules.possible_lengths))
+    bare_cc &= ~np.isin(key_len, rules.local_only_lengths)
     skip = np.zeros(n, dtype=np.int64)
-    skip[intl_plus] = 1 + len(cc)
-    skip[intl_00] = 2 + len(cc)
-    skip[bare_cc] = len(cc)
+    skip[intl_plus], skip[intl_00], skip[bare_cc] = 1 + len(cc), 2 + len(cc), len(cc)
     shape = national | intl_plus | intl_00 | bare_cc
-    # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally);
-    # rows outside ``shape`` keep their whole key here and are never decided
+    # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally)
     rest_start, rest_len = k0 + skip, key_len - skip
     prefix_len, strips = _parsing_prefix(
         key_data, rest_start, rest_len, rules, lambda: _drop_leading(key_data, key_offsets, skip)[0]
@@ -1090,7 +1115,6 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     nsn_bytes, nsn_offsets = _byte_view(nsn)
     first = _byte_at(nsn_bytes, nsn_offsets[:-1], 0)
     shape &= (lengths > 0) & (first >= ord("1")) & (first <= ord("9"))
-    lead = _head_codes(nsn_bytes, nsn_offsets[:-1], lengths)
     # that number is stripped once more by parse(): it must hold no national prefix either
     if bare_cc.any():
         shape &= ~(bare_cc & (_parsing_prefix(nsn_bytes, nsn_offsets[:-1], lengths, rules, lambda: nsn)[0] >= 0))
@@ -1103,11 +1127,22 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
         if general.heads is not None:
             check &= _head_table(general.heads)[rest_heads]
         if check.any():
-            rest = _drop_leading(key_data, key_offsets, skip)[0]
-            shape &= ~_match_desc(rest, rest_len, check, general, rest_heads)
+            shape &= ~_match_desc(_drop_leading(key_data, key_offsets, skip)[0], rest_len, check, general, rest_heads)
     local_only = np.isin(lengths, rules.local_only_lengths)
     possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
     too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
+    return nsn, lengths, possible, too_long
+
+
+def _fast_types(
+    nsn: Any, lengths: np.ndarray, possible: np.ndarray, lead: np.ndarray, rules: _CountryRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, region_of): each possible number's type code and region index (-1: none), the
+    regions of the country code tried in metadata order as ``region_code_for_number`` does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(lengths)
     kind = np.full(n, -1, dtype=np.int8)
     region_of = np.full(n, -1, dtype=np.int16)
     undecided = possible.copy()
@@ -1125,21 +1160,7 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
         kind[claim] = kind_r[claim]
         region_of[claim] = i
         undecided &= ~claim
-    valid = possible & (kind >= 0)
-    e164 = _prepend("+" + cc, nsn, valid)
-    reason = np.zeros(n, dtype=np.int8)
-    reason[possible & ~valid] = _REASON_CODE["invalid_number"]
-    reason[too_long] = _REASON_CODE["invalid_length"]
-    kind[~valid] = -1
-    region_of[~valid] = -1
-    return {
-        "decided": possible | too_long,
-        "e164": e164,
-        "kind": kind,
-        "region_of": region_of,
-        "regions": tuple(r.region for r in rules.regions),
-        "reason": reason,
-    }
+    return kind, region_of
 
 
 def _fast_names(fast: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -1203,25 +1224,14 @@ def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, n
         e164_a = pa.nulls(m, pa.string())
         slow = has_key
     slow_idx = np.flatnonzero(slow)
-    keys_left = np.asarray(key.filter(pa.array(slow)).to_numpy(zero_copy_only=False), dtype=object)
-    kcodes, kuniques = pd.factorize(keys_left)
-    k_e164 = np.full(len(kuniques), None, dtype=object)
-    k_type = np.full(len(kuniques), None, dtype=object)
-    k_region = np.full(len(kuniques), None, dtype=object)
-    k_reason = np.full(len(kuniques), None, dtype=object)
-    for i, k in enumerate(kuniques):
-        try:
-            parsed = _parse_key(k)
-        except ValidationError as err:
-            k_reason[i] = err.reason
-            continue
-        k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
+    calls = 0
     if len(slow_idx):
-        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164[kcodes], type=pa.string()))
-        reason_all[slow_idx] = _encode_reasons(k_reason)[kcodes]
+        k_e164, k_reason, k_type, k_region, calls = _library_parse(key.filter(pa.array(slow)))
+        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164, type=pa.string()))
+        reason_all[slow_idx] = k_reason
         if details:
-            type_u[slow_idx] = k_type[kcodes]
-            region_u[slow_idx] = k_region[kcodes]
+            type_u[slow_idx] = k_type
+            region_u[slow_idx] = k_region
     e164_a = pa.concat_arrays([e164_a, pa.nulls(1, pa.string())])
     valid_u = _bools(e164_a.is_valid())
     # notes on valid rows
@@ -1233,7 +1243,7 @@ def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, n
         len(codes),
         m,
         int(has_key.sum()) - len(slow_idx),
-        len(kuniques),
+        calls,
     )
     distinct = {"e164": e164_a, "reason": reason_all, "valid": valid_u}
     if details:
@@ -1241,6 +1251,24 @@ def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, n
         ext_u[:m] = ext.to_numpy(zero_copy_only=False)
         distinct.update({"line_type": type_u, "region": region_u, "extension": ext_u})
     return col, np.where(codes < 0, m, codes), distinct
+
+
+def _library_parse(keys: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """phonenumbers once per distinct key (a pyarrow array): per key E.164, reason code, line type
+    and region (numpy arrays), and the number of library calls."""
+    kcodes, kuniques = pd.factorize(np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object))
+    k_e164 = np.full(len(kuniques), None, dtype=object)
+    k_type = np.full(len(kuniques), None, dtype=object)
+    k_region = np.full(len(kuniques), None, dtype=object)
+    k_reason = np.zeros(len(kuniques), dtype=np.int8)
+    for i, k in enumerate(kuniques):
+        try:
+            parsed = _parse_key(k)
+        except ValidationError as err:
+            k_reason[i] = _REASON_CODE[err.reason]
+            continue
+        k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
+    return k_e164[kcodes], k_reason[kcodes], k_type[kcodes], k_region[kcodes], len(kuniques)
 
 
 def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]:
