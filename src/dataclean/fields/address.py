@@ -504,7 +504,8 @@ _SUB = r"(?:" + "|".join(sorted(SUB_BUILDING_WORDS)) + r") (?:[0-9]{1,5}[A-Z]?|[
 _PC = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
 #: Strong street words and the abbreviations that expand to them (``ST`` is contextual: left out).
 _STRONG_SPELLINGS = sorted(STRONG_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v in STRONG_SUFFIXES})
-_FAST_HEAD = rf"^(?:(?P<sub>{_SUB}), )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
+#: The parser takes ``FLAT 3`` at the start as the sub-building whether a comma or a space follows.
+_FAST_HEAD = rf"^(?:(?P<sub>{_SUB}),? )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
 _FAST_TAIL = rf"(?:, (?P<loc>{_W}(?: {_W}){{0,3}}))?, (?P<town>{_W}(?: {_W}){{0,3}})(?:,? (?P<pc>{_PC}))?$"
 #: With commas: any words make the street (``12 Bell Wall, Town, PC``).
 _FAST_COMMA = _FAST_HEAD + rf"(?P<shead>(?:{_W} ){{0,4}})(?P<slast>{_W})" + _FAST_TAIL
@@ -524,7 +525,7 @@ _FAST_NAMED = (
 #: Without commas at all after the number: the parser ends the street at its first street word
 #: (after the first word), else at its last weak street word; the rest is the town.
 _FAST_ONE_PART = (
-    rf"^(?:(?P<sub>{_SUB}), )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
+    rf"^(?:(?P<sub>{_SUB}),? )?(?:(?P<bname>{_W}(?: {_W}){{0,3}}), )?(?P<num>[0-9]{{1,5}}[A-Z]?) "
     rf"(?P<words>{_W}(?: {_W}){{0,9}})(?:,? (?P<pc>{_PC}))?$"
 )
 #: Words the parser treats specially wherever they stand (expanded, lower-cased, or a sub-building).
@@ -552,6 +553,26 @@ def _word_flags(parts: Any, words: Any) -> np.ndarray:
     out = np.zeros(len(parts), dtype=bool)
     np.logical_or.at(out, parent[hit], True)
     return out
+
+
+def _inner_word_flags(parts: Any, words: Any) -> np.ndarray:
+    """Per row: does a word of ``words`` stand inside one of the ``", "``-separated parts (neither
+    its first nor its last word)? The parser looks for street words after a part's first word and
+    cuts a part after one that is not last, so only there does such a word change the line."""
+    import pyarrow.compute as pc
+
+    split_parts = pc.split_pattern(pc.fill_null(parts, ""), ", ")
+    flat_parts = pc.list_flatten(split_parts)
+    part_row = np.asarray(pc.list_parent_indices(split_parts).to_numpy(zero_copy_only=False))
+    split_words = pc.split_pattern(flat_parts, " ")
+    offsets = np.asarray(split_words.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    offsets -= offsets[0]
+    lengths = np.diff(offsets)
+    word_part = np.repeat(np.arange(len(lengths)), lengths)
+    pos = np.arange(int(offsets[-1])) - offsets[:-1][word_part]
+    hit = np.asarray(pc.fill_null(pc.is_in(pc.list_flatten(split_words), words), False).to_numpy(False), dtype=bool)
+    hit &= (pos > 0) & (pos < lengths[word_part] - 1)
+    return np.bincount(part_row[word_part[hit]], minlength=len(parts)) > 0
 
 
 def _split_one_part(words: Any) -> tuple[Any, Any, Any]:
@@ -629,6 +650,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     note_out = np.full(n, None, dtype=object)
     special = pa.array(_SPECIAL_WORDS)
     special_or_suffix = pa.array(_SPECIAL_OR_SUFFIX)
+    suffix_words = pa.array(sorted(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values())))
     shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
     for pattern, shape in shapes:
         todo = ~decided
@@ -647,17 +669,24 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         if shape == "one":  # split the words into street and town as the parser does
             field["shead"], field["slast"], field["town"] = _split_one_part(field["words"])
             words_ok = ~(_word_flags(field["bname"], special) | _word_flags(field["words"], special))
-        elif shape == "named":  # no street at all: no street word anywhere (else it is the street)
-            words_ok = ~(
-                _word_flags(field["bname"], special_or_suffix)
-                | _word_flags(pc.replace_substring(field["loc"], ",", ""), special_or_suffix)
-                | _word_flags(field["town"], special_or_suffix)
-            )
-            field["loc"] = pc.utf8_slice_codeunits(field["loc"], 2)  # drop the leading ", "
-        else:
+        elif shape == "named":  # named parts: whichever the parser takes for the street, the line
+            # is the parts title-cased, unless it cuts a part after a street word inside it
             words_ok = ~(
                 _word_flags(field["bname"], special)
-                | _word_flags(field["shead"], special_or_suffix)
+                | _word_flags(pc.replace_substring(field["loc"], ",", ""), special)
+                | _word_flags(field["town"], special)
+            )
+            field["loc"] = pc.utf8_slice_codeunits(field["loc"], 2)  # drop the leading ", "
+            every_part = pc.binary_join_element_wise(field["bname"], field["loc"], field["town"], ", ")
+            words_ok &= ~_inner_word_flags(pc.replace_substring(every_part, ", , ", ", "), suffix_words)
+        else:
+            # the street's first word may be a street word (the parser looks after it: 12 Lane Port)
+            shead_first = pc.struct_field(pc.extract_regex(field["shead"], r"^(?P<w>[^ ]*)"), [0])
+            shead_rest = pc.replace_substring_regex(field["shead"], r"^[^ ]* ?", "")
+            words_ok = ~(
+                _word_flags(field["bname"], special)
+                | _word_flags(shead_first, special)
+                | _word_flags(shead_rest, special_or_suffix)
                 | _word_flags(field["town"], special)
                 | _word_flags(field.get("loc", none), special)
             )
