@@ -631,6 +631,22 @@ def _title_arrow(text: Any) -> Any:
     return pc.replace_with_mask(out, pa.array(hyphen), fix)
 
 
+#: Any run of the characters a word of the fast shapes is made of.
+_ANY_WORD = r"[A-Z'\-]+"
+
+
+@functools.lru_cache(maxsize=8)
+def _extraction_pattern(pattern: str) -> str:
+    """``pattern`` with each word (:data:`_W`) as :data:`_ANY_WORD`, for extracting the groups of
+    keys that already matched ``pattern``: a smaller program, so RE2 extracts several times faster.
+
+    The groups are the same: words are delimited by spaces and commas in both, and in a key that
+    matched, every run of letters, apostrophes and hyphens is a word :data:`_W` accepts (no other
+    part of the shapes consumes one), so both patterns accept the same words in every slot.
+    """
+    return pattern.replace(_W, _ANY_WORD)
+
+
 def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """Canonical lines for the distinct keys in the common shapes (one RE2 extraction each).
 
@@ -663,7 +679,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         if not ok.any():
             continue
         idx = idx[ok]
-        got = pc.extract_regex(sub_keys.filter(pa.array(ok)), pattern)
+        got = pc.extract_regex(sub_keys.filter(pa.array(ok)), _extraction_pattern(pattern))
         field = {got.type.field(i).name: pc.struct_field(got, [i]) for i in range(got.type.num_fields)}
         none = pa.nulls(len(idx), pa.string())
         if shape == "one":  # split the words into street and town as the parser does
