@@ -647,6 +647,23 @@ def _extraction_pattern(pattern: str) -> str:
     return pattern.replace(_W, _ANY_WORD)
 
 
+def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
+    """(ok, canonical) per postcode text of the fast shapes: valid with no note (so not a pseudo,
+    overseas or BFPO code), and its canonical form (null where not ok). The postcode module runs
+    once per distinct postcode: they repeat far more than addresses do."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dataclean.fields import postcode as postcode_field
+
+    encoded = pc.fill_null(codes, "").dictionary_encode()
+    std = postcode_field.standardise_series(pd.Series(pd.array(encoded.dictionary, dtype=pd.StringDtype("pyarrow"))))
+    ok_u = std.valid.to_numpy(dtype=bool) & std.reason.isna().to_numpy(dtype=bool)
+    canon_u = pa.array(std.value.where(ok_u, None).to_numpy(dtype=object, na_value=None), type=pa.string())
+    index = encoded.indices
+    return ok_u[np.asarray(index.to_numpy(zero_copy_only=False))], canon_u.take(index)
+
+
 def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """Canonical lines for the distinct keys in the common shapes (one RE2 extraction each).
 
@@ -657,8 +674,6 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from dataclean.fields import postcode as postcode_field
 
     n = len(keys)
     decided = np.zeros(n, dtype=bool)
@@ -718,10 +733,9 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         words_ok &= ~np.asarray(
             pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)).to_numpy(zero_copy_only=False), dtype=bool
         )
-        std = postcode_field.standardise_series(pd.Series(pd.array(field["pc"], dtype=pd.StringDtype("pyarrow"))))
+        postcode_ok, postcode_canon = _postcodes(field["pc"])
         no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
-        pc_ok = no_postcode | (std.valid.to_numpy(dtype=bool) & std.reason.isna().to_numpy(dtype=bool))
-        use = words_ok & pc_ok
+        use = words_ok & (no_postcode | postcode_ok)
         if not use.any():
             continue
         keep = pa.array(use)
@@ -741,7 +755,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
             street = _title_arrow(pc.binary_join_element_wise(f["shead"], last, ""))
             street_line = pc.binary_join_element_wise(f["num"], street, " ")
         loc = part(f["loc"]) if "loc" in f else pa.nulls(len(f["town"]), pa.string())
-        postcode_canon = pa.array(std.value[use].to_numpy(dtype=object, na_value=None), type=pa.string())
+        postcode_canon = postcode_canon.filter(keep)
         notes = np.where(no_postcode[use], "no_postcode", None)
         line = pc.binary_join_element_wise(
             part(f["sub"]),
