@@ -647,6 +647,13 @@ def _extraction_pattern(pattern: str) -> str:
     return pattern.replace(_W, _ANY_WORD)
 
 
+def _bools_a(arr: Any) -> np.ndarray:
+    """A pyarrow boolean array as numpy, nulls False."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
     """(ok, canonical) per postcode text of the fast shapes: valid with no note (so not a pseudo,
     overseas or BFPO code), and its canonical form (null where not ok). The postcode module runs
@@ -683,6 +690,9 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     special_or_suffix = pa.array(_SPECIAL_OR_SUFFIX)
     suffix_words = pa.array(sorted(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values())))
     shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
+    # every shape ends with an optional postcode after a space: check each distinct one once
+    trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(keys, rf" (?P<pc>{_PC})$"), [0]), "")
+    all_pc_ok, all_pc_canon = _postcodes(trailing_pc)
     for pattern, shape in shapes:
         todo = ~decided
         if not todo.any():
@@ -733,8 +743,10 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         words_ok &= ~np.asarray(
             pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)).to_numpy(zero_copy_only=False), dtype=bool
         )
-        postcode_ok, postcode_canon = _postcodes(field["pc"])
         no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
+        same_pc = _bools_a(pc.equal(field["pc"], trailing_pc.take(pa.array(idx))))
+        postcode_ok = all_pc_ok[idx] & same_pc
+        postcode_canon = all_pc_canon.take(pa.array(idx))
         use = words_ok & (no_postcode | postcode_ok)
         if not use.any():
             continue
