@@ -496,10 +496,9 @@ def _validate_text(text: str) -> str:
 
 # --- fast path: the common shapes as one RE2 extraction over the distinct values ----------------
 
-# a plain word: letters, not Mc + 2 letters (their own title rule), hyphenated pieces (Clacton-on-Sea),
-# an apostrophe only after a first single letter (O'Brien)
-_BASE = r"(?:[A-LN-Z][A-Z]*|M(?:[A-BD-Z][A-Z]*|C[A-Z]?)?)"
-_W = rf"(?:[A-Z]')?{_BASE}(?:-{_BASE})*"
+# a plain word: letters, hyphenated pieces (Clacton-on-Sea), an apostrophe only after a first single
+# letter (O'Brien); Mc + 2 letters or more (McDonald) has its own title rule, in _title_arrow
+_W = r"(?:[A-Z]')?[A-Z]+(?:-[A-Z]+)*"
 _SUB = r"(?:" + "|".join(sorted(SUB_BUILDING_WORDS)) + r") (?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})"
 _PC = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
 #: Strong street words and the abbreviations that expand to them (``ST`` is contextual: left out).
@@ -614,13 +613,38 @@ def _split_one_part(words: Any) -> tuple[Any, Any, Any]:
     return head, joined(is_last), joined(~in_street)
 
 
+def _mc_capital(title: Any) -> Any:
+    """``Mcdonald`` -> ``McDonald`` in title-cased ASCII words, as :func:`_title_word` writes a
+    hyphen piece of four letters or more that starts with ``Mc`` (not after an apostrophe:
+    ``O'Mcdonald``). On the bytes of the strings that hold ``Mc``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    has = _bools_a(pc.match_substring(title, "Mc"))
+    if not has.any():
+        return title
+    sub = pa.concat_arrays([title.filter(pa.array(has)).cast(pa.string())])  # offset 0, one buffer
+    offsets = np.frombuffer(sub.buffers()[1], dtype=np.int32)[: len(sub) + 1]
+    data = np.frombuffer(sub.buffers()[2], dtype=np.uint8)[: offsets[-1]].copy()
+    starts = np.zeros(len(data) + 1, dtype=bool)
+    starts[offsets[:-1]] = True
+    at = np.flatnonzero(data[: max(len(data) - 3, 0)] == ord("M"))
+    lower = [(data[at + i] >= ord("a")) & (data[at + i] <= ord("z")) & ~starts[at + i] for i in (2, 3)]
+    at = at[(data[at + 1] == ord("c")) & ~starts[at + 1] & lower[0] & lower[1]]
+    before = data[np.maximum(at - 1, 0)]
+    at = at[starts[at] | (before == ord(" ")) | (before == ord("-"))]
+    data[at + 2] -= ord("a") - ord("A")
+    fixed = pa.StringArray.from_buffers(len(sub), pa.py_buffer(offsets.copy()), pa.py_buffer(data.tobytes()))
+    return pc.replace_with_mask(title, pa.array(has), fixed)
+
+
 def _title_arrow(text: Any) -> Any:
     """:func:`_title` for the fast path's words (letters, hyphens, a leading ``X'``): title case,
     with small words between hyphens in lower case (``Clacton-on-Sea``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = pc.utf8_title(text)
+    out = _mc_capital(pc.utf8_title(text))
     hyphen = np.asarray(pc.fill_null(pc.match_substring(out, "-"), False).to_numpy(zero_copy_only=False), dtype=bool)
     if not hyphen.any():
         return out
