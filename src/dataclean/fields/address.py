@@ -701,7 +701,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     ``keys`` is a pyarrow string array of upper-case keys (see :func:`_address_key`). Returns
     (decided, canonical, note): rows not decided (other shapes, special words, an invalid or pseudo
     postcode) go to the Python parser. Agreement with the parser is tested on the bundled,
-    synthetic and Faker data.
+    synthetic, Faker and realistic benchmark data.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -710,106 +710,110 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     decided = np.zeros(n, dtype=bool)
     canonical = pa.nulls(n, pa.string())
     note_out = np.full(n, None, dtype=object)
-    special = pa.array(_SPECIAL_WORDS)
-    special_or_suffix = pa.array(_SPECIAL_OR_SUFFIX)
-    suffix_words = pa.array(sorted(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values())))
     shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
     # every shape ends with an optional postcode after a space: check each distinct one once
     trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(keys, rf" (?P<pc>{_PC})$"), [0]), "")
     all_pc_ok, all_pc_canon = _postcodes(trailing_pc)
     for pattern, shape in shapes:
-        todo = ~decided
-        if not todo.any():
+        idx = np.flatnonzero(~decided)
+        if not len(idx):
             break
-        idx = np.flatnonzero(todo)
         sub_keys = keys.take(pa.array(idx))
         # a plain match (RE2's fast DFA) first: the slower extraction runs only where it matches
-        ok = np.asarray(pc.fill_null(pc.match_substring_regex(sub_keys, pattern), False).to_numpy(False), dtype=bool)
+        ok = _bools_a(pc.match_substring_regex(sub_keys, pattern))
         if not ok.any():
             continue
         idx = idx[ok]
         got = pc.extract_regex(sub_keys.filter(pa.array(ok)), _extraction_pattern(pattern))
         field = {got.type.field(i).name: pc.struct_field(got, [i]) for i in range(got.type.num_fields)}
-        none = pa.nulls(len(idx), pa.string())
-        if shape == "one":  # split the words into street and town as the parser does
-            field["shead"], field["slast"], field["town"] = _split_one_part(field["words"])
-            words_ok = ~(_word_flags(field["bname"], special) | _word_flags(field["words"], special))
-        elif shape == "named":  # named parts: whichever the parser takes for the street, the line
-            # is the parts title-cased, unless it cuts a part after a street word inside it
-            words_ok = ~(
-                _word_flags(field["bname"], special)
-                | _word_flags(pc.replace_substring(field["loc"], ",", ""), special)
-                | _word_flags(field["town"], special)
-            )
-            field["loc"] = pc.utf8_slice_codeunits(field["loc"], 2)  # drop the leading ", "
-            every_part = pc.binary_join_element_wise(field["bname"], field["loc"], field["town"], ", ")
-            words_ok &= ~_inner_word_flags(pc.replace_substring(every_part, ", , ", ", "), suffix_words)
-        else:
-            # the street's first word may be a street word (the parser looks after it: 12 Lane Port)
-            shead_first = pc.struct_field(pc.extract_regex(field["shead"], r"^(?P<w>[^ ]*)"), [0])
-            shead_rest = pc.replace_substring_regex(field["shead"], r"^[^ ]* ?", "")
-            words_ok = ~(
-                _word_flags(field["bname"], special)
-                | _word_flags(shead_first, special)
-                | _word_flags(shead_rest, special_or_suffix)
-                | _word_flags(field["town"], special)
-                | _word_flags(field.get("loc", none), special)
-            )
-            # the last street word: plain, or a street word (expanded when abbreviated)
-            last_plain = ~np.asarray(
-                pc.is_in(field["slast"], special_or_suffix).to_numpy(zero_copy_only=False), dtype=bool
-            )
-            last_suffix = np.asarray(
-                pc.is_in(field["slast"], pa.array(_SUFFIX_SPELLINGS)).to_numpy(zero_copy_only=False), dtype=bool
-            )
-            words_ok &= last_plain | last_suffix
-        town_last = pc.struct_field(pc.extract_regex(field["town"], r"(?P<w>[A-Z]+)$"), [0])
-        words_ok &= ~np.asarray(
-            pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        no_postcode = np.asarray(pc.equal(field["pc"], "").to_numpy(zero_copy_only=False), dtype=bool)
+        words_ok = _shape_words_ok(shape, field)
+        no_postcode = _bools_a(pc.equal(field["pc"], ""))
         same_pc = _bools_a(pc.equal(field["pc"], trailing_pc.take(pa.array(idx))))
-        postcode_ok = all_pc_ok[idx] & same_pc
-        postcode_canon = all_pc_canon.take(pa.array(idx))
-        use = words_ok & (no_postcode | postcode_ok)
+        use = words_ok & (no_postcode | (all_pc_ok[idx] & same_pc))
         if not use.any():
             continue
         keep = pa.array(use)
-        f = {k: v.filter(keep) for k, v in field.items()}
-
-        def part(arr: Any) -> Any:
-            return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), _title_arrow(arr))
-
-        if shape == "named":
-            street_line = pa.nulls(len(f["town"]), pa.string())
-            f["sub"] = street_line
-        else:
-            last = f["slast"]
-            expansions = pa.array([ABBREVIATIONS.get(w, w) for w in _SUFFIX_SPELLINGS])
-            pos = pc.index_in(last, pa.array(_SUFFIX_SPELLINGS))
-            last = pc.if_else(pc.is_valid(pos), pc.take(expansions, pc.fill_null(pos, 0)), last)
-            street = _title_arrow(pc.binary_join_element_wise(f["shead"], last, ""))
-            street_line = pc.binary_join_element_wise(f["num"], street, " ")
-        loc = part(f["loc"]) if "loc" in f else pa.nulls(len(f["town"]), pa.string())
-        postcode_canon = postcode_canon.filter(keep)
-        notes = np.where(no_postcode[use], "no_postcode", None)
-        line = pc.binary_join_element_wise(
-            part(f["sub"]),
-            part(f["bname"]),
-            street_line,
-            loc,
-            part(f["town"]),
-            postcode_canon,
-            ", ",
-            null_handling="skip",
-        )
+        line = _shape_line(shape, {k: v.filter(keep) for k, v in field.items()}, all_pc_canon.take(pa.array(idx[use])))
         rows = idx[use]  # ascending, as replace_with_mask consumes the replacements
         mask = np.zeros(n, dtype=bool)
         mask[rows] = True
         decided |= mask
         canonical = pc.replace_with_mask(canonical, pa.array(mask), line)
-        note_out[rows] = notes
+        note_out[rows] = np.where(no_postcode[use], "no_postcode", None)
     return decided, canonical, note_out
+
+
+def _shape_words_ok(shape: str, field: dict[str, Any]) -> np.ndarray:
+    """Per extracted key: do its words read as the parser reads them in this shape (no special
+    word, no street word where the parser would cut, no county at the end)? Completes ``field``
+    with the street head, last street word and town for the ``one`` shape, and the locality
+    without its leading comma for the ``named`` shape."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    special, special_or_suffix = pa.array(_SPECIAL_WORDS), pa.array(_SPECIAL_OR_SUFFIX)
+    if shape == "one":  # split the words into street and town as the parser does
+        field["shead"], field["slast"], field["town"] = _split_one_part(field["words"])
+        words_ok = ~(_word_flags(field["bname"], special) | _word_flags(field["words"], special))
+    elif shape == "named":  # named parts: whichever the parser takes for the street, the line
+        # is the parts title-cased, unless it cuts a part after a street word inside it
+        words_ok = ~(
+            _word_flags(field["bname"], special)
+            | _word_flags(pc.replace_substring(field["loc"], ",", ""), special)
+            | _word_flags(field["town"], special)
+        )
+        field["loc"] = pc.utf8_slice_codeunits(field["loc"], 2)  # drop the leading ", "
+        every_part = pc.binary_join_element_wise(field["bname"], field["loc"], field["town"], ", ")
+        suffix_words = pa.array(sorted(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values())))
+        words_ok &= ~_inner_word_flags(pc.replace_substring(every_part, ", , ", ", "), suffix_words)
+    else:
+        # the street's first word may be a street word (the parser looks after it: 12 Lane Port)
+        shead_first = pc.struct_field(pc.extract_regex(field["shead"], r"^(?P<w>[^ ]*)"), [0])
+        shead_rest = pc.replace_substring_regex(field["shead"], r"^[^ ]* ?", "")
+        words_ok = ~(
+            _word_flags(field["bname"], special)
+            | _word_flags(shead_first, special)
+            | _word_flags(shead_rest, special_or_suffix)
+            | _word_flags(field["town"], special)
+            | _word_flags(field.get("loc", pa.nulls(len(field["town"]), pa.string())), special)
+        )
+        # the last street word: plain, or a street word (expanded when abbreviated)
+        last_plain = ~_bools_a(pc.is_in(field["slast"], special_or_suffix))
+        words_ok &= last_plain | _bools_a(pc.is_in(field["slast"], pa.array(_SUFFIX_SPELLINGS)))
+    town_last = pc.struct_field(pc.extract_regex(field["town"], r"(?P<w>[A-Z]+)$"), [0])
+    return words_ok & ~_bools_a(pc.is_in(town_last, pa.array(_COUNTY_LAST_WORDS)))
+
+
+def _shape_line(shape: str, f: dict[str, Any], postcode_canon: Any) -> Any:
+    """The canonical lines of the kept keys of one shape: title-cased parts, the street's last word
+    expanded when abbreviated, the canonical postcode last."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def part(arr: Any) -> Any:
+        return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), _title_arrow(arr))
+
+    if shape == "named":
+        street_line = pa.nulls(len(f["town"]), pa.string())
+        f["sub"] = street_line
+    else:
+        last = f["slast"]
+        expansions = pa.array([ABBREVIATIONS.get(w, w) for w in _SUFFIX_SPELLINGS])
+        pos = pc.index_in(last, pa.array(_SUFFIX_SPELLINGS))
+        last = pc.if_else(pc.is_valid(pos), pc.take(expansions, pc.fill_null(pos, 0)), last)
+        street = _title_arrow(pc.binary_join_element_wise(f["shead"], last, ""))
+        street_line = pc.binary_join_element_wise(f["num"], street, " ")
+    loc = part(f["loc"]) if "loc" in f else pa.nulls(len(f["town"]), pa.string())
+    return pc.binary_join_element_wise(
+        part(f["sub"]),
+        part(f["bname"]),
+        street_line,
+        loc,
+        part(f["town"]),
+        postcode_canon,
+        ", ",
+        null_handling="skip",
+    )
 
 
 def _address_key(text: Any) -> Any:
