@@ -15,6 +15,13 @@ added, changed labels replaced, codes gone from the source removed) and meta.sou
 to --checked (default: today). Synonyms and spellings are dataclean's own and are left alone; a
 removed code that synonyms still point at is an error to fix by hand. Exit codes: 0 fine (no
 differences), 1 differences found or files not canonical, 2 bad input.
+
+Word and range lists (phone: Ofcom's drama ranges; address: abbreviations and counties) have no
+"codes" table. Refresh one of their tables from a CSV whose header is that table's columns (for
+example prefix,national,area copied from Ofcom's drama numbers page):
+
+    python scripts/refresh_refdata.py phone --source drama_ranges.csv            # show differences
+    python scripts/refresh_refdata.py phone --source drama_ranges.csv --write    # replace the rows
 """
 
 from __future__ import annotations
@@ -115,9 +122,49 @@ def check_all(directory: Path, *, normalise: bool) -> int:
     return status
 
 
+def table_from_csv(path: Path, tables: dict[str, refdata.RefTable]) -> tuple[str, list[list[str]]]:
+    """(table name, rows) from a CSV whose header row is exactly one table's columns."""
+    rows = [[c.strip() for c in r] for r in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()) if r]
+    if not rows:
+        raise ConfigError(f"{path}: empty file")
+    header = tuple(c.lower() for c in rows[0])
+    matches = [t for t, table in tables.items() if table.columns == header]
+    if len(matches) != 1:
+        wanted = "; ".join(f"{t}: {','.join(table.columns)}" for t, table in tables.items())
+        raise ConfigError(f"{path}: the header {','.join(header)} is not one table's columns ({wanted})")
+    bad = [i + 2 for i, r in enumerate(rows[1:]) if len(r) != len(header) or not all(r)]
+    if bad:
+        raise ConfigError(f"{path}: rows {', '.join(map(str, bad[:10]))} do not have {len(header)} non-empty values")
+    return matches[0], rows[1:]
+
+
+def refresh_table(directory: Path, name: str, source: Path, *, write: bool, checked: str) -> int:
+    """Refresh a word or range list's table (no "codes" table) from a CSV with the table's columns."""
+    path = directory / f"{name}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    parsed = refdata.parse(name, data)
+    tname, new_rows = table_from_csv(source, dict(parsed.tables))
+    current = [list(r) for r in parsed.table(tname).rows]
+    changes = [f"  + {', '.join(r)}" for r in new_rows if r not in current]
+    changes += [f"  - {', '.join(r)}" for r in current if r not in new_rows]
+    print(f"{name}.{tname}: {len(changes)} difference(s) with {source}" + (":" if changes else ""))
+    if changes:
+        print("\n".join(changes))
+    if not write:
+        return 1 if changes else 0
+    data["tables"][tname]["rows"] = new_rows
+    data["meta"]["source_checked"] = checked
+    refdata.parse(name, data)
+    path.write_text(refdata.dumps(data), encoding="utf-8")
+    print(f"{name}: written; meta.source_checked = {checked}")
+    return 0
+
+
 def refresh(directory: Path, name: str, source: Path, *, write: bool, checked: str) -> int:
     path = directory / f"{name}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
+    if "codes" not in refdata.parse(name, data).tables:
+        return refresh_table(directory, name, source, write=write, checked=checked)
     current = refdata.parse(name, data).table("codes").mapping("code", "label")
     new = codes_from_source(source)
     changes = [f"  + {c}: {new[c]}" for c in new if c not in current]

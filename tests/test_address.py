@@ -296,11 +296,53 @@ def _assert_fast_path_agrees(texts: list[str]) -> int:
     return int(decided.sum())
 
 
-@pytest.mark.parametrize("source", ["bundled", "synth", "faker"])
+def _realistic_addresses() -> list[str]:
+    """The benchmark's realistic extract (Faker en_GB households, typed messily)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from realistic_data import realistic_people
+    finally:
+        sys.path.pop(0)
+    return realistic_people(4000, seed=7)["address"].dropna().tolist()
+
+
+_NEW_SHAPES = [
+    "12 McDonald Road, Chelmsford, CM1 1QH",
+    "FLAT 2, 7 MCCARTHY CLOSE, SMITH-MCDONALD, CO1 1AA",
+    "4 O'Mcdonald Lane, Colchester CO1 1AA",
+    "Mcab House, 3 Mca Street, Mc Town",
+    "47 Green Track, Annemouth, TF96 1WB",
+    "219 Lane Port, Juliaberg, WV88 8ZG",
+    "12 Hill Green Rise, Town, CM1 1QH",
+    "Boyle Court, Mohammad Knoll, North Damianstad, M77 8BB",
+    "Rowe Farm, Kemp Grove, West Anthony, TA1W 9UX",
+    "Rose Cottage, Mill Lane",
+    "Kemp Grove West, Town, CM1 1QH",
+    "Lane End Green, Town",
+    "Flat 10 138 Hunt Valley Coatesberg W6J 8HA",
+    "Flat 3 12 High Street, Chelmsford, CM1 1QH",
+    "Flat 3 12 High St Chelmsford Essex CM1 1QH",
+    "Unit A 4 Mill Road, Town, CM1 1QH",
+    "Apartment 12A 5 Bell Court, Town",
+]
+
+
+def test_fast_path_takes_the_new_shapes_and_agrees():
+    decided = _assert_fast_path_agrees(_NEW_SHAPES)
+    assert decided >= 12
+
+
+@pytest.mark.parametrize("source", ["bundled", "synth", "faker", "realistic"])
 def test_fast_path_agrees_with_parser(source):
-    texts = {"bundled": _bundled_addresses, "synth": _synth_addresses, "faker": lambda: _faker_addresses(3000, 3)}[
-        source
-    ]()
+    texts = {
+        "bundled": _bundled_addresses,
+        "synth": _synth_addresses,
+        "faker": lambda: _faker_addresses(3000, 3),
+        "realistic": _realistic_addresses,
+    }[source]()
     decided = _assert_fast_path_agrees(texts)
     assert decided > 0.4 * len(texts)  # the fast path is not vacuous (Faker's odd street names fall back)
 

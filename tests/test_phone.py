@@ -307,6 +307,8 @@ def _assert_fast_path_agrees(texts):
     assert fast is not None
     keys = key.to_pylist()
     e164 = fast["e164"].to_pylist()
+    line_types, regions = phone._fast_names(fast)
+    reasons = [phone._REASONS[code] for code in fast["reason"]]
     decided = 0
     for i, k in enumerate(keys):
         if k is None or not fast["decided"][i]:
@@ -314,14 +316,14 @@ def _assert_fast_path_agrees(texts):
         decided += 1
         expected = _library_outcome(k)
         if isinstance(expected, str):
-            assert (e164[i], fast["reason"][i]) == (None, expected), (texts[i], k)
+            assert (e164[i], reasons[i]) == (None, expected), (texts[i], k)
             continue
-        got = (e164[i], fast["line_type"][i], fast["region"][i], fast["reason"][i])
+        got = (e164[i], line_types[i], regions[i], reasons[i])
         assert got == (expected.e164, expected.line_type, expected.region, None), (texts[i], k)
         number = phonenumbers.parse(k, "GB")  # and straight from the library, not via _parse_key
         assert phonenumbers.is_valid_number(number)
         assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == e164[i]
-        assert phone.LINE_TYPES[phonenumbers.number_type(number)] == fast["line_type"][i]
+        assert phone.LINE_TYPES[phonenumbers.number_type(number)] == line_types[i]
     return decided
 
 
@@ -373,3 +375,75 @@ def test_arrow_backed_column_gives_the_same_result_and_stays_in_arrow():
     assert arrow.value.tolist() == plain.value.tolist()
     assert arrow.status.tolist() == plain.status.tolist()
     assert arrow.reason.tolist() == plain.reason.tolist()
+
+
+# --- the byte-level pre-filter for simple texts agrees with the general (RE2) one ---------------
+
+_simple_text = st.one_of(
+    st.text(alphabet="0123456789 ().-+", max_size=22),
+    st.builds(
+        lambda head, body, tail: head + body + tail,
+        st.sampled_from(["", "+", "+44", "+44 (0)", "0044 ", "(0)", "+(0)", "0", "44", " +44", "(+44) ", "0 +44"]),
+        st.text(alphabet="0123456789 -.()", max_size=14),
+        st.sampled_from(["", " ext 12", " EXT. 7", "x3", " #45", " extension 1234567", " extn 8", ";ext=9", " x"]),
+    ),
+    st.sampled_from(["-", "--", ".", "0", "(0)", "(0)(0)", "((0)0)", "+", "++44", "0" * 11, "07777777777"]),
+)
+
+
+def _prepare_outcome(text: str):
+    try:
+        return phone._prepare(text)[0], None
+    except exc.ValidationError as err:
+        return None, err.reason
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_simple_text.map(lambda t: t.strip(" ")).filter(bool), min_size=1, max_size=30))
+def test_simple_prefilter_agrees_with_general_prefilter_and_scalar(texts):
+    import pyarrow as pa
+
+    arr = pa.array(texts, type=pa.string())
+    key, ext, reason = phone._prepare_arrow(arr)
+    key_g, ext_g, reason_g = phone._prepare_general(arr)
+    got = list(zip(key.to_pylist(), ext.to_pylist(), [phone._REASONS[c] for c in reason]))
+    assert got == list(zip(key_g.to_pylist(), ext_g.to_pylist(), reason_g.tolist()))
+    assert [(k, r) for k, _, r in got] == [_prepare_outcome(t) for t in texts]
+
+
+def test_simple_prefilter_handles_every_common_shape_on_the_bytes():
+    import pyarrow as pa
+
+    texts = ["07400 123456", "+44 (0)20 7946 0123", "(01245) 123-456", "0044 7400 123456", "01245 123456 ext 12"]
+    simple, key, reason = phone._prepare_simple(pa.array(texts))
+    assert simple.tolist() == [True, True, True, True, False]  # the extension goes through the split
+    assert reason.tolist()[:4] == [0, 0, 0, 0]
+    assert key.to_pylist()[:4] == ["07400123456", "+442079460123", "01245123456", "00447400123456"]
+    key, ext, _ = phone._prepare_arrow(pa.array(texts))
+    assert key.to_pylist()[4] == "01245123456" and ext.to_pylist()[4] == "12"
+
+
+def test_leading_digit_dispatch_never_skips_a_number_the_pattern_matches():
+    # every 3-digit head of every type pattern, padded to each possible length: a head the
+    # dispatch leaves out must never match the pattern
+    import re
+
+    rng = np.random.default_rng(3)
+    rules = phone._country_rules()
+    checked = 0
+    for region in rules.regions:
+        for desc in (region.general, region.fixed_line, region.mobile, *(d for _, d in region.types)):
+            if desc is None or desc.heads is None:
+                continue
+            pattern = re.compile(desc.pattern)
+            for head in range(1000):
+                if head in desc.heads:
+                    continue
+                for length in desc.lengths or (7, 9, 10):
+                    for _ in range(20):
+                        tail = "".join(rng.choice(list("0123456789"), length - 3))
+                        assert not pattern.match(f"{head:03d}{tail}"), (region.region, desc.pattern, head)
+                        checked += 1
+    assert checked > 10_000
+    gb_mobile = rules.regions[0].mobile
+    assert gb_mobile.heads is not None and 740 in gb_mobile.heads and 120 not in gb_mobile.heads

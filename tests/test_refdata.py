@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "src" / "dataclean" / "refdata"
 OGL = "Open Government Licence v3.0"
 NAMES = refdata.names()
+#: Code lists (a ``codes`` table from an official source); the others are word and range lists.
+CODE_LISTS = tuple(n for n in NAMES if "codes" in refdata.load(n).tables)
 
 
 def _script():
@@ -27,7 +29,8 @@ def _script():
 
 
 def test_shipped_files():
-    assert set(NAMES) >= {"gender", "ethnicity"}
+    assert set(NAMES) >= {"gender", "ethnicity", "phone", "address"}
+    assert set(CODE_LISTS) >= {"gender", "ethnicity"}
     assert sorted(p.stem for p in FOLDER.glob("*.json")) == list(NAMES)
 
 
@@ -35,7 +38,6 @@ def test_shipped_files():
 def test_provenance_recorded(name):
     meta = refdata.load(name).meta
     assert set(refdata.META_KEYS) <= set(meta)
-    assert OGL in meta["licence"]
     dt.date.fromisoformat(meta["compiled"])
     if meta["source_checked"] is not None:
         dt.date.fromisoformat(meta["source_checked"])
@@ -44,12 +46,18 @@ def test_provenance_recorded(name):
         assert all(source[k].strip() for k in refdata.SOURCE_KEYS)
         for part in source["covers"].split(", "):
             assert part.removeprefix("tables.") in refdata.load(name).tables, part
+        assert source["url"].startswith(("https://", "docs/")), source["url"]
+    if name not in CODE_LISTS:  # word and range lists: every table names its source
+        covered = {p.removeprefix("tables.") for s in meta["sources"] for p in s["covers"].split(", ")}
+        assert covered == set(refdata.load(name).tables), "every table has a source"
+        return
     # the code table comes from an official source, with its URL and the OGL
+    assert OGL in meta["licence"]
     official = [s for s in meta["sources"] if "tables.codes" in s["covers"]]
     assert len(official) == 1 and official[0]["url"].startswith("https://") and official[0]["licence"] == OGL
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CODE_LISTS)
 def test_code_table_shape(name):
     data = refdata.load(name)
     codes = data.table("codes")
@@ -88,6 +96,52 @@ def test_ethnicity_tables():
     dfe = data.table("dfe_codes")
     assert len(set(dfe.column("dfe_code"))) == len(dfe.rows)
     assert all(len(c) == 4 and c.isupper() for c in dfe.column("dfe_code"))
+
+
+def test_phone_tables():
+    table = refdata.load("phone").table("drama_ranges")
+    assert table.columns == ("prefix", "national", "area")
+    prefixes = table.column("prefix")
+    assert len(set(prefixes)) == len(prefixes) >= 20
+    for prefix, national, area in table.rows:
+        # an E.164 prefix of 10 characters (+44 and 7 digits): a drama number adds three digits
+        assert len(prefix) == 10 and prefix.startswith("+44") and prefix[1:].isdigit(), prefix
+        assert national == "0" + prefix[3:] + "xxx", national
+        assert area.strip()
+    assert {"+447700900", "+441632960", "+442079460", "+441614960"} <= set(prefixes)
+
+
+def test_address_tables():
+    data = refdata.load("address")
+    abbreviations = data.table("abbreviations")
+    assert abbreviations.columns == ("abbreviation", "expansion")
+    keys = abbreviations.column("abbreviation")
+    assert len(set(keys)) == len(keys)
+    assert "ST" not in keys  # Street or Saint: decided by context in the parser
+    for key, expansion in abbreviations.rows:
+        assert key.isalpha() and key.isupper() and expansion.isalpha() and expansion.isupper(), key
+        assert len(key) < len(expansion), key
+    assert abbreviations.mapping("abbreviation", "expansion")["RD"] == "ROAD"
+    counties = data.table("counties")
+    assert counties.columns == ("name", "full_name")
+    names = counties.column("name")
+    assert len(set(names)) == len(names) >= 60
+    assert set(counties.column("full_name")) <= set(names), "an abbreviation stands for a listed county"
+    assert all(n == n.strip().upper() and "  " not in n for n in names)
+    mapping = counties.mapping("name", "full_name")
+    assert mapping["HANTS"] == "HAMPSHIRE" and mapping["ESSEX"] == "ESSEX"
+
+
+def test_field_modules_use_the_shipped_lists():
+    from dataclean.fields import address, phone
+
+    ranges = refdata.load("phone").table("drama_ranges")
+    words = refdata.load("address")
+    assert frozenset(ranges.column("prefix")) == phone.DRAMA_PREFIXES
+    assert frozenset(words.table("counties").column("name")) == address.COUNTIES
+    assert words.table("abbreviations").mapping("abbreviation", "expansion") == address.ABBREVIATIONS
+    assert phone.note("+447700900123") == "drama_range"
+    assert address.validate("1 high rd, chelmsford, essex cm1 1qh") == "1 High Road, Chelmsford, CM1 1QH"
 
 
 def test_loaded_once_and_read_only():
@@ -181,3 +235,27 @@ def test_script_check_flags_a_hand_edited_file(folder, capsys):
     assert "gender: not in canonical form" in capsys.readouterr().out
     assert script.main(["--dir", str(folder), "--normalise"]) == 0
     assert script.main(["--dir", str(folder)]) == 0
+
+
+def test_script_refreshes_a_range_list_from_a_csv(folder, tmp_path, capsys):
+    rows = [list(r) for r in refdata.load("phone").table("drama_ranges").rows]
+    source = tmp_path / "drama_ranges.csv"
+    lines = ["prefix,national,area"] + [",".join(f'"{v}"' for v in r) for r in rows[1:]]  # one range withdrawn
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    script = _script()
+    args = ["phone", "--source", str(source), "--dir", str(folder)]
+    assert script.main(args) == 1
+    assert f"  - {', '.join(rows[0])}" in capsys.readouterr().out
+    assert script.main([*args, "--write", "--checked", "2026-11-02"]) == 0
+    written = json.loads((folder / "phone.json").read_text(encoding="utf-8"))
+    assert written["tables"]["drama_ranges"]["rows"] == rows[1:]
+    assert written["meta"]["source_checked"] == "2026-11-02"
+    assert script.main(["--dir", str(folder)]) == 0  # still valid and canonical
+
+
+def test_script_refuses_a_csv_that_matches_no_table(folder, tmp_path, capsys):
+    source = tmp_path / "counties.csv"
+    source.write_text("county\nESSEX\n", encoding="utf-8")
+    assert _script().main(["address", "--source", str(source), "--dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "not one table's columns" in err and "counties: name,full_name" in err

@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import (
-    STRING,
     WHITESPACE,
     FieldColumns,
     StandardiseResult,
+    arrow_text,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -164,32 +164,35 @@ def format(value: Any) -> str:
 
 @per_distinct_value
 def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Canonical addresses, status and reason per row (vectorised regexes)."""
+    """Canonical addresses, status and reason per row (Arrow compute: RE2 regexes, hash lookups)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     col = to_text(values, max_length=MAX_LENGTH)
-    text = col.text
-    bracketed = (text.str.startswith("<") & text.str.endswith(">")).fillna(False)
-    text = text.where(~bracketed, text.str.slice(1, -1).str.strip(WHITESPACE))
-    text = text.str.replace(r"^(?i:mailto:)", "", regex=True)
-    ascii_ok = ~text.str.contains(r"[^\x00-\x7F]", regex=True).fillna(False).to_numpy(dtype=bool)
-    ats = text.str.count("@").fillna(0).to_numpy()
-    printable = text.str.fullmatch(_PRINTABLE).fillna(False).to_numpy(dtype=bool)
-    # split at the first "@" with regex replaces (Arrow compute; str.split(expand=True) loops in Python)
-    local = text.str.replace(r"(?s)@.*", "", regex=True).astype(STRING)
-    domain = text.str.replace(r"(?s)^[^@]*@", "", regex=True).where(ats > 0).astype(STRING)
-    local_ok = (local.str.len() <= 64).fillna(False).to_numpy(dtype=bool) & local.str.match(LOCAL).fillna(
-        False
-    ).to_numpy(dtype=bool)
-    domain_ok = domain.str.match(DOMAIN).fillna(False).to_numpy(dtype=bool)
-    domain_l = domain.str.lower()
-    placeholder = (
-        (local.str.lower().isin(PLACEHOLDER_LOCALS) | domain_l.isin(PLACEHOLDER_DOMAINS))
-        .fillna(False)
-        .to_numpy(dtype=bool)
+    text = arrow_text(col.text)
+    bracketed = _bools(pc.and_(pc.starts_with(text, "<"), pc.ends_with(text, ">")))
+    if bracketed.any():
+        text = pc.if_else(pa.array(bracketed), pc.utf8_trim(pc.utf8_slice_codeunits(text, 1, -1), WHITESPACE), text)
+    text = pc.replace_substring_regex(text, r"^(?i:mailto:)", "")
+    ascii_ok = _bools(pc.string_is_ascii(text))
+    ats = pc.fill_null(pc.count_substring(text, "@"), 0).to_numpy(zero_copy_only=False)
+    printable = _bools(pc.match_substring_regex(text, f"^(?:{_PRINTABLE})$"))
+    # split at the first "@": what is before it, and what is after it (null without an "@")
+    parts = pc.split_pattern(
+        pc.if_else(pa.array(ats > 0), text, pc.binary_join_element_wise(text, "@", "")), "@", max_splits=1
     )
+    local = pc.list_element(parts, 0)
+    domain = pc.if_else(pa.array(ats > 0), pc.list_element(parts, 1), pa.scalar(None, pa.string()))
+    local_ok = _bools(pc.less_equal(pc.utf8_length(local), 64)) & _bools(pc.match_substring_regex(local, LOCAL))
+    domain_ok = _bools(pc.match_substring_regex(domain, DOMAIN))
+    domain_l = pc.utf8_lower(domain)
+    placeholder = _bools(pc.is_in(pc.utf8_lower(local), pa.array(sorted(PLACEHOLDER_LOCALS))))
+    placeholder |= _bools(pc.is_in(domain_l, pa.array(sorted(PLACEHOLDER_DOMAINS))))
     valid = col.usable & ascii_ok & (ats == 1) & printable & local_ok & domain_ok & ~placeholder
-    reserved = valid & (
-        domain_l.isin(RESERVED_DOMAINS) | domain_l.str.replace(r"^.*\.", "", regex=True).isin(RESERVED_TLDS)
-    ).fillna(False).to_numpy(dtype=bool)
+    reserved = _bools(pc.is_in(domain_l, pa.array(sorted(RESERVED_DOMAINS))))
+    for tld in sorted(RESERVED_TLDS):  # a valid domain has a dot: its last label is after the last one
+        reserved |= _bools(pc.ends_with(domain_l, "." + tld))
+    reserved &= valid
     reason = np.select(
         [~col.usable, ~ascii_ok, ats == 0, (ats > 1) | ~printable, ~local_ok, ~domain_ok, placeholder, reserved],
         [
@@ -205,8 +208,19 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         "",
     ).astype(object)
     reason[reason == ""] = None
-    canonical = local + "@" + domain_l
-    return build_result(col, canonical, pd.Series(reason, index=values.index), valid)
+    canonical = pc.binary_join_element_wise(local, domain_l, "@")
+    if isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow":
+        canon = pd.Series(pd.array(canonical, dtype=pd.StringDtype("pyarrow")), index=values.index)
+    else:
+        canon = pd.Series(canonical.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    return build_result(col, canon, pd.Series(reason, index=values.index), valid)
+
+
+def _bools(arr: Any) -> np.ndarray:
+    """A pyarrow boolean array as numpy, nulls False."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 _COLUMNS = FieldColumns(standardise_series)

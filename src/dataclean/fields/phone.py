@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dataclean import refdata
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
     STRING,
@@ -142,30 +143,8 @@ _SAME_DIGITS = "(?:" + "|".join(f"{d}+" for d in range(10)) + ")"
 _PLACEHOLDER_RUN = rf"0?[1-9]?{_SAME_DIGITS}"
 
 #: Ofcom's numbers for TV and radio drama, as E.164 prefixes; each range is prefix + 3 digits.
-DRAMA_PREFIXES: frozenset[str] = frozenset(
-    {
-        "+441134960",
-        "+441144960",
-        "+441154960",
-        "+441164960",
-        "+441174960",
-        "+441184960",
-        "+441214960",
-        "+441314960",
-        "+441414960",
-        "+441514960",
-        "+441614960",
-        "+442079460",
-        "+441914980",
-        "+442896496",
-        "+442920180",
-        "+441632960",
-        "+447700900",
-        "+448081570",
-        "+449098790",
-        "+443069990",
-    }
-)
+#: Data: ``dataclean/refdata/phone.json`` (table ``drama_ranges``, with its source).
+DRAMA_PREFIXES: frozenset[str] = frozenset(refdata.load("phone").table("drama_ranges").column("prefix"))
 
 #: ``phonenumbers.PhoneNumberType`` values by name.
 LINE_TYPES: dict[int, str] = {
@@ -189,7 +168,6 @@ _EXT_RE = r"^(.*?) *(?:; *ext=|extension|extn\.?|ext\.?|x|#) *([0-9]{1,7})$"
 _ALLOWED_RE = r"[ (]*\+?[0-9 ().\-]*"
 _MULTI_SEP_RE = r"[/,;&|]| or | and "
 _MULTI_MIN_DIGITS = 18
-_SEPARATORS_RE = r"[ ().\-]"
 _EXT_RE_NAMED = r"^(?P<main>.*?) *(?:; *ext=|extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
 _EXT_PY = re.compile(_EXT_RE, re.ASCII)
 _ALLOWED_PY = re.compile(_ALLOWED_RE, re.ASCII)
@@ -197,6 +175,27 @@ _MULTI_SEP_PY = re.compile(_MULTI_SEP_RE, re.ASCII)
 _PLACEHOLDER_RUN_PY = re.compile(_PLACEHOLDER_RUN, re.ASCII)
 _WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
 _COMPACT_DROP = frozenset(WHITESPACE + "().-")
+
+
+#: Reason codes and notes as small integers inside the column code (0: none), so per-distinct
+#: results stay numpy integer arrays rather than Python objects.
+_REASONS: tuple[str | None, ...] = (
+    None,
+    "invalid_format",
+    "placeholder",
+    "multiple_numbers",
+    "invalid_length",
+    "invalid_number",
+    "invalid_country_code",
+    "drama_range",
+    "extension",
+)
+_REASON_CODE: dict[str | None, int] = {name: i for i, name in enumerate(_REASONS)}
+
+
+def _encode_reasons(reasons: Any) -> np.ndarray:
+    """Reason names (None for none) as codes into :data:`_REASONS`; for the few values off the fast paths."""
+    return np.fromiter((_REASON_CODE[r] for r in reasons), dtype=np.int8, count=len(reasons))
 
 
 @dataclass(frozen=True)
@@ -230,7 +229,7 @@ def _prepare(text: str) -> tuple[str, str | None]:
     """Trimmed text -> (key, extension) where key is ``+?digits``, or raise.
 
     This is the cheap pre-filter: everything here is mirrored by vectorised code in
-    :func:`_prepare_series`, and no library call happens for a value it rejects.
+    :func:`_prepare_arrow`, and no library call happens for a value it rejects.
     """
     text = text.translate(_WS_TRANS)
     if not text.isascii():
@@ -423,12 +422,216 @@ def _scatter(n: int, rows: np.ndarray, values: Any, fill: Any = None) -> Any:
     return pa.array(out, type=values.type)
 
 
+def _row_sums(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per string: how many of its bytes ``flags`` marks (``offsets`` as from :func:`_byte_view`)."""
+    hits = np.flatnonzero(flags)
+    if len(hits) * 8 < len(flags):  # sparse: count the hits by string
+        rows = np.searchsorted(offsets, hits, side="right") - 1
+        return np.bincount(rows, minlength=len(offsets) - 1)
+    cs = np.empty(len(flags) + 1, dtype=np.int32)
+    cs[0] = 0
+    np.cumsum(flags, dtype=np.int32, out=cs[1:])
+    return cs[offsets[1:]] - cs[offsets[:-1]]
+
+
+def _compact_bytes(data: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> tuple[Any, np.ndarray]:
+    """A pyarrow string array of the kept bytes of each string (ASCII only), and its lengths."""
+    import pyarrow as pa
+
+    cs = np.empty(len(keep) + 1, dtype=np.int32)
+    cs[0] = 0
+    np.cumsum(keep, dtype=np.int32, out=cs[1:])  # dtype given: no int64 pass and cast
+    new_offsets = cs[offsets]
+    arr = pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(new_offsets), pa.py_buffer(data[keep].tobytes()))
+    return arr, np.diff(new_offsets)
+
+
+_SIMPLE_CHARS = "0123456789 ().-+"
+
+
+def _is_digit_byte(data: np.ndarray) -> np.ndarray:
+    """``0``-``9`` bytes (uint8 arithmetic wraps below ``0``: one compare, no table lookup)."""
+    return (data - np.uint8(ord("0"))) < 10
+
+
+def _is_simple_byte(data: np.ndarray) -> np.ndarray:
+    """Bytes of :data:`_SIMPLE_CHARS`: ``(`` to ``9`` except ``*``, ``,`` and ``/``, and space."""
+    rel = data - np.uint8(ord("("))
+    out = rel < np.uint8(ord("9") - ord("(") + 1)
+    for ch in "*,/":
+        out &= rel != np.uint8(ord(ch) - ord("("))
+    out |= data == np.uint8(ord(" "))
+    return out
+
+
+#: A simple number and an extension, lower case (the extension forms of ``_EXT_RE``, without ``;ext=``).
+_SIMPLE_EXT_RE = r"^(?P<main>[0-9 ().+\-]*?) *(?:extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
+#: Placeholder tokens written with the simple characters only (``-``, ``0``): left to the general path.
+_SIMPLE_TOKENS = sorted(t for t in PHONE_PLACEHOLDER_TOKENS if set(t) <= set(_SIMPLE_CHARS))
+
+
+def _prepare_simple(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """:func:`_prepare` for the texts made of digits, spaces, ``().-`` and one leading ``+`` only.
+
+    Nearly every phone number is written so; for them the pre-filter reduces to dropping ``(0)``,
+    keeping the digits, and the placeholder and length checks, done here on the bytes of all the
+    strings at once (no per-string work, one pass of each kind). Returns (simple, key, reason):
+    ``simple`` marks the texts decided here (the rest go to :func:`_prepare_general`), ``key`` is
+    ``+?digits`` where ``simple`` and the checks pass (null elsewhere), ``reason`` the reason code
+    (into :data:`_REASONS`) where ``simple`` and a check fails. Agreement with the general path is tested.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(text)
+    data, offsets = _byte_view(text)
+    simple, drop, is_plus = _simple_texts(text, data, offsets)
+    plus = _row_sums(is_plus, offsets) == 1
+    # key: "+" and the digits (the "(0)" dropped)
+    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
+    length = klen - plus
+    placeholder = simple & _placeholder_keys(kb, klen, plus, simple)
+    reason = np.zeros(n, dtype=np.int8)
+    reason[placeholder] = _REASON_CODE["placeholder"]
+    bad_len = simple & ~placeholder & ((length < MIN_DIGITS) | (length > MAX_DIGITS))
+    reason[bad_len] = _REASON_CODE["invalid_length"]
+    ok = simple & ~placeholder & ~bad_len
+    key = pc.if_else(pa.array(ok), kb, pa.nulls(n, pa.string()))
+    return simple, key, reason
+
+
+def _simple_texts(text: Any, data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(simple, drop, is_plus) for :func:`_prepare_simple`: the texts of simple characters with at
+    most one ``+``, first, and not a placeholder token; the bytes of each ``(0)``; the ``+`` bytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    starts = offsets[:-1]
+    simple = _row_sums(~_is_simple_byte(data), offsets) == 0
+    if text.null_count:
+        simple &= _bools(text.is_valid())
+    if _SIMPLE_TOKENS:
+        short = simple & (np.diff(offsets) <= max(map(len, _SIMPLE_TOKENS)))
+        if short.any():
+            simple[short] = ~_bools(pc.is_in(text.filter(pa.array(short)), pa.array(_SIMPLE_TOKENS)))
+    # "(0)" after the country code is dropped (it cannot span two strings)
+    is_start = np.zeros(len(data) + 1, dtype=bool)
+    is_start[offsets] = True
+    drop = np.zeros(len(data), dtype=bool)
+    at = np.flatnonzero(data[: max(len(data) - 2, 0)] == ord("("))
+    at = at[(data[at + 1] == ord("0")) & (data[at + 2] == ord(")")) & ~is_start[at + 1] & ~is_start[at + 2]]
+    drop[at] = drop[at + 1] = drop[at + 2] = True
+    # at most one "+", with only spaces and "(" before it
+    is_plus = data == ord("+")
+    plus_at = np.flatnonzero(is_plus)
+    if len(plus_at):  # a "+" not first ("(+44) ...", "0 +44", "++44") is rare: the general path checks it
+        row = np.searchsorted(offsets, plus_at, side="right") - 1
+        simple[row[plus_at != starts[row]]] = False
+    return simple, drop, is_plus
+
+
+def _placeholder_keys(kb: Any, klen: np.ndarray, plus: np.ndarray, rows_to_check: np.ndarray) -> np.ndarray:
+    """Per key (``+?digits``): a placeholder, judged on the digits as written nationally
+    (:func:`_is_placeholder_digits`). Only keys that could be one (last digit equal to the third,
+    or the last three of a listed placeholder) are rewritten nationally and looked up."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key_data, key_offsets = _byte_view(kb)
+    k0, k1 = key_offsets[:-1], key_offsets[1:]
+    shift = _national_shift(key_data, k0, klen, plus)
+    last3 = np.zeros(len(kb), dtype=np.int64)
+    for i in (3, 2, 1):
+        last3 = last3 * 10 + _byte_at(key_data, k1 - i, 0).astype(np.int64) - ord("0")
+    same_run = _byte_at(key_data, k1 - 1, 0) == _byte_at(key_data, k0 + shift, 2)  # a run covers [2:]
+    cand = rows_to_check & ((klen - shift <= 3) | same_run | np.isin(last3, _placeholder_tails()))
+    out = np.zeros(len(kb), dtype=bool)
+    rows = np.flatnonzero(cand)
+    if len(rows):
+        sub_data, sub_offsets = _byte_view(kb.take(pa.array(rows)))
+        national = _national_digits_arrow(sub_data, sub_offsets, plus[rows])
+        hit = _bools(pc.is_in(national, pa.array(sorted(PLACEHOLDER_DIGITS))))
+        out[rows] = hit | _bools(pc.match_substring_regex(national, f"^(?:{_PLACEHOLDER_RUN})$"))
+    return out
+
+
+def _national_shift(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, plus: np.ndarray) -> np.ndarray:
+    """Per key (``+?digits``): where its national digits start (``+44``: 2, ``0044``: 3, other ``+``: 1).
+
+    For ``+44`` and ``0044`` the byte there is read as the trunk ``0``.
+    """
+    four, nought = ord("4"), ord("0")
+    p44 = plus & (lengths >= 3) & (_byte_at(data, starts, 1) == four) & (_byte_at(data, starts, 2) == four)
+    i44 = ~plus & (lengths >= 4) & (_byte_at(data, starts, 0) == nought) & (_byte_at(data, starts, 1) == nought)
+    i44 &= (_byte_at(data, starts, 2) == four) & (_byte_at(data, starts, 3) == four)
+    shift = plus.astype(np.int64)
+    shift[p44] = 2
+    shift[i44] = 3
+    return shift
+
+
+def _national_digits_arrow(data: np.ndarray, offsets: np.ndarray, plus: np.ndarray) -> Any:
+    """:func:`_national_digits` for keys on their bytes (a pyarrow string array)."""
+    starts = offsets[:-1]
+    shift = _national_shift(data, starts, np.diff(offsets), plus)
+    trunk = shift >= 2
+    out = data.copy()
+    out[starts[trunk] + shift[trunk]] = ord("0")  # the country code's last digit becomes the trunk 0
+    keep = np.ones(len(data), dtype=bool)
+    for i in range(3):
+        keep[starts[shift > i] + i] = False
+    return _compact_bytes(out, offsets, keep)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _placeholder_tails() -> np.ndarray:
+    """The last three digits of each of :data:`PLACEHOLDER_DIGITS`, as integers."""
+    return np.array(sorted({int(d[-3:]) for d in PLACEHOLDER_DIGITS if len(d) >= 3}), dtype=np.int64)
+
+
 def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
-    """Vectorised :func:`_prepare` over distinct trimmed texts (a pyarrow string array, RE2).
+    """Vectorised :func:`_prepare` over distinct trimmed texts (a pyarrow string array).
 
     Returns (key, extension, reason): ``key`` is ``+?digits`` (null where the pre-filter decided),
-    ``extension`` the extension digits (null if none), ``reason`` a numpy object array.
+    ``extension`` the extension digits (null if none), ``reason`` codes into :data:`_REASONS`. The simple
+    texts (digits and separators only) take :func:`_prepare_simple`, the rest
+    :func:`_prepare_general`.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = text.cast(pa.string())
+    simple, key, reason = _prepare_simple(text)
+    n = len(text)
+    ext = pa.nulls(n, pa.string())
+    if simple.all():
+        return key, ext, reason
+    # a simple number and an extension ("01245 123456 ext 12"): the number takes the simple path
+    rows = np.flatnonzero(~simple)
+    parts = pc.extract_regex(pc.ascii_lower(text.take(pa.array(rows))), _SIMPLE_EXT_RE)
+    found = _bools(parts.is_valid())
+    if found.any():
+        parts = parts.filter(pa.array(found))
+        main_simple, main_key, main_reason = _prepare_simple(pc.struct_field(parts, [0]))
+        done = rows[found][main_simple]
+        with_key = np.zeros(n, dtype=bool)
+        with_key[done] = _bools(main_key.filter(pa.array(main_simple)).is_valid())
+        simple[done] = True
+        reason[done] = main_reason[main_simple]
+        key = pc.replace_with_mask(key, pa.array(with_key), main_key.filter(pa.array(main_simple)).drop_null())
+        ext_digits = pc.struct_field(parts, [1]).filter(pa.array(main_simple & _bools(main_key.is_valid())))
+        ext = pc.replace_with_mask(ext, pa.array(with_key), ext_digits)
+    if not simple.all():
+        rest = pa.array(~simple)
+        key_g, ext_g, reason_g = _prepare_general(text.filter(rest))
+        key = pc.replace_with_mask(key, rest, key_g)
+        ext = pc.replace_with_mask(ext, rest, ext_g)
+        reason[~simple] = _encode_reasons(reason_g)
+    return key, ext, reason
+
+
+def _prepare_general(text: Any) -> tuple[Any, Any, np.ndarray]:
+    """Vectorised :func:`_prepare` for any text (RE2 passes); ``reason`` as names (a numpy object array)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -494,16 +697,6 @@ def _prepare_arrow(text: Any) -> tuple[Any, Any, np.ndarray]:
     return key, ext, reason
 
 
-def _prepare_series(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Vectorised :func:`_prepare` over distinct texts: (key, extension, reason) as pandas objects."""
-    key, ext, reason = _prepare_arrow(arrow_text(text))
-    return (
-        pd.Series(key.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
-        pd.Series(ext.to_numpy(zero_copy_only=False), index=text.index, dtype=object).astype(STRING),
-        reason,
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # fast path: phonenumbers' own metadata compiled to RE2 patterns for the default country
 # ---------------------------------------------------------------------------------------------
@@ -527,69 +720,97 @@ _FAST_TYPES: tuple[str, ...] = (*_TYPE_ORDER, "fixed_line", "mobile", "fixed_lin
 class _Desc:
     pattern: str  # anchored RE2 pattern of the national significant number
     lengths: tuple[int, ...]  # possible lengths (empty: any)
-    first: frozenset[str] = frozenset("0123456789")  # digits a match can start with (a superset)
+    heads: frozenset[int] | None = None  # the first _HEAD_DIGITS digits a match can start with (None: any)
 
 
-_ALL_DIGITS = frozenset("0123456789")
+#: How many leading digits the fast path dispatches on before running a type's regex.
+_HEAD_DIGITS = 3
+_MAX_HEADS = 10**_HEAD_DIGITS
 
 
-def _first_digits(pattern: str) -> frozenset[str]:
-    """The digits a match of ``pattern`` can start with, read from Python's regex parser.
+class _NotModelled(Exception):
+    """A regex construct :class:`_HeadWalker` does not model (no dispatch for that pattern)."""
 
-    Conservative: any construct it does not model answers "any digit", so the set only ever
-    grows; it lets the fast path skip a type's regex for numbers that cannot match it.
+
+class _HeadWalker:
+    """Walks a pattern parsed by Python's ``re`` parser, collecting every way a match can start,
+    cut at ``k`` characters (the sets stay small: at most 10**k digit strings)."""
+
+    def __init__(self, k: int) -> None:
+        from re import _constants as c  # Python 3.11+
+
+        self.k, self.c = k, c
+
+    def chars(self, op: Any, av: Any) -> set[str]:
+        c = self.c
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is not c.IN:
+            raise _NotModelled
+        out: set[str] = set()
+        for iop, iav in av:
+            if iop is c.LITERAL:
+                out.add(chr(iav))
+            elif iop is c.RANGE:
+                out |= {chr(x) for x in range(iav[0], iav[1] + 1)}
+            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                out |= set("0123456789")
+            else:  # negation and other classes
+                raise _NotModelled
+        return out
+
+    def seq(self, items: Any, starts: set[str]) -> set[str]:
+        """Every way ``starts`` continues through ``items``."""
+        for op, av in items:
+            if all(len(x) >= self.k for x in starts):
+                break
+            starts = self.one(op, av, starts)
+            if len(starts) > 4 * _MAX_HEADS:
+                raise _NotModelled
+        return starts
+
+    def one(self, op: Any, av: Any, starts: set[str]) -> set[str]:
+        c, k = self.c, self.k
+        done = {x for x in starts if len(x) >= k}
+        todo = starts - done
+        if op is c.AT:
+            return starts
+        if op is c.BRANCH:
+            return done | set().union(*(self.seq(branch, todo) for branch in av[1]))
+        if op is c.SUBPATTERN:
+            return done | self.seq(av[-1], todo)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, body = av
+            out, cur, i = set(), todo, 0
+            while True:
+                if i >= low:
+                    out |= cur
+                finished = i >= low and all(len(x) >= k for x in cur)
+                if i >= high or finished or i > low + k:
+                    break
+                cur, i = self.seq(body, cur), i + 1
+            return done | out
+        return done | {x + ch for x in todo for ch in self.chars(op, av)}
+
+
+def _heads(pattern: str, k: int = _HEAD_DIGITS) -> frozenset[int] | None:
+    """The first ``k`` digits a match of ``pattern`` can start with (as integers), from Python's
+    regex parser; None (no dispatch) for any construct it does not model.
+
+    Conservative: a head left out can never start a match, so the fast path answers "no match"
+    for it without running the regex. Matches shorter than ``k`` digits are not covered: callers
+    dispatch only numbers of at least ``k`` digits.
     """
     try:
         from re import _parser as sre_parse  # Python 3.11+
-        from re._constants import ANY, AT, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN
-    except ImportError:  # pragma: no cover - other Pythons: no dispatch
-        return _ALL_DIGITS
 
-    def seq(items: Any) -> tuple[set[str], bool]:
-        out: set[str] = set()
-        for op, av in items:
-            first, nullable = one(op, av)
-            out |= first
-            if not nullable:
-                return out, False
-        return out, True
-
-    def one(op: Any, av: Any) -> tuple[set[str], bool]:
-        if op is LITERAL:
-            return {chr(av)}, False
-        if op is IN:
-            chars: set[str] = set()
-            for iop, iav in av:
-                if iop is LITERAL:
-                    chars.add(chr(iav))
-                elif iop is RANGE:
-                    chars |= {chr(c) for c in range(iav[0], iav[1] + 1)}
-                else:  # categories (\d), negation: anything
-                    return set(_ALL_DIGITS), False
-            return chars, False
-        if op is BRANCH:
-            out, nullable = set(), False
-            for branch in av[1]:
-                first, null = seq(branch)
-                out |= first
-                nullable |= null
-            return out, nullable
-        if op is SUBPATTERN:
-            return seq(av[-1])
-        if op in (MAX_REPEAT, MIN_REPEAT):
-            first, nullable = seq(av[2])
-            return first, nullable or av[0] == 0
-        if op is AT:
-            return set(), True
-        if op is ANY:
-            return set(_ALL_DIGITS), False
-        return set(_ALL_DIGITS), True
-
-    try:
-        first, _ = seq(sre_parse.parse(pattern))
+        ends = _HeadWalker(k).seq(sre_parse.parse(pattern), {""})
+    except (ImportError, _NotModelled):  # other Pythons, or a construct not modelled: no dispatch
+        return None
     except Exception:  # anything unexpected: no dispatch
-        return _ALL_DIGITS
-    return frozenset(first & _ALL_DIGITS) if first <= set(_ALL_DIGITS) else _ALL_DIGITS
+        return None
+    heads = {int(x[:k]) for x in ends if len(x) >= k and x[:k].isdigit()}
+    return frozenset(heads) if len(heads) < _MAX_HEADS else None
 
 
 @dataclass(frozen=True)
@@ -620,7 +841,7 @@ def _desc(desc: Any) -> _Desc | None:
     if desc is None or not desc.national_number_pattern:
         return None
     pattern = desc.national_number_pattern
-    return _Desc(f"^(?:{pattern})$", tuple(desc.possible_length or ()), _first_digits(pattern))
+    return _Desc(f"^(?:{pattern})$", tuple(desc.possible_length or ()), _heads(pattern))
 
 
 @functools.lru_cache(maxsize=4)
@@ -684,21 +905,41 @@ def _country_rules(region: str = DEFAULT_REGION) -> _CountryRules | None:
     return rules
 
 
-def _lookup(values: np.ndarray, allowed: Any) -> np.ndarray:
-    """``np.isin`` for small non-negative integers, by a lookup table."""
-    top = max(int(values.max(initial=0)), max(allowed, default=0)) + 1
-    table = np.zeros(top, dtype=bool)
-    table[list(allowed)] = True
-    return table[values]
+_MAX_LENGTH_CODE = 64
+
+
+@functools.lru_cache(maxsize=256)
+def _length_table(lengths: tuple[int, ...]) -> np.ndarray:
+    table = np.zeros(_MAX_LENGTH_CODE + 1, dtype=bool)
+    table[[n for n in lengths if 0 <= n < _MAX_LENGTH_CODE]] = True
+    return table
+
+
+@functools.lru_cache(maxsize=256)
+def _head_table(heads: frozenset[int]) -> np.ndarray:
+    table = np.zeros(_MAX_HEADS + 1, dtype=bool)
+    table[list(heads)] = True
+    table[_MAX_HEADS] = True  # numbers too short to dispatch: run the regex
+    return table
+
+
+def _head_codes(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each string's first :data:`_HEAD_DIGITS` digits as an integer (:data:`_MAX_HEADS` if shorter)."""
+    code = np.zeros(len(starts), dtype=np.int64)
+    for i in range(_HEAD_DIGITS):
+        code = code * 10 + (_byte_at(data, starts, i).astype(np.int64) - ord("0"))
+    short = lengths < _HEAD_DIGITS
+    code[short | (code < 0) | (code >= _MAX_HEADS)] = _MAX_HEADS
+    return code
 
 
 def _match_desc(
-    nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None, lead: np.ndarray | None = None
+    nsn: Any, lengths: np.ndarray, rows: np.ndarray, desc: _Desc | None, heads: np.ndarray | None = None
 ) -> np.ndarray:
     """``_is_number_matching_desc`` for the selected rows (boolean mask, False elsewhere).
 
-    ``lead`` (optional) is each number's first byte: rows whose first digit no match of the
-    pattern can start with are answered False without running the regex.
+    ``heads`` (optional, from :func:`_head_codes`) is each number's first digits: rows that no
+    match of the pattern can start with are answered False without running the regex.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -706,10 +947,11 @@ def _match_desc(
     out = np.zeros(len(lengths), dtype=bool)
     if desc is None:
         return out
-    sel = rows & _lookup(lengths, desc.lengths) if desc.lengths else rows.copy()
-    if lead is not None and desc.first != _ALL_DIGITS:
-        sel &= _lookup(lead, [ord(d) for d in desc.first])
-    idx = np.flatnonzero(sel)
+    idx = np.flatnonzero(rows)
+    if desc.lengths and len(idx):
+        idx = idx[_length_table(desc.lengths)[np.minimum(lengths[idx], _MAX_LENGTH_CODE)]]
+    if heads is not None and desc.heads is not None and len(idx):
+        idx = idx[_head_table(desc.heads)[heads[idx]]]
     if len(idx):
         out[idx] = _bools(pc.match_substring_regex(nsn.take(pa.array(idx)), desc.pattern))
     return out
@@ -735,6 +977,87 @@ def _number_types(nsn: Any, lengths: np.ndarray, rows: np.ndarray, r: _RegionRul
     return kind
 
 
+def _byte_at(data: np.ndarray, starts: np.ndarray, i: int) -> np.ndarray:
+    """Byte ``i`` of each string (meaningless where a string is shorter: callers check lengths)."""
+    if not len(data):
+        return np.zeros(len(starts), dtype=np.uint8)
+    return data[np.clip(starts + i, 0, len(data) - 1)]
+
+
+def _starts_with(data: np.ndarray, offsets: np.ndarray, literal: str) -> np.ndarray:
+    """Per string: does it start with the ASCII ``literal``? (on the bytes, no pass over the text)"""
+    return _starts_with_at(data, offsets[:-1], np.diff(offsets), literal)
+
+
+def _starts_with_at(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, literal: str) -> np.ndarray:
+    """:func:`_starts_with` for the strings of ``lengths`` bytes at ``starts``."""
+    out = lengths >= len(literal)
+    for i, ch in enumerate(literal.encode()):
+        out &= _byte_at(data, starts, i) == ch
+    return out
+
+
+def _drop_leading(data: np.ndarray, offsets: np.ndarray, cut: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Each string without its first ``cut`` bytes (ASCII; ``cut`` at most the string's length)."""
+    drop = np.zeros(len(data), dtype=bool)
+    starts = offsets[:-1]
+    for j in range(int(cut.max(initial=0))):
+        drop[starts[cut > j] + j] = True
+    return _compact_bytes(data, offsets, ~drop)
+
+
+def _prepend(literal: str, arr: Any, valid: np.ndarray) -> Any:
+    """``literal`` + each string of ``arr`` (ASCII), null where ``valid`` is False."""
+    import pyarrow as pa
+
+    data, offsets = _byte_view(arr)
+    n, width = len(arr), len(literal)
+    new_offsets = (offsets + width * np.arange(n + 1)).astype(np.int32)
+    out = np.empty(int(new_offsets[-1]), dtype=np.uint8)
+    is_head = np.zeros(len(out), dtype=bool)
+    for i, ch in enumerate(literal.encode()):
+        out[new_offsets[:-1] + i] = ch
+        is_head[new_offsets[:-1] + i] = True
+    out[~is_head] = data
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    null_count = int(n - np.count_nonzero(valid))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(new_offsets), pa.py_buffer(out), bitmap, null_count)
+
+
+def _literal_alternatives(pattern: str) -> tuple[str, ...] | None:
+    """``^(?:0|180020)`` -> ``("0", "180020")``; None when the pattern is not such a list of digits."""
+    m = re.fullmatch(r"\^\(\?:([0-9|]+)\)", pattern)
+    return tuple(m.group(1).split("|")) if m else None
+
+
+def _parsing_prefix(
+    data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, rules: _CountryRules, text: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The national prefix for parsing at the start of each string: (its length or -1, strips).
+
+    The strings are ``lengths`` bytes of ``data`` from ``starts``. ``strips``: the prefix found is
+    exactly the national prefix (the trunk ``0``). For a prefix written as a list of digit strings
+    (GB's) the alternatives are tried in order on the bytes, as the regex would; any other pattern
+    runs as one RE2 extraction over ``text()`` (the same strings as a pyarrow array).
+    """
+    import pyarrow.compute as pc
+
+    n = len(starts)
+    literals = _literal_alternatives(rules.prefix_for_parsing)
+    length = np.full(n, -1, dtype=np.int64)
+    strips = np.zeros(n, dtype=bool)
+    if literals is None:
+        prefix = pc.struct_field(pc.extract_regex(text(), f"(?P<p>{rules.prefix_for_parsing})"), [0])
+        found = np.asarray(pc.fill_null(prefix, "-").to_numpy(zero_copy_only=False), dtype=object)
+        length = np.where(found == "-", -1, pc.fill_null(pc.utf8_length(prefix), 0).to_numpy(zero_copy_only=False))
+        return length, found == rules.national_prefix
+    for literal in literals:
+        hit = (length < 0) & _starts_with_at(data, starts, lengths, literal)
+        length[hit] = len(literal)
+        strips |= hit & (literal == rules.national_prefix)
+    return length, strips
+
+
 def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     """Decide the keys of the default country that ``phonenumbers`` would parse without surprises.
 
@@ -743,63 +1066,89 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
     not decided (other countries, no trunk prefix, lengths phonenumbers treats specially) go to
     the library. None when there is no fast path.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     rules = _country_rules()
     if rules is None:
         return None
     n = len(key)
-    cc = rules.country_code
-    key = pc.fill_null(key, "")
-    national = _bools(pc.match_substring_regex(key, "^0[1-9]"))  # 0 + number (not 00: international)
-    intl_plus = _bools(pc.starts_with(key, "+" + cc))
-    intl_00 = _bools(pc.starts_with(key, "00" + cc))
+    nsn, lengths, possible, too_long = _fast_shape(pc.fill_null(key, ""), rules)
+    nsn_bytes, nsn_offsets = _byte_view(nsn)
+    kind, region_of = _fast_types(nsn, lengths, possible, _head_codes(nsn_bytes, nsn_offsets[:-1], lengths), rules)
+    valid = possible & (kind >= 0)
+    e164 = _prepend("+" + rules.country_code, nsn, valid)
+    reason = np.zeros(n, dtype=np.int8)
+    reason[possible & ~valid] = _REASON_CODE["invalid_number"]
+    reason[too_long] = _REASON_CODE["invalid_length"]
+    kind[~valid] = -1
+    region_of[~valid] = -1
+    return {
+        "decided": possible | too_long,
+        "e164": e164,
+        "kind": kind,
+        "region_of": region_of,
+        "regions": tuple(r.region for r in rules.regions),
+        "reason": reason,
+    }
+
+
+def _fast_shape(key: Any, rules: _CountryRules) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """(nsn, lengths, possible, too_long): the national significant number ``parse()`` would keep
+    for each key in a shape the fast path models (national with the trunk ``0``, ``+cc``, ``00cc``,
+    a bare ``cc`` on a number too long to be national), and which have a possible length or are
+    too long. Keys outside these shapes are neither (the library decides them)."""
+    n, cc = len(key), rules.country_code
+    key_data, key_offsets = _byte_view(key)
+    k0, key_len = key_offsets[:-1], np.diff(key_offsets)
+    second = _byte_at(key_data, k0, 1)
+    national = _starts_with(key_data, key_offsets, "0") & (key_len >= 2) & (second >= ord("1")) & (second <= ord("9"))
+    intl_plus = _starts_with(key_data, key_offsets, "+" + cc)
+    intl_00 = _starts_with(key_data, key_offsets, "00" + cc)
     # the country code without "+" (447911123456): phonenumbers takes it as the country code when
     # the whole is too long for a national number; shorter ones go to the library
-    key_len = pc.fill_null(pc.utf8_length(key), 0).to_numpy(zero_copy_only=False)
-    bare_cc = (
-        _bools(pc.starts_with(key, cc))
-        & (key_len > max(rules.possible_lengths))
-        & ~np.isin(key_len, rules.local_only_lengths)
-    )
-    rest = pc.if_else(
-        pa.array(national),
-        key,
-        pc.if_else(
-            pa.array(intl_plus),
-            pc.utf8_slice_codeunits(key, 1 + len(cc)),
-            pc.if_else(
-                pa.array(intl_00),
-                pc.utf8_slice_codeunits(key, 2 + len(cc)),
-                pc.if_else(pa.array(bare_cc), pc.utf8_slice_codeunits(key, len(cc)), pa.scalar("")),
-            ),
-        ),
-    )
+    bare_cc = _starts_with(key_data, key_offsets, cc) & (key_len > max(rules.possible_lengths))
+    bare_cc &= ~np.isin(key_len, rules.local_only_lengths)
+    skip = np.zeros(n, dtype=np.int64)
+    skip[intl_plus], skip[intl_00], skip[bare_cc] = 1 + len(cc), 2 + len(cc), len(cc)
     shape = national | intl_plus | intl_00 | bare_cc
     # the national prefix for parsing must strip exactly the trunk "0" (or nothing, internationally)
-    prefix = pc.struct_field(pc.extract_regex(rest, f"(?P<p>{rules.prefix_for_parsing})"), [0])
-    prefix_np = np.asarray(pc.fill_null(prefix, "-").to_numpy(zero_copy_only=False), dtype=object)
-    strips = prefix_np == rules.national_prefix
-    shape &= (prefix_np == "-") & ~national | strips
-    nsn = pc.if_else(pa.array(strips), pc.utf8_slice_codeunits(rest, len(rules.national_prefix)), rest)
-    lengths = pc.fill_null(pc.utf8_length(nsn), 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    shape &= _bools(pc.match_substring_regex(nsn, "^[1-9]"))
+    rest_start, rest_len = k0 + skip, key_len - skip
+    prefix_len, strips = _parsing_prefix(
+        key_data, rest_start, rest_len, rules, lambda: _drop_leading(key_data, key_offsets, skip)[0]
+    )
+    shape &= (prefix_len < 0) & ~national | strips
+    nsn, lengths = _drop_leading(key_data, key_offsets, skip + strips * len(rules.national_prefix))
+    nsn_bytes, nsn_offsets = _byte_view(nsn)
+    first = _byte_at(nsn_bytes, nsn_offsets[:-1], 0)
+    shape &= (lengths > 0) & (first >= ord("1")) & (first <= ord("9"))
     # that number is stripped once more by parse(): it must hold no national prefix either
-    shape &= ~(bare_cc & _bools(pc.match_substring_regex(nsn, rules.prefix_for_parsing)))
+    if bare_cc.any():
+        shape &= ~(bare_cc & (_parsing_prefix(nsn_bytes, nsn_offsets[:-1], lengths, rules, lambda: nsn)[0] >= 0))
     # phonenumbers keeps the trunk 0 when the original is viable and the stripped number is not
     main_general = rules.regions[0].general
     if main_general is not None:
-        shape &= ~_match_desc(
-            pc.binary_join_element_wise(prefix, nsn, ""), lengths + 1, strips & shape, _Desc(main_general.pattern, ())
-        )
+        general = _Desc(main_general.pattern, (), main_general.heads)  # the pattern alone, as parse() does
+        rest_heads = _head_codes(key_data, rest_start, rest_len)
+        check = strips & shape
+        if general.heads is not None:
+            check &= _head_table(general.heads)[rest_heads]
+        if check.any():
+            shape &= ~_match_desc(_drop_leading(key_data, key_offsets, skip)[0], rest_len, check, general, rest_heads)
     local_only = np.isin(lengths, rules.local_only_lengths)
     possible = shape & np.isin(lengths, rules.possible_lengths) & ~local_only
     too_long = shape & (lengths > max(rules.possible_lengths)) & ~local_only
-    nsn_bytes, nsn_offsets = _byte_view(nsn)
-    lead = np.zeros(n, dtype=np.uint8)
-    nonempty = lengths > 0
-    lead[nonempty] = nsn_bytes[nsn_offsets[:-1][nonempty]]
+    return nsn, lengths, possible, too_long
+
+
+def _fast_types(
+    nsn: Any, lengths: np.ndarray, possible: np.ndarray, lead: np.ndarray, rules: _CountryRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, region_of): each possible number's type code and region index (-1: none), the
+    regions of the country code tried in metadata order as ``region_code_for_number`` does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(lengths)
     kind = np.full(n, -1, dtype=np.int8)
     region_of = np.full(n, -1, dtype=np.int16)
     undecided = possible.copy()
@@ -817,30 +1166,41 @@ def _fast_parse(key: Any) -> dict[str, np.ndarray] | None:
         kind[claim] = kind_r[claim]
         region_of[claim] = i
         undecided &= ~claim
-    valid = possible & (kind >= 0)
-    e164 = pc.if_else(pa.array(valid), pc.binary_join_element_wise("+" + cc, nsn, ""), pa.nulls(n, pa.string()))
-    names = np.array([*_FAST_TYPES, None], dtype=object)  # -1 -> None
-    regions = np.array([r.region for r in rules.regions] + [None], dtype=object)
-    line = np.where(valid, names[kind], None)
-    region = np.where(valid, regions[region_of], None)
-    reason = np.full(n, None, dtype=object)
-    reason[possible & ~valid] = "invalid_number"
-    reason[too_long] = "invalid_length"
-    return {
-        "decided": possible | too_long,
-        "e164": e164,
-        "line_type": line,
-        "region": region,
-        "reason": reason,
-    }
+    return kind, region_of
 
 
-def _analyse_series(values: pd.Series) -> tuple[Any, np.ndarray, dict[str, Any]]:
+def _fast_names(fast: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(line type, region) names of :func:`_fast_parse`'s valid numbers, None elsewhere."""
+    kinds = np.array([*_FAST_TYPES, None], dtype=object)  # -1 -> None
+    regions = np.array([*fast["regions"], None], dtype=object)
+    return kinds[fast["kind"]], regions[fast["region_of"]]
+
+
+def _drama_codes() -> np.ndarray:
+    # only 10-character prefixes can match (:func:`note` compares the first 10 of 13 characters)
+    return np.array(sorted(int(p[1:]) for p in DRAMA_PREFIXES if len(p) == 10 and p[0] == "+"), dtype=np.int64)
+
+
+def _drama(e164: Any) -> np.ndarray:
+    """Per number: what :func:`note` calls ``drama_range``, on the bytes of the E.164 strings."""
+    data, offsets = _byte_view(e164)
+    rows = np.flatnonzero((np.diff(offsets) == 13) & _bools(e164.is_valid()))
+    out = np.zeros(len(e164), dtype=bool)
+    if len(rows):
+        code = np.zeros(len(rows), dtype=np.int64)
+        for i in range(1, 10):
+            code = code * 10 + data[offsets[rows] + i].astype(np.int64) - ord("0")
+        out[rows] = np.isin(code, _drama_codes()) & (data[offsets[rows]] == ord("+"))
+    return out
+
+
+def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, np.ndarray, dict[str, Any]]:
     """Everything the column functions need, computed once per distinct value.
 
     Returns the text column, each row's position among the distinct values (the last position
-    answers missing rows) and per-distinct results: ``e164`` (a pyarrow array), ``reason``,
-    ``valid``, ``line_type``, ``region``, ``extension`` (numpy arrays). Work runs on distinct
+    answers missing rows) and per-distinct results: ``e164`` (a pyarrow array), ``reason`` (codes
+    into :data:`_REASONS`), ``valid`` and, with ``details``, ``line_type``, ``region`` and
+    ``extension`` (numpy object arrays). Work runs on distinct
     trimmed texts in Arrow (RE2); numbers of the default country in the usual shapes are decided
     from phonenumbers' compiled metadata, and phonenumbers itself runs once per distinct key left.
     """
@@ -853,71 +1213,68 @@ def _analyse_series(values: pd.Series) -> tuple[Any, np.ndarray, dict[str, Any]]
     key, ext, reason_u = _prepare_arrow(text_u)
     m = len(text_u)
     # per distinct text, plus a last slot that answers missing rows (code -1)
-    type_u = np.full(m + 1, None, dtype=object)
-    region_u = np.full(m + 1, None, dtype=object)
-    reason_all = np.full(m + 1, None, dtype=object)
+    reason_all = np.zeros(m + 1, dtype=np.int8)
     reason_all[:m] = reason_u
+    type_u = np.full(m + 1, None, dtype=object) if details else None
+    region_u = np.full(m + 1, None, dtype=object) if details else None
     fast = _fast_parse(key)
     has_key = _bools(key.is_valid())
     if fast is not None:
         done = fast["decided"]
         e164_a = fast["e164"]
-        type_u[:m] = fast["line_type"]
-        region_u[:m] = fast["region"]
-        reason_all[:m] = np.where(done, fast["reason"], reason_all[:m])
+        if details:
+            type_u[:m], region_u[:m] = _fast_names(fast)
+        reason_all[:m] = np.where(done, fast["reason"], reason_u)
         slow = has_key & ~done
     else:
         e164_a = pa.nulls(m, pa.string())
         slow = has_key
     slow_idx = np.flatnonzero(slow)
-    keys_left = np.asarray(key.filter(pa.array(slow)).to_numpy(zero_copy_only=False), dtype=object)
-    kcodes, kuniques = pd.factorize(keys_left)
-    k_e164 = np.full(len(kuniques), None, dtype=object)
-    k_type = np.full(len(kuniques), None, dtype=object)
-    k_region = np.full(len(kuniques), None, dtype=object)
-    k_reason = np.full(len(kuniques), None, dtype=object)
-    for i, k in enumerate(kuniques):
-        try:
-            parsed = _parse_key(k)
-        except ValidationError as err:
-            k_reason[i] = err.reason
-            continue
-        k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
+    calls = 0
     if len(slow_idx):
-        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164[kcodes], type=pa.string()))
+        k_e164, k_reason, k_type, k_region, calls = _library_parse(key.filter(pa.array(slow)))
+        e164_a = pc.replace_with_mask(e164_a, pa.array(slow), pa.array(k_e164, type=pa.string()))
+        reason_all[slow_idx] = k_reason
+        if details:
+            type_u[slow_idx] = k_type
+            region_u[slow_idx] = k_region
     e164_a = pa.concat_arrays([e164_a, pa.nulls(1, pa.string())])
-    type_u[slow_idx] = k_type[kcodes]
-    region_u[slow_idx] = k_region[kcodes]
-    reason_all[slow_idx] = k_reason[kcodes]
-    ext_u = np.full(m + 1, None, dtype=object)
-    ext_u[:m] = ext.to_numpy(zero_copy_only=False)
     valid_u = _bools(e164_a.is_valid())
     # notes on valid rows
-    drama = _bools(
-        pc.and_(
-            pc.equal(pc.utf8_length(e164_a), 13),
-            pc.is_in(pc.utf8_slice_codeunits(e164_a, 0, 10), pa.array(sorted(DRAMA_PREFIXES))),
-        )
-    )
-    with_ext = valid_u & pd.notna(ext_u)
-    notes = np.where(drama, "drama_range", np.where(with_ext, "extension", None))
-    reason_all = np.where(valid_u, notes, reason_all)
+    with_ext = np.append(_bools(ext.is_valid()), False)
+    notes = np.where(_drama(e164_a), _REASON_CODE["drama_range"], with_ext * _REASON_CODE["extension"])
+    reason_all = np.where(valid_u, notes, reason_all).astype(np.int8)
     logger.debug(
         "phone: %d rows, %d distinct texts, %d decided by the compiled metadata, %d library calls",
         len(codes),
         m,
         int(has_key.sum()) - len(slow_idx),
-        len(kuniques),
+        calls,
     )
-    distinct = {
-        "e164": e164_a,
-        "reason": reason_all,
-        "valid": valid_u,
-        "line_type": type_u,
-        "region": region_u,
-        "extension": ext_u,
-    }
+    distinct = {"e164": e164_a, "reason": reason_all, "valid": valid_u}
+    if details:
+        ext_u = np.full(m + 1, None, dtype=object)
+        ext_u[:m] = ext.to_numpy(zero_copy_only=False)
+        distinct.update({"line_type": type_u, "region": region_u, "extension": ext_u})
     return col, np.where(codes < 0, m, codes), distinct
+
+
+def _library_parse(keys: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """phonenumbers once per distinct key (a pyarrow array): per key E.164, reason code, line type
+    and region (numpy arrays), and the number of library calls."""
+    kcodes, kuniques = pd.factorize(np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object))
+    k_e164 = np.full(len(kuniques), None, dtype=object)
+    k_type = np.full(len(kuniques), None, dtype=object)
+    k_region = np.full(len(kuniques), None, dtype=object)
+    k_reason = np.zeros(len(kuniques), dtype=np.int8)
+    for i, k in enumerate(kuniques):
+        try:
+            parsed = _parse_key(k)
+        except ValidationError as err:
+            k_reason[i] = _REASON_CODE[err.reason]
+            continue
+        k_e164[i], k_type[i], k_region[i] = parsed.e164, parsed.line_type, parsed.region
+    return k_e164[kcodes], k_reason[kcodes], k_type[kcodes], k_region[kcodes], len(kuniques)
 
 
 def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -934,10 +1291,8 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     col, take, distinct = _analyse_series(values)
     index = values.index
     # per-row results by position, without a Python object per row
-    reason_codes, reason_names = pd.factorize(distinct["reason"], use_na_sentinel=True)
-    reason = pd.Series(
-        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
-    )
+    reason_codes = distinct["reason"].astype(np.int16)[take] - 1  # code 0 (no reason) -> -1 (NA)
+    reason = pd.Series(pd.Categorical.from_codes(reason_codes, categories=list(_REASONS[1:])), index=index)
     e164 = distinct["e164"].take(pa.array(take))
     storage = "pyarrow" if isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow" else None
     canonical = (
@@ -974,7 +1329,7 @@ def details_series(values: pd.Series) -> pd.DataFrame:
     ``<NA>`` for invalid rows and for ``fixed_line_or_mobile`` / ``unknown`` numbers (some
     countries' numbering, such as North America's, does not tell them apart).
     """
-    col, take, distinct = _analyse_series(values)
+    col, take, distinct = _analyse_series(values, details=True)
     rows = _expand(take, distinct)
     index = values.index
     usable = col.usable & rows["valid"]
