@@ -32,6 +32,8 @@ ProgressFn = Callable[[str, float], None]
 MIN_TRAINING_RECORDS = 500
 #: An edge weaker than this may join a lone record to a group, but never two groups.
 STRONG_LINK = 0.99
+#: u sampling chunks (splink's default): comparisons whose levels are all common stop early
+U_CHUNKS = 10
 
 
 @dataclass
@@ -248,11 +250,12 @@ def _train(
     else:
         notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap,
-        # in one chunk: rare levels (names transposed) never reach splink's early-stopping count,
-        # so chunks would only add passes
+        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap.
+        # splink estimates u one comparison at a time; in chunks, a comparison whose every level
+        # is seen often enough in a first probe (1% of the pairs) stops there, so only the
+        # comparisons with rare levels (names transposed) pay for the whole sample
         max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=1)
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=U_CHUNKS)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
     plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))

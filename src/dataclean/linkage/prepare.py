@@ -29,7 +29,10 @@ from dataclean.exceptions import ConfigError, DataFileError
 from dataclean.linkage.config import LinkageConfig
 
 log = logging.getLogger(__name__)
-STRING = pd.StringDtype()
+#: Arrow-backed text: pandas runs ``.str`` methods on it as pyarrow compute kernels (RE2 regular
+#: expressions, Unicode-aware case and trimming) instead of one Python call per row, and DuckDB
+#: reads it without a copy
+STRING = pd.StringDtype("pyarrow")
 MAX_ATTRIBUTES = 4
 FEATURES = (
     "nhs",
@@ -135,9 +138,10 @@ def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", 
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Upper case, punctuation to spaces, spaces collapsed; empty -> NA."""
-    s = values.astype(STRING).str.upper().str.replace(r"[^\w/&-]+", " ", regex=True)
-    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    """Upper case, punctuation to spaces, spaces collapsed; empty -> NA. (RE2 patterns: letters
+    and digits of any script are kept, as Python's ``\\w`` would.)"""
+    s = values.astype(STRING).str.upper().str.replace(r"[^\p{L}\p{N}_/&-]+", " ", regex=True)
+    s = s.str.replace(r"[\s\p{Z}]+", " ", regex=True).str.strip()
     return s.mask(s == "", pd.NA)
 
 
@@ -260,12 +264,13 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
     for i, s in enumerate(attributes[:MAX_ATTRIBUTES], start=1):
         out[f"attr{i}"] = _text(s)
     if (s := col("phone")) is not None:
-        e164 = std("phone", s)
-        # UK mobiles are +447 numbers other than 070 (personal numbering) and 076 (pagers): a
-        # prefix test on the canonical form, instead of a metadata lookup per number
-        mobile = (e164.str.startswith("+447") & ~e164.str.startswith(("+4470", "+4476"))).fillna(False)
-        out["mobile"] = e164.where(mobile.to_numpy(dtype=bool), pd.NA)
-        out["landline"] = e164.where(~mobile.to_numpy(dtype=bool), pd.NA)
+        # one rule for what a mobile is: phonenumbers' line type, as ``fields.phone`` reports it
+        # (numbers whose type the numbering plan does not tell apart count as landlines)
+        details = registry.get("phone").details_series(s)
+        e164 = details["e164"]
+        mobile = details["is_mobile"].fillna(False).to_numpy(dtype=bool)
+        out["mobile"] = e164.where(mobile, pd.NA)
+        out["landline"] = e164.where(~mobile, pd.NA)
     if (s := col("email")) is not None:
         out["email"] = std("email", s).str.lower()
     if (s := col("uprn")) is not None:
@@ -290,6 +295,3 @@ def available_features(prepared: pd.DataFrame) -> set[str]:
     """Features with at least one value (comparisons on empty features are left out)."""
     return {f for f in FEATURES if prepared[f].notna().any()}
 
-
-def null_share(prepared: pd.DataFrame) -> dict[str, float]:
-    return {f: float(prepared[f].isna().mean()) for f in FEATURES}
