@@ -331,15 +331,9 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     weak = edges[edges["match_probability"] < STRONG_LINK].sort_values("match_probability", ascending=False)
     labels = _components(len(ids), pos[strong["unique_id_l"]].to_numpy(), pos[strong["unique_id_r"]].to_numpy())
     if len(weak):
-        size = np.bincount(labels, minlength=len(ids))
-        for left, right in zip(pos[weak["unique_id_l"]].to_numpy(), pos[weak["unique_id_r"]].to_numpy()):
-            a, b = labels[left], labels[right]
-            if a == b or (size[a] > 1 and size[b] > 1):
-                continue
-            keep, drop = (a, b) if size[a] >= size[b] else (b, a)
-            labels[labels == drop] = keep
-            size[keep] += size[drop]
-            size[drop] = 0
+        labels = _attach_weak(
+            labels, pos[weak["unique_id_l"]].to_numpy().tolist(), pos[weak["unique_id_r"]].to_numpy().tolist()
+        )
     # the smallest record id of each cluster, by integer ranks (no string groupby)
     id_array = np.asarray(ids, dtype=object)
     order = np.argsort(id_array, kind="stable")
@@ -348,6 +342,36 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     best = np.full(len(ids), len(ids), dtype=np.int64)
     np.minimum.at(best, labels, rank)
     return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
+
+
+def _attach_weak(labels: np.ndarray, left: list[int], right: list[int]) -> np.ndarray:
+    """Replay weak links (strongest first) over component ``labels``: a link joins its two
+    components only when one of them is a lone record. Union-find over component labels, so each
+    link costs O(1) whatever the number of records (relabelling every record per merge did not)."""
+    size = np.bincount(labels, minlength=len(labels)).tolist()
+    parent = list(range(len(labels)))
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    lab = labels.tolist()
+    for l_pos, r_pos in zip(left, right):
+        a, b = root(lab[l_pos]), root(lab[r_pos])
+        if a == b or (size[a] > 1 and size[b] > 1):
+            continue
+        keep, drop = (a, b) if size[a] >= size[b] else (b, a)
+        parent[drop] = keep
+        size[keep] += size[drop]
+        size[drop] = 0
+    roots = np.asarray(parent)
+    while True:  # pointer jumping to every label's root, vectorised
+        nxt = roots[roots]
+        if np.array_equal(nxt, roots):
+            return roots[labels]
+        roots = nxt
 
 
 #: clusters larger than this are not checked pair by pair for incoherent evidence
@@ -520,10 +544,13 @@ def split_incoherent(
     moved = []
     ids_arr = ids.to_numpy(dtype=object)
     edges_by_cluster = dict(tuple(edge_frame.sort_values("p", ascending=False).groupby("c", sort=False)))
+    # each conflicting cluster's records, found once (not a scan of every record per cluster)
+    in_conflict = frame[frame["c"].isin(set(conflict_pairs["c"]))]
+    nodes_by_cluster = {c: g.to_numpy() for c, g in in_conflict.groupby("c", sort=False)["pos"]}
     for c, group in conflict_pairs.groupby("c", sort=False):
         cannot = {(int(x), int(y)) for x, y in zip(group["a"], group["b"])}
         cannot |= {(y, x) for x, y in cannot}
-        nodes = np.flatnonzero(labels == c)
+        nodes = np.sort(nodes_by_cluster[c])
         parent = {int(v): int(v) for v in nodes}
         comp = {int(v): {int(v)} for v in nodes}
 
