@@ -250,11 +250,11 @@ def _train(
     else:
         notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap.
+        # a sample that grows with the file (5 pairs per record, at least 250,000) up to the cap.
         # splink estimates u one comparison at a time; in chunks, a comparison whose every level
         # is seen often enough in a first probe (1% of the pairs) stops there, so only the
         # comparisons with rare levels (names transposed) pay for the whole sample
-        max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
+        max_pairs = min(config.max_pairs_for_u, max(250_000, 5 * n_records))
         training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=U_CHUNKS)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")

@@ -98,18 +98,21 @@ def nino() -> Any:
 #: both sides keep the yyyy-mm-dd shape) cannot touch all three parts. Damerau-Levenshtein is
 #: costly on DuckDB (several seconds per million pairs), so it runs only where this cheap test
 #: passes; any value not 10 characters long goes to the distance as before.
-_DATE_PARTS_SHARED = (
-    '(length("dob_l") <> 10 OR length("dob_r") <> 10 OR substr("dob_l", 1, 4) = substr("dob_r", 1, 4) '
-    'OR substr("dob_l", 6, 2) = substr("dob_r", 6, 2) OR substr("dob_l", 9, 2) = substr("dob_r", 9, 2))'
-)
+_Y, _M, _D = (f'substr("dob_l", {a}, {n}) = substr("dob_r", {a}, {n})' for a, n in ((1, 4), (6, 2), (9, 2)))
+_NOT_ISO = 'length("dob_l") <> 10 OR length("dob_r") <> 10'
+#: one edit touches at most one of the three parts, so two are shared
+_DATE_PARTS_SHARED = {
+    1: f"{_NOT_ISO} OR ({_Y} AND ({_M} OR {_D})) OR ({_M} AND {_D})",
+    2: f"{_NOT_ISO} OR {_Y} OR {_M} OR {_D}",
+}
 
 
 def _dates_within(edits: int) -> Any:
     """Dates of birth at most ``edits`` Damerau-Levenshtein edits apart, the distance computed only
-    for pairs sharing a date part (the same result, see :data:`_DATE_PARTS_SHARED`)."""
-    return cll.And(
-        cll.CustomLevel(_DATE_PARTS_SHARED, base_dialect_str="duckdb"), cll.DamerauLevenshteinLevel("dob", edits)
-    )
+    for pairs sharing enough date parts (the same result, see :data:`_DATE_PARTS_SHARED`). A CASE,
+    not an AND, so that the engine evaluates the distance only where the cheap test passed."""
+    sql = f'CASE WHEN {_DATE_PARTS_SHARED[edits]} THEN damerau_levenshtein("dob_l", "dob_r") <= {edits} ELSE FALSE END'
+    return cll.CustomLevel(sql, base_dialect_str="duckdb")
 
 
 def date_of_birth() -> Any:
