@@ -638,6 +638,33 @@ def _load_model(model: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+@dataclass
+class _Prepared:
+    """The preparation stage's output: one prepared frame per source and their union."""
+
+    config: LinkageConfig
+    per_source: dict[str, LinkageConfig]
+    out_id: str
+    prepared: list[pd.DataFrame]
+    allp: pd.DataFrame
+    features: set[str]
+
+
+@dataclass
+class _Scored:
+    """The scoring stage's output: readable pairs, the model and the match threshold."""
+
+    pairs: pd.DataFrame
+    model: dict[str, Any]
+    threshold: float | None
+    estimates: dict[str, float] = field(default_factory=dict)
+    linker: Any = None
+    predictions: Any = None
+
+
+_EMPTY_PAIRS = ["unique_id_l", "unique_id_r", "source_l", "source_r", "match_probability", "match_weight"]
+
+
 def _run(
     frames: Mapping[str, pd.DataFrame],
     config: LinkageConfig | None,
@@ -648,6 +675,7 @@ def _run(
     model_in: str | Path | Mapping[str, Any] | None = None,
     source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
+    """prepare -> train and score -> cluster (with coherence splits) -> golden records."""
     from dataclean.engines import is_spark_dataframe, is_spark_session
 
     if is_spark_session(backend) or any(is_spark_dataframe(f) for f in frames.values()):
@@ -667,6 +695,49 @@ def _run(
     timings: dict[str, float] = {}
     notes: list[str] = []
     t0 = time.perf_counter()
+    step("preparing records", 0.05)
+    prep = _prepare_stage(frames, config, source_configs, link_type)
+    timings["prepare"] = time.perf_counter() - t0
+    scored = _score_stage(prep, link_type, backend, model_in, notes, step, timings)
+    step("clustering", 0.75)
+    t = time.perf_counter()
+    threshold = 0.95 if scored.threshold is None else scored.threshold
+    ids = prep.allp["unique_id"].astype(str)
+    clusters, cluster_ids, splits, review = _cluster_stage(prep, ids, scored, threshold, len(frames), notes)
+    timings["cluster"] = time.perf_counter() - t
+    step("golden records", 0.85)
+    t = time.perf_counter()
+    golden, claims, props = _golden_stage(frames, prep, cluster_ids)
+    timings["golden"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    step("done", 1.0)
+    rename = {"unique_id_l": f"{prep.out_id}_l", "unique_id_r": f"{prep.out_id}_r"}
+    return LinkageResult(
+        pairs=scored.pairs.rename(columns=rename),
+        clusters=clusters,
+        golden_records=golden,
+        review=review.rename(columns=rename),
+        config=prep.config,
+        model=scored.model,
+        persons_in_multiple_claims=claims,
+        persons_with_multiple_properties=props,
+        notes=notes,
+        timings=timings,
+        splits=splits,
+        match_threshold=threshold,
+        estimates=scored.estimates,
+        linker=scored.linker,
+        predictions=scored.predictions,
+    )
+
+
+def _prepare_stage(
+    frames: Mapping[str, pd.DataFrame],
+    config: LinkageConfig | None,
+    source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None,
+    link_type: str,
+) -> _Prepared:
+    """Check and prepare every source (ids prefixed with the source name when linking)."""
     first = next(iter(frames.values()))
     config = config or LinkageConfig.infer([str(c) for c in first.columns])
     if not isinstance(config, LinkageConfig):
@@ -674,7 +745,6 @@ def _run(
     per_source = {name: _as_config((source_configs or {}).get(name)) or config for name in frames}
     id_names = {c.id_column for c in per_source.values()}
     out_id = config.id_column if len(id_names) == 1 else "record_id"
-    step("preparing records", 0.05)
     prepared = []
     for name, df in frames.items():
         check_input(df, per_source[name], name=name, partial=len(frames) > 1)
@@ -685,132 +755,141 @@ def _run(
     allp = pd.concat(prepared, ignore_index=True) if len(prepared) > 1 else prepared[0]
     if link_type != "dedupe_only" and allp["unique_id"].duplicated().any():
         raise ConfigError("two frames share a name; give each a distinct source name")
-    features = available_features(allp)
-    timings["prepare"] = time.perf_counter() - t0
-    n = len(allp)
-    ids = allp["unique_id"].astype(str)
-    linker = predictions_table = None
-    threshold = config.match_threshold
-    estimates: dict[str, float] = {}
+    return _Prepared(config, per_source, out_id, prepared, allp, available_features(allp))
 
-    if n < 2:
-        pairs = pd.DataFrame(
-            columns=["unique_id_l", "unique_id_r", "source_l", "source_r", "match_probability", "match_weight"]
-        )
-        model: dict[str, Any] = {"note": "fewer than two records: nothing to compare", "config": config.to_dict()}
-    else:
-        from splink import Linker
 
-        step("training the model", 0.2)
-        t = time.perf_counter()
-        db_api = _db_api(backend)
-        # only the prepared match columns go to the engine; drop what no comparison or rule reads
-        keep = ["unique_id", "source", *sorted(features)]
-        inputs = [f[keep] for f in prepared] if link_type != "dedupe_only" else [allp[keep]]
-        tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
-        del inputs
-        table_arg = tables if len(tables) > 1 else tables[0]
-        deterministic = config.training == "deterministic"
-        if model_in is not None:
-            settings: Any = _load_model(model_in)
-        elif deterministic:
-            rules = presets.deterministic_rules(features)
-            if not rules:
-                raise ConfigError(
-                    "deterministic training needs an identifier (NHS number, NINO or identifier) and a date of birth"
-                )
-            settings = settings_creator(link_type, features, config, rules=rules)
-        else:
-            rules = _budget_rules(table_arg, link_type, features, config, n, notes)
-            settings = settings_creator(link_type, features, config, rules=rules)
-        # log_level=None: splink leaves logging alone (the application configures it)
-        linker = Linker(table_arg, settings, log_level=None)
-        if model_in is not None:
-            notes.append("parameters loaded from a saved model; not retrained")
-        elif not deterministic:
-            _train(linker, n, features, config, settings.comparisons, notes)
-        timings["train"] = time.perf_counter() - t
-        step("scoring candidate pairs", 0.5)
-        t = time.perf_counter()
-        if deterministic:
-            predictions_table = linker.inference.deterministic_link()
-            predictions = predictions_table.as_pandas_dataframe()
-            predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
-        else:
-            floor = min(config.review_threshold, 0.3)
-            predictions_table = linker.inference.predict(threshold_match_probability=floor)
-            predictions = predictions_table.as_pandas_dataframe()
-            if config.training == "hybrid":
-                det = _deterministic_pairs(allp, features)
-                if det.empty:
-                    notes.append("hybrid: no identifier with date of birth, so no deterministic matches to add")
-                predictions = _boost(predictions, det)
-        model = linker.misc.save_model_to_json()
-        model["dataclean"] = {"config": config.to_dict(), "features": sorted(features), "notes": notes}
-        timings["predict"] = time.perf_counter() - t
-        pairs = _readable_pairs(predictions, model)
-        del predictions
-        if threshold is None:
-            threshold, estimates = choose_threshold(pairs["match_probability"].to_numpy(dtype=float))
-            log.info("match threshold %.2f chosen from the trained model", threshold)
-        else:
-            estimates = estimate_quality(pairs["match_probability"].to_numpy(dtype=float), threshold)
-        model["dataclean"]["match_threshold"] = threshold
-        model["dataclean"]["estimates"] = estimates
-    threshold = 0.95 if threshold is None else threshold
-    step("clustering", 0.75)
+def _settings(
+    prep: _Prepared, table_arg: Any, link_type: str, model_in: Any, deterministic: bool, notes: list[str]
+) -> Any:
+    """The model's settings: a saved model, deterministic rules, or rules within the budget."""
+    features, config = prep.features, prep.config
+    if model_in is not None:
+        return _load_model(model_in)
+    if deterministic:
+        rules = presets.deterministic_rules(features)
+        if not rules:
+            raise ConfigError(
+                "deterministic training needs an identifier (NHS number, NINO or identifier) and a date of birth"
+            )
+        return settings_creator(link_type, features, config, rules=rules)
+    rules = _budget_rules(table_arg, link_type, features, config, len(prep.allp), notes)
+    return settings_creator(link_type, features, config, rules=rules)
+
+
+def _score_stage(
+    prep: _Prepared,
+    link_type: str,
+    backend: Any,
+    model_in: Any,
+    notes: list[str],
+    step: ProgressFn,
+    timings: dict[str, float],
+) -> _Scored:
+    """Train the model (or load it) and score the candidate pairs; choose the match threshold."""
+    config, allp, features = prep.config, prep.allp, prep.features
+    if len(allp) < 2:
+        model = {"note": "fewer than two records: nothing to compare", "config": config.to_dict()}
+        return _Scored(pd.DataFrame(columns=_EMPTY_PAIRS), model, config.match_threshold)
+    from splink import Linker
+
+    step("training the model", 0.2)
     t = time.perf_counter()
+    db_api = _db_api(backend)
+    # only the prepared match columns go to the engine; drop what no comparison or rule reads
+    keep = ["unique_id", "source", *sorted(features)]
+    inputs = [f[keep] for f in prep.prepared] if link_type != "dedupe_only" else [allp[keep]]
+    tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
+    del inputs
+    table_arg = tables if len(tables) > 1 else tables[0]
+    deterministic = config.training == "deterministic"
+    settings = _settings(prep, table_arg, link_type, model_in, deterministic, notes)
+    # log_level=None: splink leaves logging alone (the application configures it)
+    linker = Linker(table_arg, settings, log_level=None)
+    if model_in is not None:
+        notes.append("parameters loaded from a saved model; not retrained")
+    elif not deterministic:
+        _train(linker, len(allp), features, config, settings.comparisons, notes)
+    timings["train"] = time.perf_counter() - t
+    step("scoring candidate pairs", 0.5)
+    t = time.perf_counter()
+    predictions_table, predictions = _predict(linker, allp, features, config, deterministic, notes)
+    model = linker.misc.save_model_to_json()
+    model["dataclean"] = {"config": config.to_dict(), "features": sorted(features), "notes": notes}
+    timings["predict"] = time.perf_counter() - t
+    pairs = _readable_pairs(predictions, model)
+    del predictions
+    threshold = config.match_threshold
+    if threshold is None:
+        threshold, estimates = choose_threshold(pairs["match_probability"].to_numpy(dtype=float))
+        log.info("match threshold %.2f chosen from the trained model", threshold)
+    else:
+        estimates = estimate_quality(pairs["match_probability"].to_numpy(dtype=float), threshold)
+    model["dataclean"]["match_threshold"] = threshold
+    model["dataclean"]["estimates"] = estimates
+    return _Scored(pairs, model, threshold, estimates, linker, predictions_table)
+
+
+def _predict(
+    linker: Any, allp: pd.DataFrame, features: set[str], config: LinkageConfig, deterministic: bool, notes: list[str]
+) -> tuple[Any, pd.DataFrame]:
+    """The engine's predictions table and its rows in pandas (hybrid: deterministic matches added)."""
+    if deterministic:
+        table = linker.inference.deterministic_link()
+        predictions = table.as_pandas_dataframe()
+        predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
+        return table, predictions
+    floor = min(config.review_threshold, 0.3)
+    table = linker.inference.predict(threshold_match_probability=floor)
+    predictions = table.as_pandas_dataframe()
+    if config.training == "hybrid":
+        det = _deterministic_pairs(allp, features)
+        if det.empty:
+            notes.append("hybrid: no identifier with date of birth, so no deterministic matches to add")
+        predictions = _boost(predictions, det)
+    return table, predictions
+
+
+def _cluster_stage(
+    prep: _Prepared, ids: pd.Series, scored: _Scored, threshold: float, n_frames: int, notes: list[str]
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
+    """Clusters (chaining guard, then coherence splits), the clusters table and the review queue."""
+    allp, config, pairs = prep.allp, prep.config, scored.pairs
     cluster_ids = cluster(ids, pairs, threshold, nhs=allp["nhs"])
-    checks = _coherence_checks(model, notes)
+    checks = _coherence_checks(scored.model, notes)
     cluster_ids, splits = split_incoherent(ids, pairs, threshold, cluster_ids, allp, checks=checks)
     if len(splits):
         log.info("%d clusters split on their weakest links", splits["cluster_id_before"].nunique())
-    original_id = ids.str.split(":", n=1).str[-1] if len(frames) > 1 else ids
+    original_id = ids.str.split(":", n=1).str[-1] if n_frames > 1 else ids
     clusters = pd.DataFrame(
         {
-            out_id: original_id.to_numpy(),
+            prep.out_id: original_id.to_numpy(),
             "source": allp["source"].to_numpy(),
             "cluster_id": cluster_ids.to_numpy(),
         }
     )
-    if len(frames) == 1 and "source" not in config.columns:
+    if n_frames == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
     review = pairs[
         (pairs["match_probability"] >= config.review_threshold) & (pairs["match_probability"] < threshold)
     ].sort_values("match_probability")
-    timings["cluster"] = time.perf_counter() - t
-    step("golden records", 0.85)
-    t = time.perf_counter()
+    return clusters, cluster_ids, splits, review
+
+
+def _golden_stage(
+    frames: Mapping[str, pd.DataFrame], prep: _Prepared, cluster_ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """Golden records from the original rows, and the fraud views."""
+    out_id = prep.out_id
     originals = pd.concat(
         [
-            f.reset_index(drop=True).rename(columns={resolve_column(f, per_source[n].id_column): out_id})
+            f.reset_index(drop=True).rename(columns={resolve_column(f, prep.per_source[n].id_column): out_id})
             for n, f in frames.items()
         ],
         ignore_index=True,
     )
-    golden = golden_records(originals, allp, cluster_ids.to_numpy(), replace(config, id_column=out_id))
-    claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), allp)
-    timings["golden"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    step("done", 1.0)
-    rename = {"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}
-    return LinkageResult(
-        pairs=pairs.rename(columns=rename),
-        clusters=clusters,
-        golden_records=golden,
-        review=review.rename(columns=rename),
-        config=config,
-        model=model,
-        persons_in_multiple_claims=claims,
-        persons_with_multiple_properties=props,
-        notes=notes,
-        timings=timings,
-        splits=splits,
-        match_threshold=threshold,
-        estimates=estimates,
-        linker=linker,
-        predictions=predictions_table,
-    )
+    golden = golden_records(originals, prep.allp, cluster_ids.to_numpy(), replace(prep.config, id_column=out_id))
+    claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), prep.allp)
+    return golden, claims, props
 
 
 def choose_threshold(probabilities: np.ndarray) -> tuple[float, dict[str, float]]:

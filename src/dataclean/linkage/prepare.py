@@ -294,4 +294,3 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
 def available_features(prepared: pd.DataFrame) -> set[str]:
     """Features with at least one value (comparisons on empty features are left out)."""
     return {f for f in FEATURES if prepared[f].notna().any()}
-
