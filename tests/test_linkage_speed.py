@@ -137,3 +137,31 @@ def test_mobiles_and_landlines_split_by_line_type():
     assert p["landline"].notna().tolist() == [False, True, False, True, False]
     assert p["landline"].iloc[1] == "+442079460000"
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_automatic_threshold_keeps_a_review_band():
+    from dataclean.linkage.api import REVIEW_FLOOR, review_floor
+
+    auto = LinkageConfig.from_dict({"id_column": "id", "columns": {"forename": "f", "surname": "s"}})
+    assert auto.match_threshold is None and auto.review_threshold >= 0.5
+    notes: list[str] = []
+    # chosen at the bottom of its range (0.50): the uncertain pairs below it go to review
+    assert review_floor(auto, 0.5, notes) == REVIEW_FLOOR
+    assert notes and "go to review" in notes[0]
+    # chosen above the suite's review threshold: the suite's band stands
+    assert review_floor(auto, 0.9, []) == auto.review_threshold
+
+
+def test_review_queue_not_empty_when_the_model_chooses_the_lowest_threshold():
+    from dataclean import synth
+    from dataclean.linkage import dedupe
+
+    records = synth.records(1500, seed=5).drop(columns=["person_id"])
+    roles = ("nhs_number", "forename", "surname", "date_of_birth", "postcode", "address")
+    result = dedupe(records, {"id_column": "record_id", "columns": {r: r for r in roles}})
+    assert result.review_threshold is not None
+    p = result.pairs["match_probability"]
+    expected = int(((p >= result.review_threshold) & (p < result.match_threshold)).sum())
+    assert len(result.review) == expected
+    if result.match_threshold <= 0.5:
+        assert result.review_threshold == 0.3 and expected > 0

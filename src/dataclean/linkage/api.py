@@ -32,6 +32,9 @@ ProgressFn = Callable[[str, float], None]
 MIN_TRAINING_RECORDS = 500
 #: An edge weaker than this may join a lone record to a group, but never two groups.
 STRONG_LINK = 0.99
+#: the lowest match probability scored: pairs below it are not kept, and an automatic match
+#: threshold with no room under it for review sends pairs from here up to it to review
+REVIEW_FLOOR = 0.3
 #: u sampling chunks (splink's default): comparisons whose levels are all common stop early
 U_CHUNKS = 10
 
@@ -54,6 +57,9 @@ class LinkageResult:
     splits: pd.DataFrame | None = None
     #: the match threshold used (the suite's, or the one chosen from the trained model)
     match_threshold: float | None = None
+    #: the review band's lower bound used (the suite's, or :data:`REVIEW_FLOOR` when an automatic
+    #: match threshold left no band above the suite's)
+    review_threshold: float | None = None
     #: precision / recall / F1 the model's own probabilities predict at the threshold (estimates)
     estimates: dict[str, float] = field(default_factory=dict)
     #: the splink Linker (for its charts: ``linker.visualisations``) and its predictions table;
@@ -66,6 +72,8 @@ class LinkageResult:
         s.update({"scored_pairs": len(self.pairs), "review_pairs": len(self.review)})
         if self.match_threshold is not None:
             s["match_threshold"] = self.match_threshold
+        if self.review_threshold is not None:
+            s["review_threshold"] = self.review_threshold
         for k, v in self.estimates.items():
             # the model's own estimate from its match probabilities, not measured against truth
             s[f"estimated_{k} (from the model's probabilities)"] = v
@@ -703,7 +711,10 @@ def _run(
     t = time.perf_counter()
     threshold = 0.95 if scored.threshold is None else scored.threshold
     ids = prep.allp["unique_id"].astype(str)
-    clusters, cluster_ids, splits, review = _cluster_stage(prep, ids, scored, threshold, len(frames), notes)
+    review_from = review_floor(prep.config, threshold, notes)
+    clusters, cluster_ids, splits, review = _cluster_stage(
+        prep, ids, scored, threshold, review_from, len(frames), notes
+    )
     timings["cluster"] = time.perf_counter() - t
     step("golden records", 0.85)
     t = time.perf_counter()
@@ -725,6 +736,7 @@ def _run(
         timings=timings,
         splits=splits,
         match_threshold=threshold,
+        review_threshold=review_from,
         estimates=scored.estimates,
         linker=scored.linker,
         predictions=scored.predictions,
@@ -838,7 +850,7 @@ def _predict(
         predictions = table.as_pandas_dataframe()
         predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
         return table, predictions
-    floor = min(config.review_threshold, 0.3)
+    floor = min(config.review_threshold, REVIEW_FLOOR)
     table = linker.inference.predict(threshold_match_probability=floor)
     predictions = table.as_pandas_dataframe()
     if config.training == "hybrid":
@@ -849,8 +861,31 @@ def _predict(
     return table, predictions
 
 
+def review_floor(config: LinkageConfig, threshold: float, notes: list[str]) -> float:
+    """The review band's lower bound: the suite's review threshold, unless the match threshold was
+    chosen automatically at or below it; then the model is uncertain about the pairs scored from
+    :data:`REVIEW_FLOOR` up to the match threshold, and those go to review (said in ``notes``)."""
+    review = float(config.review_threshold)
+    if review < threshold:  # always so for a threshold the suite sets (the config checks it)
+        return review
+    review = min(REVIEW_FLOOR, threshold)
+    msg = (
+        f"the match threshold chosen from the model ({threshold:.2f}) leaves no room above the review "
+        f"threshold ({config.review_threshold:.2f}): pairs from {review:.2f} up to it go to review"
+    )
+    log.info(msg)
+    notes.append(msg)
+    return review
+
+
 def _cluster_stage(
-    prep: _Prepared, ids: pd.Series, scored: _Scored, threshold: float, n_frames: int, notes: list[str]
+    prep: _Prepared,
+    ids: pd.Series,
+    scored: _Scored,
+    threshold: float,
+    review_from: float,
+    n_frames: int,
+    notes: list[str],
 ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
     """Clusters (chaining guard, then coherence splits), the clusters table and the review queue."""
     allp, config, pairs = prep.allp, prep.config, scored.pairs
@@ -870,7 +905,7 @@ def _cluster_stage(
     if n_frames == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
     review = pairs[
-        (pairs["match_probability"] >= config.review_threshold) & (pairs["match_probability"] < threshold)
+        (pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)
     ].sort_values("match_probability")
     return clusters, cluster_ids, splits, review
 
