@@ -20,6 +20,7 @@ household), ``email`` (lower case), ``uprn``; plus ``claim_id``, ``property_id``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -191,6 +192,42 @@ def _postcodes(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"pc": pc, "pc_sector": sector, "pc_district": district, "pc_area": area})
 
 
+def _by_distinct(values: pd.Series, build: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """Features built once per distinct value (empty included) and spread to every row: names
+    repeat (a few thousand forenames in a million records), so the standardisers' per-row work
+    (results, reasons, masks) is done on the distinct values only."""
+    codes, uniques = pd.factorize(values.astype(STRING), use_na_sentinel=False)
+    features = build(pd.Series(uniques, dtype=STRING)).reset_index(drop=True)
+    out = features.take(codes)
+    out.index = values.index
+    return out
+
+
+def _forename_features(names: pd.Series) -> pd.DataFrame:
+    pn = registry.get("person_name")
+    fn = pn.standardise_series(names).value.astype(STRING).str.upper().str.split(" ").str[0]
+    return pd.DataFrame(
+        {
+            "fn": fn,
+            "fn_i": fn.str.slice(0, 1),
+            "fn_nick": pn.nickname_canonical_series(names).astype(STRING).str.upper(),
+            "fn_mp": pn.phonetic_keys_series(names)["metaphone"].astype(STRING),
+        }
+    )
+
+
+def _surname_features(names: pd.Series) -> pd.DataFrame:
+    pn = registry.get("person_name")
+    sn = pn.standardise_series(names).value.astype(STRING).str.upper()
+    return pd.DataFrame(
+        {
+            "sn": sn,
+            "sn_first": sn.str.split("-").str[0],
+            "sn_mp": pn.phonetic_keys_series(names)["metaphone"].astype(STRING),
+        }
+    )
+
+
 def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = None) -> pd.DataFrame:
     """The prepared frame (see the module docstring). ``df`` is not modified."""
     out = pd.DataFrame(index=df.index)
@@ -215,16 +252,11 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         out[feature] = _compact(s)
     pn = registry.get("person_name")
     if (s := col("forename")) is not None:
-        fn = pn.standardise_series(s).value
-        out["fn"] = fn.str.upper().str.split(" ").str[0]
-        out["fn_i"] = out["fn"].str.slice(0, 1)
-        out["fn_nick"] = pn.nickname_canonical_series(s).str.upper()
-        out["fn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
+        for k, v in _by_distinct(s, _forename_features).items():
+            out[k] = v
     if (s := col("surname")) is not None:
-        sn = pn.standardise_series(s).value.str.upper()
-        out["sn"] = sn
-        out["sn_first"] = sn.str.split("-").str[0]
-        out["sn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
+        for k, v in _by_distinct(s, _surname_features).items():
+            out[k] = v
     if (s := col("full_name")) is not None:
         cleaned = pn.standardise_series(s.astype(STRING).str.replace(r"[,;.]+", " ", regex=True)).value
         text = _text(cleaned.fillna(s.astype(STRING)))
