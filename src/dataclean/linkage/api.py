@@ -35,8 +35,6 @@ STRONG_LINK = 0.99
 #: the lowest match probability scored: pairs below it are not kept, and an automatic match
 #: threshold with no room under it for review sends pairs from here up to it to review
 REVIEW_FLOOR = 0.3
-#: u sampling chunks (splink's default): comparisons whose levels are all common stop early
-U_CHUNKS = 10
 
 
 @dataclass
@@ -261,9 +259,10 @@ def _train(
         # a sample that grows with the file (5 pairs per record, at least 250,000) up to the cap.
         # splink estimates u one comparison at a time; in chunks, a comparison whose every level
         # is seen often enough in a first probe (1% of the pairs) stops there, so only the
-        # comparisons with rare levels (names transposed) pay for the whole sample
+        # comparisons with rare levels (names transposed) pay for the whole sample. splink's own
+        # chunking default is used (an engine where a chunk is costly, Spark, sets its own)
         max_pairs = min(config.max_pairs_for_u, max(250_000, 5 * n_records))
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=U_CHUNKS)
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
     plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))
