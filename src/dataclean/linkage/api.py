@@ -32,6 +32,9 @@ ProgressFn = Callable[[str, float], None]
 MIN_TRAINING_RECORDS = 500
 #: An edge weaker than this may join a lone record to a group, but never two groups.
 STRONG_LINK = 0.99
+#: the lowest match probability scored: pairs below it are not kept, and an automatic match
+#: threshold with no room under it for review sends pairs from here up to it to review
+REVIEW_FLOOR = 0.3
 
 
 @dataclass
@@ -52,6 +55,9 @@ class LinkageResult:
     splits: pd.DataFrame | None = None
     #: the match threshold used (the suite's, or the one chosen from the trained model)
     match_threshold: float | None = None
+    #: the review band's lower bound used (the suite's, or :data:`REVIEW_FLOOR` when an automatic
+    #: match threshold left no band above the suite's)
+    review_threshold: float | None = None
     #: precision / recall / F1 the model's own probabilities predict at the threshold (estimates)
     estimates: dict[str, float] = field(default_factory=dict)
     #: the splink Linker (for its charts: ``linker.visualisations``) and its predictions table;
@@ -64,6 +70,8 @@ class LinkageResult:
         s.update({"scored_pairs": len(self.pairs), "review_pairs": len(self.review)})
         if self.match_threshold is not None:
             s["match_threshold"] = self.match_threshold
+        if self.review_threshold is not None:
+            s["review_threshold"] = self.review_threshold
         for k, v in self.estimates.items():
             # the model's own estimate from its match probabilities, not measured against truth
             s[f"estimated_{k} (from the model's probabilities)"] = v
@@ -248,11 +256,13 @@ def _train(
     else:
         notes.append("no identifier or name with date of birth to estimate the prior from: a starting value was used")
     try:
-        # a sample that grows with the file (50 pairs per record, at least 250,000) up to the cap,
-        # in one chunk: rare levels (names transposed) never reach splink's early-stopping count,
-        # so chunks would only add passes
-        max_pairs = min(config.max_pairs_for_u, max(250_000, 50 * n_records))
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1, num_chunks=1)
+        # a sample that grows with the file (5 pairs per record, at least 250,000) up to the cap.
+        # splink estimates u one comparison at a time; in chunks, a comparison whose every level
+        # is seen often enough in a first probe (1% of the pairs) stops there, so only the
+        # comparisons with rare levels (names transposed) pay for the whole sample. splink's own
+        # chunking default is used (an engine where a chunk is costly, Spark, sets its own)
+        max_pairs = min(config.max_pairs_for_u, max(250_000, 5 * n_records))
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
     except Exception as exc:  # pragma: no cover - splink only fails here on broken input
         notes.append(f"u probabilities not estimated ({exc.__class__.__name__}); starting values were used")
     plan = presets.em_rule_plan(features, presets.comparison_columns(comparisons))
@@ -328,15 +338,9 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     weak = edges[edges["match_probability"] < STRONG_LINK].sort_values("match_probability", ascending=False)
     labels = _components(len(ids), pos[strong["unique_id_l"]].to_numpy(), pos[strong["unique_id_r"]].to_numpy())
     if len(weak):
-        size = np.bincount(labels, minlength=len(ids))
-        for left, right in zip(pos[weak["unique_id_l"]].to_numpy(), pos[weak["unique_id_r"]].to_numpy()):
-            a, b = labels[left], labels[right]
-            if a == b or (size[a] > 1 and size[b] > 1):
-                continue
-            keep, drop = (a, b) if size[a] >= size[b] else (b, a)
-            labels[labels == drop] = keep
-            size[keep] += size[drop]
-            size[drop] = 0
+        labels = _attach_weak(
+            labels, pos[weak["unique_id_l"]].to_numpy().tolist(), pos[weak["unique_id_r"]].to_numpy().tolist()
+        )
     # the smallest record id of each cluster, by integer ranks (no string groupby)
     id_array = np.asarray(ids, dtype=object)
     order = np.argsort(id_array, kind="stable")
@@ -345,6 +349,36 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     best = np.full(len(ids), len(ids), dtype=np.int64)
     np.minimum.at(best, labels, rank)
     return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
+
+
+def _attach_weak(labels: np.ndarray, left: list[int], right: list[int]) -> np.ndarray:
+    """Replay weak links (strongest first) over component ``labels``: a link joins its two
+    components only when one of them is a lone record. Union-find over component labels, so each
+    link costs O(1) whatever the number of records (relabelling every record per merge did not)."""
+    size = np.bincount(labels, minlength=len(labels)).tolist()
+    parent = list(range(len(labels)))
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    lab = labels.tolist()
+    for l_pos, r_pos in zip(left, right):
+        a, b = root(lab[l_pos]), root(lab[r_pos])
+        if a == b or (size[a] > 1 and size[b] > 1):
+            continue
+        keep, drop = (a, b) if size[a] >= size[b] else (b, a)
+        parent[drop] = keep
+        size[keep] += size[drop]
+        size[drop] = 0
+    roots = np.asarray(parent)
+    while True:  # pointer jumping to every label's root, vectorised
+        nxt = roots[roots]
+        if np.array_equal(nxt, roots):
+            return roots[labels]
+        roots = nxt
 
 
 #: clusters larger than this are not checked pair by pair for incoherent evidence
@@ -517,10 +551,13 @@ def split_incoherent(
     moved = []
     ids_arr = ids.to_numpy(dtype=object)
     edges_by_cluster = dict(tuple(edge_frame.sort_values("p", ascending=False).groupby("c", sort=False)))
+    # each conflicting cluster's records, found once (not a scan of every record per cluster)
+    in_conflict = frame[frame["c"].isin(set(conflict_pairs["c"]))]
+    nodes_by_cluster = {c: g.to_numpy() for c, g in in_conflict.groupby("c", sort=False)["pos"]}
     for c, group in conflict_pairs.groupby("c", sort=False):
         cannot = {(int(x), int(y)) for x, y in zip(group["a"], group["b"])}
         cannot |= {(y, x) for x, y in cannot}
-        nodes = np.flatnonzero(labels == c)
+        nodes = np.sort(nodes_by_cluster[c])
         parent = {int(v): int(v) for v in nodes}
         comp = {int(v): {int(v)} for v in nodes}
 
@@ -608,6 +645,33 @@ def _load_model(model: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+@dataclass
+class _Prepared:
+    """The preparation stage's output: one prepared frame per source and their union."""
+
+    config: LinkageConfig
+    per_source: dict[str, LinkageConfig]
+    out_id: str
+    prepared: list[pd.DataFrame]
+    allp: pd.DataFrame
+    features: set[str]
+
+
+@dataclass
+class _Scored:
+    """The scoring stage's output: readable pairs, the model and the match threshold."""
+
+    pairs: pd.DataFrame
+    model: dict[str, Any]
+    threshold: float | None
+    estimates: dict[str, float] = field(default_factory=dict)
+    linker: Any = None
+    predictions: Any = None
+
+
+_EMPTY_PAIRS = ["unique_id_l", "unique_id_r", "source_l", "source_r", "match_probability", "match_weight"]
+
+
 def _run(
     frames: Mapping[str, pd.DataFrame],
     config: LinkageConfig | None,
@@ -618,6 +682,7 @@ def _run(
     model_in: str | Path | Mapping[str, Any] | None = None,
     source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None = None,
 ) -> LinkageResult:
+    """prepare -> train and score -> cluster (with coherence splits) -> golden records."""
     from dataclean.engines import is_spark_dataframe, is_spark_session
 
     if is_spark_session(backend) or any(is_spark_dataframe(f) for f in frames.values()):
@@ -637,6 +702,53 @@ def _run(
     timings: dict[str, float] = {}
     notes: list[str] = []
     t0 = time.perf_counter()
+    step("preparing records", 0.05)
+    prep = _prepare_stage(frames, config, source_configs, link_type)
+    timings["prepare"] = time.perf_counter() - t0
+    scored = _score_stage(prep, link_type, backend, model_in, notes, step, timings)
+    step("clustering", 0.75)
+    t = time.perf_counter()
+    threshold = 0.95 if scored.threshold is None else scored.threshold
+    ids = prep.allp["unique_id"].astype(str)
+    review_from = review_floor(prep.config, threshold, notes)
+    clusters, cluster_ids, splits, review = _cluster_stage(
+        prep, ids, scored, threshold, review_from, len(frames), notes
+    )
+    timings["cluster"] = time.perf_counter() - t
+    step("golden records", 0.85)
+    t = time.perf_counter()
+    golden, claims, props = _golden_stage(frames, prep, cluster_ids)
+    timings["golden"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    step("done", 1.0)
+    rename = {"unique_id_l": f"{prep.out_id}_l", "unique_id_r": f"{prep.out_id}_r"}
+    return LinkageResult(
+        pairs=scored.pairs.rename(columns=rename),
+        clusters=clusters,
+        golden_records=golden,
+        review=review.rename(columns=rename),
+        config=prep.config,
+        model=scored.model,
+        persons_in_multiple_claims=claims,
+        persons_with_multiple_properties=props,
+        notes=notes,
+        timings=timings,
+        splits=splits,
+        match_threshold=threshold,
+        review_threshold=review_from,
+        estimates=scored.estimates,
+        linker=scored.linker,
+        predictions=scored.predictions,
+    )
+
+
+def _prepare_stage(
+    frames: Mapping[str, pd.DataFrame],
+    config: LinkageConfig | None,
+    source_configs: Mapping[str, LinkageConfig | Mapping[str, Any]] | None,
+    link_type: str,
+) -> _Prepared:
+    """Check and prepare every source (ids prefixed with the source name when linking)."""
     first = next(iter(frames.values()))
     config = config or LinkageConfig.infer([str(c) for c in first.columns])
     if not isinstance(config, LinkageConfig):
@@ -644,7 +756,6 @@ def _run(
     per_source = {name: _as_config((source_configs or {}).get(name)) or config for name in frames}
     id_names = {c.id_column for c in per_source.values()}
     out_id = config.id_column if len(id_names) == 1 else "record_id"
-    step("preparing records", 0.05)
     prepared = []
     for name, df in frames.items():
         check_input(df, per_source[name], name=name, partial=len(frames) > 1)
@@ -655,132 +766,164 @@ def _run(
     allp = pd.concat(prepared, ignore_index=True) if len(prepared) > 1 else prepared[0]
     if link_type != "dedupe_only" and allp["unique_id"].duplicated().any():
         raise ConfigError("two frames share a name; give each a distinct source name")
-    features = available_features(allp)
-    timings["prepare"] = time.perf_counter() - t0
-    n = len(allp)
-    ids = allp["unique_id"].astype(str)
-    linker = predictions_table = None
-    threshold = config.match_threshold
-    estimates: dict[str, float] = {}
+    return _Prepared(config, per_source, out_id, prepared, allp, available_features(allp))
 
-    if n < 2:
-        pairs = pd.DataFrame(
-            columns=["unique_id_l", "unique_id_r", "source_l", "source_r", "match_probability", "match_weight"]
-        )
-        model: dict[str, Any] = {"note": "fewer than two records: nothing to compare", "config": config.to_dict()}
-    else:
-        from splink import Linker
 
-        step("training the model", 0.2)
-        t = time.perf_counter()
-        db_api = _db_api(backend)
-        # only the prepared match columns go to the engine; drop what no comparison or rule reads
-        keep = ["unique_id", "source", *sorted(features)]
-        inputs = [f[keep] for f in prepared] if link_type != "dedupe_only" else [allp[keep]]
-        tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
-        del inputs
-        table_arg = tables if len(tables) > 1 else tables[0]
-        deterministic = config.training == "deterministic"
-        if model_in is not None:
-            settings: Any = _load_model(model_in)
-        elif deterministic:
-            rules = presets.deterministic_rules(features)
-            if not rules:
-                raise ConfigError(
-                    "deterministic training needs an identifier (NHS number, NINO or identifier) and a date of birth"
-                )
-            settings = settings_creator(link_type, features, config, rules=rules)
-        else:
-            rules = _budget_rules(table_arg, link_type, features, config, n, notes)
-            settings = settings_creator(link_type, features, config, rules=rules)
-        # log_level=None: splink leaves logging alone (the application configures it)
-        linker = Linker(table_arg, settings, log_level=None)
-        if model_in is not None:
-            notes.append("parameters loaded from a saved model; not retrained")
-        elif not deterministic:
-            _train(linker, n, features, config, settings.comparisons, notes)
-        timings["train"] = time.perf_counter() - t
-        step("scoring candidate pairs", 0.5)
-        t = time.perf_counter()
-        if deterministic:
-            predictions_table = linker.inference.deterministic_link()
-            predictions = predictions_table.as_pandas_dataframe()
-            predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
-        else:
-            floor = min(config.review_threshold, 0.3)
-            predictions_table = linker.inference.predict(threshold_match_probability=floor)
-            predictions = predictions_table.as_pandas_dataframe()
-            if config.training == "hybrid":
-                det = _deterministic_pairs(allp, features)
-                if det.empty:
-                    notes.append("hybrid: no identifier with date of birth, so no deterministic matches to add")
-                predictions = _boost(predictions, det)
-        model = linker.misc.save_model_to_json()
-        model["dataclean"] = {"config": config.to_dict(), "features": sorted(features), "notes": notes}
-        timings["predict"] = time.perf_counter() - t
-        pairs = _readable_pairs(predictions, model)
-        del predictions
-        if threshold is None:
-            threshold, estimates = choose_threshold(pairs["match_probability"].to_numpy(dtype=float))
-            log.info("match threshold %.2f chosen from the trained model", threshold)
-        else:
-            estimates = estimate_quality(pairs["match_probability"].to_numpy(dtype=float), threshold)
-        model["dataclean"]["match_threshold"] = threshold
-        model["dataclean"]["estimates"] = estimates
-    threshold = 0.95 if threshold is None else threshold
-    step("clustering", 0.75)
+def _settings(
+    prep: _Prepared, table_arg: Any, link_type: str, model_in: Any, deterministic: bool, notes: list[str]
+) -> Any:
+    """The model's settings: a saved model, deterministic rules, or rules within the budget."""
+    features, config = prep.features, prep.config
+    if model_in is not None:
+        return _load_model(model_in)
+    if deterministic:
+        rules = presets.deterministic_rules(features)
+        if not rules:
+            raise ConfigError(
+                "deterministic training needs an identifier (NHS number, NINO or identifier) and a date of birth"
+            )
+        return settings_creator(link_type, features, config, rules=rules)
+    rules = _budget_rules(table_arg, link_type, features, config, len(prep.allp), notes)
+    return settings_creator(link_type, features, config, rules=rules)
+
+
+def _score_stage(
+    prep: _Prepared,
+    link_type: str,
+    backend: Any,
+    model_in: Any,
+    notes: list[str],
+    step: ProgressFn,
+    timings: dict[str, float],
+) -> _Scored:
+    """Train the model (or load it) and score the candidate pairs; choose the match threshold."""
+    config, allp, features = prep.config, prep.allp, prep.features
+    if len(allp) < 2:
+        model = {"note": "fewer than two records: nothing to compare", "config": config.to_dict()}
+        return _Scored(pd.DataFrame(columns=_EMPTY_PAIRS), model, config.match_threshold)
+    from splink import Linker
+
+    step("training the model", 0.2)
     t = time.perf_counter()
+    db_api = _db_api(backend)
+    # only the prepared match columns go to the engine; drop what no comparison or rule reads
+    keep = ["unique_id", "source", *sorted(features)]
+    inputs = [f[keep] for f in prep.prepared] if link_type != "dedupe_only" else [allp[keep]]
+    tables = [db_api.register(frame, dataset_display_name=f"dataclean_{i}") for i, frame in enumerate(inputs)]
+    del inputs
+    table_arg = tables if len(tables) > 1 else tables[0]
+    deterministic = config.training == "deterministic"
+    settings = _settings(prep, table_arg, link_type, model_in, deterministic, notes)
+    # log_level=None: splink leaves logging alone (the application configures it)
+    linker = Linker(table_arg, settings, log_level=None)
+    if model_in is not None:
+        notes.append("parameters loaded from a saved model; not retrained")
+    elif not deterministic:
+        _train(linker, len(allp), features, config, settings.comparisons, notes)
+    timings["train"] = time.perf_counter() - t
+    step("scoring candidate pairs", 0.5)
+    t = time.perf_counter()
+    predictions_table, predictions = _predict(linker, allp, features, config, deterministic, notes)
+    model = linker.misc.save_model_to_json()
+    model["dataclean"] = {"config": config.to_dict(), "features": sorted(features), "notes": notes}
+    timings["predict"] = time.perf_counter() - t
+    pairs = _readable_pairs(predictions, model)
+    del predictions
+    threshold = config.match_threshold
+    if threshold is None:
+        threshold, estimates = choose_threshold(pairs["match_probability"].to_numpy(dtype=float))
+        log.info("match threshold %.2f chosen from the trained model", threshold)
+    else:
+        estimates = estimate_quality(pairs["match_probability"].to_numpy(dtype=float), threshold)
+    model["dataclean"]["match_threshold"] = threshold
+    model["dataclean"]["estimates"] = estimates
+    return _Scored(pairs, model, threshold, estimates, linker, predictions_table)
+
+
+def _predict(
+    linker: Any, allp: pd.DataFrame, features: set[str], config: LinkageConfig, deterministic: bool, notes: list[str]
+) -> tuple[Any, pd.DataFrame]:
+    """The engine's predictions table and its rows in pandas (hybrid: deterministic matches added)."""
+    if deterministic:
+        table = linker.inference.deterministic_link()
+        predictions = table.as_pandas_dataframe()
+        predictions["match_probability"], predictions["match_weight"] = 1.0, 20.0
+        return table, predictions
+    floor = min(config.review_threshold, REVIEW_FLOOR)
+    table = linker.inference.predict(threshold_match_probability=floor)
+    predictions = table.as_pandas_dataframe()
+    if config.training == "hybrid":
+        det = _deterministic_pairs(allp, features)
+        if det.empty:
+            notes.append("hybrid: no identifier with date of birth, so no deterministic matches to add")
+        predictions = _boost(predictions, det)
+    return table, predictions
+
+
+def review_floor(config: LinkageConfig, threshold: float, notes: list[str]) -> float:
+    """The review band's lower bound: the suite's review threshold, unless the match threshold was
+    chosen automatically at or below it; then the model is uncertain about the pairs scored from
+    :data:`REVIEW_FLOOR` up to the match threshold, and those go to review (said in ``notes``)."""
+    review = float(config.review_threshold)
+    if review < threshold:  # always so for a threshold the suite sets (the config checks it)
+        return review
+    review = min(REVIEW_FLOOR, threshold)
+    msg = (
+        f"the match threshold chosen from the model ({threshold:.2f}) leaves no room above the review "
+        f"threshold ({config.review_threshold:.2f}): pairs from {review:.2f} up to it go to review"
+    )
+    log.info(msg)
+    notes.append(msg)
+    return review
+
+
+def _cluster_stage(
+    prep: _Prepared,
+    ids: pd.Series,
+    scored: _Scored,
+    threshold: float,
+    review_from: float,
+    n_frames: int,
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame]:
+    """Clusters (chaining guard, then coherence splits), the clusters table and the review queue."""
+    allp, config, pairs = prep.allp, prep.config, scored.pairs
     cluster_ids = cluster(ids, pairs, threshold, nhs=allp["nhs"])
-    checks = _coherence_checks(model, notes)
+    checks = _coherence_checks(scored.model, notes)
     cluster_ids, splits = split_incoherent(ids, pairs, threshold, cluster_ids, allp, checks=checks)
     if len(splits):
         log.info("%d clusters split on their weakest links", splits["cluster_id_before"].nunique())
-    original_id = ids.str.split(":", n=1).str[-1] if len(frames) > 1 else ids
+    original_id = ids.str.split(":", n=1).str[-1] if n_frames > 1 else ids
     clusters = pd.DataFrame(
         {
-            out_id: original_id.to_numpy(),
+            prep.out_id: original_id.to_numpy(),
             "source": allp["source"].to_numpy(),
             "cluster_id": cluster_ids.to_numpy(),
         }
     )
-    if len(frames) == 1 and "source" not in config.columns:
+    if n_frames == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
     review = pairs[
-        (pairs["match_probability"] >= config.review_threshold) & (pairs["match_probability"] < threshold)
+        (pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)
     ].sort_values("match_probability")
-    timings["cluster"] = time.perf_counter() - t
-    step("golden records", 0.85)
-    t = time.perf_counter()
+    return clusters, cluster_ids, splits, review
+
+
+def _golden_stage(
+    frames: Mapping[str, pd.DataFrame], prep: _Prepared, cluster_ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """Golden records from the original rows, and the fraud views."""
+    out_id = prep.out_id
     originals = pd.concat(
         [
-            f.reset_index(drop=True).rename(columns={resolve_column(f, per_source[n].id_column): out_id})
+            f.reset_index(drop=True).rename(columns={resolve_column(f, prep.per_source[n].id_column): out_id})
             for n, f in frames.items()
         ],
         ignore_index=True,
     )
-    golden = golden_records(originals, allp, cluster_ids.to_numpy(), replace(config, id_column=out_id))
-    claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), allp)
-    timings["golden"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    step("done", 1.0)
-    rename = {"unique_id_l": f"{out_id}_l", "unique_id_r": f"{out_id}_r"}
-    return LinkageResult(
-        pairs=pairs.rename(columns=rename),
-        clusters=clusters,
-        golden_records=golden,
-        review=review.rename(columns=rename),
-        config=config,
-        model=model,
-        persons_in_multiple_claims=claims,
-        persons_with_multiple_properties=props,
-        notes=notes,
-        timings=timings,
-        splits=splits,
-        match_threshold=threshold,
-        estimates=estimates,
-        linker=linker,
-        predictions=predictions_table,
-    )
+    golden = golden_records(originals, prep.allp, cluster_ids.to_numpy(), replace(prep.config, id_column=out_id))
+    claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), prep.allp)
+    return golden, claims, props
 
 
 def choose_threshold(probabilities: np.ndarray) -> tuple[float, dict[str, float]]:

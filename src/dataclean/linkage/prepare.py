@@ -20,6 +20,7 @@ household), ``email`` (lower case), ``uprn``; plus ``claim_id``, ``property_id``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,10 @@ from dataclean.exceptions import ConfigError, DataFileError
 from dataclean.linkage.config import LinkageConfig
 
 log = logging.getLogger(__name__)
-STRING = pd.StringDtype()
+#: Arrow-backed text: pandas runs ``.str`` methods on it as pyarrow compute kernels (RE2 regular
+#: expressions, Unicode-aware case and trimming) instead of one Python call per row, and DuckDB
+#: reads it without a copy
+STRING = pd.StringDtype("pyarrow")
 MAX_ATTRIBUTES = 4
 FEATURES = (
     "nhs",
@@ -135,9 +139,10 @@ def check_input(df: pd.DataFrame, config: LinkageConfig, *, name: str = "data", 
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Upper case, punctuation to spaces, spaces collapsed; empty -> NA."""
-    s = values.astype(STRING).str.upper().str.replace(r"[^\w/&-]+", " ", regex=True)
-    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    """Upper case, punctuation to spaces, spaces collapsed; empty -> NA. (RE2 patterns: letters
+    and digits of any script are kept, as Python's ``\\w`` would.)"""
+    s = values.astype(STRING).str.upper().str.replace(r"[^\p{L}\p{N}_/&-]+", " ", regex=True)
+    s = s.str.replace(r"[\s\p{Z}]+", " ", regex=True).str.strip()
     return s.mask(s == "", pd.NA)
 
 
@@ -187,6 +192,42 @@ def _postcodes(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"pc": pc, "pc_sector": sector, "pc_district": district, "pc_area": area})
 
 
+def _by_distinct(values: pd.Series, build: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """Features built once per distinct value (empty included) and spread to every row: names
+    repeat (a few thousand forenames in a million records), so the standardisers' per-row work
+    (results, reasons, masks) is done on the distinct values only."""
+    codes, uniques = pd.factorize(values.astype(STRING), use_na_sentinel=False)
+    features = build(pd.Series(uniques, dtype=STRING)).reset_index(drop=True)
+    out = features.take(codes)
+    out.index = values.index
+    return out
+
+
+def _forename_features(names: pd.Series) -> pd.DataFrame:
+    pn = registry.get("person_name")
+    fn = pn.standardise_series(names).value.astype(STRING).str.upper().str.split(" ").str[0]
+    return pd.DataFrame(
+        {
+            "fn": fn,
+            "fn_i": fn.str.slice(0, 1),
+            "fn_nick": pn.nickname_canonical_series(names).astype(STRING).str.upper(),
+            "fn_mp": pn.phonetic_keys_series(names)["metaphone"].astype(STRING),
+        }
+    )
+
+
+def _surname_features(names: pd.Series) -> pd.DataFrame:
+    pn = registry.get("person_name")
+    sn = pn.standardise_series(names).value.astype(STRING).str.upper()
+    return pd.DataFrame(
+        {
+            "sn": sn,
+            "sn_first": sn.str.split("-").str[0],
+            "sn_mp": pn.phonetic_keys_series(names)["metaphone"].astype(STRING),
+        }
+    )
+
+
 def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = None) -> pd.DataFrame:
     """The prepared frame (see the module docstring). ``df`` is not modified."""
     out = pd.DataFrame(index=df.index)
@@ -211,16 +252,11 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         out[feature] = _compact(s)
     pn = registry.get("person_name")
     if (s := col("forename")) is not None:
-        fn = pn.standardise_series(s).value
-        out["fn"] = fn.str.upper().str.split(" ").str[0]
-        out["fn_i"] = out["fn"].str.slice(0, 1)
-        out["fn_nick"] = pn.nickname_canonical_series(s).str.upper()
-        out["fn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
+        for k, v in _by_distinct(s, _forename_features).items():
+            out[k] = v
     if (s := col("surname")) is not None:
-        sn = pn.standardise_series(s).value.str.upper()
-        out["sn"] = sn
-        out["sn_first"] = sn.str.split("-").str[0]
-        out["sn_mp"] = pn.phonetic_keys_series(s)["metaphone"]
+        for k, v in _by_distinct(s, _surname_features).items():
+            out[k] = v
     if (s := col("full_name")) is not None:
         cleaned = pn.standardise_series(s.astype(STRING).str.replace(r"[,;.]+", " ", regex=True)).value
         text = _text(cleaned.fillna(s.astype(STRING)))
@@ -260,12 +296,13 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
     for i, s in enumerate(attributes[:MAX_ATTRIBUTES], start=1):
         out[f"attr{i}"] = _text(s)
     if (s := col("phone")) is not None:
-        e164 = std("phone", s)
-        # UK mobiles are +447 numbers other than 070 (personal numbering) and 076 (pagers): a
-        # prefix test on the canonical form, instead of a metadata lookup per number
-        mobile = (e164.str.startswith("+447") & ~e164.str.startswith(("+4470", "+4476"))).fillna(False)
-        out["mobile"] = e164.where(mobile.to_numpy(dtype=bool), pd.NA)
-        out["landline"] = e164.where(~mobile.to_numpy(dtype=bool), pd.NA)
+        # one rule for what a mobile is: phonenumbers' line type, as ``fields.phone`` reports it
+        # (numbers whose type the numbering plan does not tell apart count as landlines)
+        details = registry.get("phone").details_series(s)
+        e164 = details["e164"]
+        mobile = details["is_mobile"].fillna(False).to_numpy(dtype=bool)
+        out["mobile"] = e164.where(mobile, pd.NA)
+        out["landline"] = e164.where(~mobile, pd.NA)
     if (s := col("email")) is not None:
         out["email"] = std("email", s).str.lower()
     if (s := col("uprn")) is not None:
@@ -289,7 +326,3 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
 def available_features(prepared: pd.DataFrame) -> set[str]:
     """Features with at least one value (comparisons on empty features are left out)."""
     return {f for f in FEATURES if prepared[f].notna().any()}
-
-
-def null_share(prepared: pd.DataFrame) -> dict[str, float]:
-    return {f: float(prepared[f].isna().mean()) for f in FEATURES}

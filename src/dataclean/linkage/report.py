@@ -138,7 +138,7 @@ def probability_chart(result: LinkageResult) -> VegaLiteChart:
     counts, _ = np.histogram(p[np.isfinite(p)], bins=edges)
     bars = [{"from": float(a), "to": float(b), "pairs": int(c)} for a, b, c in zip(edges[:-1], edges[1:], counts) if c]
     match_t = result.match_threshold if result.match_threshold is not None else 0.95
-    review_t = float(result.config.review_threshold)
+    review_t = _review_threshold(result)
     rules = [
         {"threshold": review_t, "label": f"review from {review_t:.2f}"},
         {"threshold": float(match_t), "label": f"match from {match_t:.2f}"},
@@ -457,7 +457,7 @@ def _summary_table(result: LinkageResult) -> str:
         elif isinstance(value, int):
             value = f"{value:,}"
         rows.append({"figure": key.replace("_", " "), "value": value})
-    rows.append({"figure": "review threshold", "value": f"{result.config.review_threshold:.2f}"})
+    rows.append({"figure": "review threshold", "value": f"{_review_threshold(result):.2f}"})
     table = _table(pd.DataFrame(rows), numeric={"value"})
     if result.estimates:
         table += (
@@ -655,3 +655,9 @@ def _page(title: str, body: str) -> str:
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _review_threshold(result: LinkageResult) -> float:
+    """The review band's lower bound the run used (older results: the configured one)."""
+    used = getattr(result, "review_threshold", None)
+    return float(result.config.review_threshold if used is None else used)
