@@ -331,7 +331,27 @@ def build_result(
     index = col.original.index
     valid = np.asarray(valid, dtype=bool) & col.usable
     invalid = ~valid & ~col.missing
-    # reasons as codes into a small list of categories: cheap to override and to turn into strings
+    codes, categories = _reason_codes(reason, col, invalid)
+    value, same = _canonical_values(col, canonical, valid, compare_to, value_dtype)
+    status = np.full(len(index), 1, dtype=np.int8)  # order of Status: unchanged, changed, invalid, missing
+    status[valid & same] = 0
+    status[invalid] = 2
+    status[col.missing] = 3
+    # failures stay in `reason`; what a module reported on a valid row is a note
+    failure_codes = np.where(valid, -1, codes).astype(np.int32)
+    note_codes = np.where(valid, codes, -1).astype(np.int32)
+    return StandardiseResult(
+        value=value.rename(col.original.name),
+        status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
+        reason=pd.Series(strings_from_codes(failure_codes, categories), index=index, name="reason"),
+        note=pd.Series(strings_from_codes(note_codes, categories), index=index, name="note"),
+    )
+
+
+def _reason_codes(reason: Any, col: TextColumn, invalid: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The module's reasons as integer codes into a small list of categories (cheap to override
+    and to turn into strings), with missing, bad-type, over-long and unexplained invalid rows
+    given their shared reasons."""
     if isinstance(getattr(reason, "dtype", None), pd.CategoricalDtype):  # already coded: no object per row
         codes = np.asarray(reason.cat.codes if isinstance(reason, pd.Series) else reason.codes)
         categories = [str(c) for c in reason.dtype.categories]
@@ -354,8 +374,14 @@ def build_result(
     no_reason = invalid & (codes < 0)  # an invalid row always has a reason
     if no_reason.any():
         codes = np.where(no_reason, code_of("invalid_format"), codes)
+    return codes, categories
 
-    canonical = pd.Series(canonical, index=index)
+
+def _canonical_values(
+    col: TextColumn, canonical: pd.Series, valid: np.ndarray, compare_to: pd.Series | None, value_dtype: Any
+) -> tuple[pd.Series, np.ndarray]:
+    """(the value column: canonical where valid, else NA; True where it equals the input)."""
+    canonical = pd.Series(canonical, index=col.original.index)
     if value_dtype is STRING and _is_arrow_string(canonical.dtype):
         value = canonical.where(valid, pd.NA)  # Arrow-backed text stays in Arrow (no object per row)
     else:
@@ -371,19 +397,7 @@ def build_result(
         same = (value == compare_to).fillna(False).to_numpy(dtype=bool)
     else:
         same = (value.astype(STRING) == compare_to.astype(STRING)).fillna(False).to_numpy(dtype=bool)
-    status = np.full(len(index), 1, dtype=np.int8)  # order of Status: unchanged, changed, invalid, missing
-    status[valid & same] = 0
-    status[invalid] = 2
-    status[col.missing] = 3
-    # failures stay in `reason`; what a module reported on a valid row is a note
-    failure_codes = np.where(valid, -1, codes).astype(np.int32)
-    note_codes = np.where(valid, codes, -1).astype(np.int32)
-    return StandardiseResult(
-        value=value.rename(col.original.name),
-        status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
-        reason=pd.Series(strings_from_codes(failure_codes, categories), index=index, name="reason"),
-        note=pd.Series(strings_from_codes(note_codes, categories), index=index, name="note"),
-    )
+    return value, same
 
 
 def _is_arrow_string(dtype: Any) -> bool:

@@ -359,7 +359,7 @@ def _build(data: Mapping[str, Any], *, source: str | None, lines: Mapping[tuple,
     reference_date = _reference_date(data, problems)
     standardise = _standardised_columns(data.get("standardise", True), columns, problems)
     ref_iso = reference_date.isoformat() if reference_date else None
-    expectations = _generated_expectations(columns, data, ref_iso)
+    expectations = _generated_expectations(columns, ref_iso)
     expectations += _declared_expectations(data.get("expectations") or [], columns, ref_iso, source, problems)
     expectations += _timeliness_expectation(data.get("timeliness"), columns, ref_iso, problems)
     _check_linkage_blocks(data, source, problems)
@@ -568,87 +568,42 @@ def _known_expectation_types(dataclean_types: Mapping[str, type] | None = None) 
     return set(expectation_types()) | set(dataclean_types or ())
 
 
-def _generated_expectations(
-    columns: Mapping[str, ColumnSpec], data: Mapping[str, Any], ref_iso: str | None
-) -> list[ExpectationSpec]:
-    """The expectations the columns' roles and flags imply (not null, valid kind, unique...)."""
+def _generated_expectations(columns: Mapping[str, ColumnSpec], ref_iso: str | None) -> list[ExpectationSpec]:
+    """The expectations the columns' roles and flags imply, column by column: not null and not a
+    placeholder (``required``), plausible date of birth or valid kind (the role's kind), in the
+    allowed set (``allowed_values``), unique (``unique``)."""
     out: list[ExpectationSpec] = []
     for name, c in columns.items():
+
+        def gen(key: str, etype: str, kwargs: dict[str, Any], dimension: str, *, c: ColumnSpec = c) -> None:
+            out.append(ExpectationSpec(key, etype, kwargs, dimension, c.severity, c.weight, generated=True))
+
         if c.required:
-            out.append(
-                ExpectationSpec(
-                    f"g_not_null__{name}",
-                    "expect_column_values_to_not_be_null",
-                    {"column": name},
-                    "completeness",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
-            )
-            kw: dict[str, Any] = {"column": name}
-            if c.kind:
-                kw["kind"] = c.kind
-            out.append(
-                ExpectationSpec(
-                    f"g_not_placeholder__{name}",
-                    "expect_column_values_to_not_be_placeholder",
-                    kw,
-                    "completeness",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
+            gen(f"g_not_null__{name}", "expect_column_values_to_not_be_null", {"column": name}, "completeness")
+            kind_kw = {"kind": c.kind} if c.kind else {}
+            gen(
+                f"g_not_placeholder__{name}",
+                "expect_column_values_to_not_be_placeholder",
+                {"column": name, **kind_kw},
+                "completeness",
             )
         if c.kind == "date_of_birth":
-            kw = {"column": name, "mostly": c.mostly}
-            if ref_iso:
-                kw["reference_date"] = ref_iso
-            out.append(
-                ExpectationSpec(
-                    f"g_plausible_dob__{name}",
-                    "expect_column_values_to_be_plausible_date_of_birth",
-                    kw,
-                    "validity",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
+            ref_kw = {"reference_date": ref_iso} if ref_iso else {}
+            gen(
+                f"g_plausible_dob__{name}",
+                "expect_column_values_to_be_plausible_date_of_birth",
+                {"column": name, "mostly": c.mostly, **ref_kw},
+                "validity",
             )
         elif c.kind:
-            out.append(
-                ExpectationSpec(
-                    f"g_valid_{c.kind}__{name}",
-                    valid_kind_type(c.kind),
-                    {"column": name, "mostly": c.mostly},
-                    "validity",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
-            )
+            gen(f"g_valid_{c.kind}__{name}", valid_kind_type(c.kind), {"column": name, "mostly": c.mostly}, "validity")
         if c.allowed_values is not None:
-            out.append(
-                ExpectationSpec(
-                    f"g_in_set__{name}",
-                    "expect_column_values_to_be_in_set",
-                    {"column": name, "value_set": list(c.allowed_values), "mostly": c.mostly},
-                    "validity",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
+            gen(
+                f"g_in_set__{name}",
+                "expect_column_values_to_be_in_set",
+                {"column": name, "value_set": list(c.allowed_values), "mostly": c.mostly},
+                "validity",
             )
         if c.unique:
-            out.append(
-                ExpectationSpec(
-                    f"g_unique__{name}",
-                    "expect_column_values_to_be_unique",
-                    {"column": name},
-                    "uniqueness",
-                    c.severity,
-                    c.weight,
-                    generated=True,
-                )
-            )
+            gen(f"g_unique__{name}", "expect_column_values_to_be_unique", {"column": name}, "uniqueness")
     return out

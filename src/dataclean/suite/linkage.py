@@ -71,63 +71,24 @@ class LinkageConfig:
         """Check a ``dedupe:``/``link:`` block and build the config; ConfigError lists every problem."""
         data = dict(data or {})
         problems: list[str] = []
-
-        def near(word: str, options: tuple[str, ...] | list[str]) -> str:
-            prefixed = [o for o in options if o.startswith(str(word)) or str(word).startswith(o)]
-            close = prefixed[:1] or difflib.get_close_matches(str(word), list(options), n=1)
-            return f" Did you mean {close[0]!r}?" if close else ""
-
         for k in data:
             if k not in _KEYS:
-                problems.append(f"linkage: unknown key {k!r}.{near(k, _KEYS)} Allowed: {', '.join(_KEYS)}")
-        columns = data.get("columns") or {}
-        if not isinstance(columns, Mapping):
-            problems.append("linkage.columns: must be a mapping of role -> column name")
-            columns = {}
-        clean_columns: dict[str, str | tuple[str, ...]] = {}
-        for role, col in columns.items():
-            if role not in ROLES:
-                problems.append(f"linkage.columns.{role}: unknown role.{near(role, ROLES)} Roles: {', '.join(ROLES)}")
-            if role in MULTI_ROLES and isinstance(col, list | tuple):
-                if not col or not all(isinstance(c, str) for c in col):
-                    problems.append(f"linkage.columns.{role}: must list column names, not {col!r}")
-                clean_columns[role] = tuple(col) if len(col) != 1 else col[0]
-            elif not isinstance(col, str):
-                many = " (or a list of them)" if role in MULTI_ROLES else ""
-                problems.append(f"linkage.columns.{role}: must name a column (a string){many}, not {col!r}")
-            else:
-                clean_columns[role] = col
+                problems.append(f"linkage: unknown key {k!r}.{_near(k, _KEYS)} Allowed: {', '.join(_KEYS)}")
+        columns = _columns(data.get("columns") or {}, problems)
         id_column = data.get("id_column", "record_id")
         if not isinstance(id_column, str):
             problems.append("linkage.id_column: must be a column name")
         training = data.get("training", "unsupervised")
         if training not in TRAINING:
             problems.append(
-                f"linkage.training: {training!r} is not one of {', '.join(TRAINING)}.{near(training, TRAINING)}"
+                f"linkage.training: {training!r} is not one of {', '.join(TRAINING)}.{_near(training, TRAINING)}"
             )
-        th = data.get("thresholds") or {}
-        match, review = th.get("match", "auto"), th.get("review", 0.5)
-        if match in ("auto", None):
-            match = None
-        for name, value in (("match", match), ("review", review)):
-            if name == "match" and value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
-                problems.append(f"linkage.thresholds.{name}: must be a probability between 0 and 1, not {value!r}")
-        for k in th:
-            if k not in ("match", "review"):
-                problems.append(f"linkage.thresholds: unknown key {k!r} (use match and review)")
-        if not problems and match is not None and review >= match:
-            problems.append("linkage.thresholds: review must be below match")
+        match, review = _thresholds(data.get("thresholds") or {}, problems)
         blocking = data.get("blocking") or []
         if not isinstance(blocking, list) or not all(isinstance(b, str) for b in blocking):
             problems.append("linkage.blocking: must be a list of SQL conditions such as 'l.dob = r.dob'")
             blocking = []
-        surv = dict(data.get("survivorship") or {"default": "most_frequent"})
-        for k, v in surv.items():
-            if v not in RULES:
-                problems.append(f"linkage.survivorship.{k}: {v!r} is not one of {', '.join(RULES)}.{near(v, RULES)}")
-        surv.setdefault("default", "most_frequent")
+        surv = _survivorship(data.get("survivorship") or {"default": "most_frequent"}, problems)
         priority = data.get("source_priority") or []
         if not isinstance(priority, list):
             problems.append("linkage.source_priority: must be a list of source names")
@@ -136,7 +97,7 @@ class LinkageConfig:
             raise ConfigError(problems, source=source)
         return cls(
             id_column=id_column,
-            columns=clean_columns,
+            columns=columns,
             training=training,
             match_threshold=None if match is None else float(match),
             review_threshold=float(review),
@@ -182,3 +143,57 @@ class LinkageConfig:
             "max_pairs_for_u": self.max_pairs_for_u,
             "max_comparisons": self.max_comparisons,
         }
+
+
+def _near(word: str, options: tuple[str, ...] | list[str]) -> str:
+    prefixed = [o for o in options if o.startswith(str(word)) or str(word).startswith(o)]
+    close = prefixed[:1] or difflib.get_close_matches(str(word), list(options), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def _columns(columns: Any, problems: list[str]) -> dict[str, str | tuple[str, ...]]:
+    """The ``columns:`` mapping, role -> column (or a tuple of columns for a list role)."""
+    if not isinstance(columns, Mapping):
+        problems.append("linkage.columns: must be a mapping of role -> column name")
+        return {}
+    clean: dict[str, str | tuple[str, ...]] = {}
+    for role, col in columns.items():
+        if role not in ROLES:
+            problems.append(f"linkage.columns.{role}: unknown role.{_near(role, ROLES)} Roles: {', '.join(ROLES)}")
+        if role in MULTI_ROLES and isinstance(col, list | tuple):
+            if not col or not all(isinstance(c, str) for c in col):
+                problems.append(f"linkage.columns.{role}: must list column names, not {col!r}")
+            clean[role] = tuple(col) if len(col) != 1 else col[0]
+        elif not isinstance(col, str):
+            many = " (or a list of them)" if role in MULTI_ROLES else ""
+            problems.append(f"linkage.columns.{role}: must name a column (a string){many}, not {col!r}")
+        else:
+            clean[role] = col
+    return clean
+
+
+def _thresholds(th: Mapping[str, Any], problems: list[str]) -> tuple[Any, Any]:
+    """(match, review) thresholds; match None for ``auto``."""
+    match, review = th.get("match", "auto"), th.get("review", 0.5)
+    if match in ("auto", None):
+        match = None
+    for name, value in (("match", match), ("review", review)):
+        if name == "match" and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+            problems.append(f"linkage.thresholds.{name}: must be a probability between 0 and 1, not {value!r}")
+    for k in th:
+        if k not in ("match", "review"):
+            problems.append(f"linkage.thresholds: unknown key {k!r} (use match and review)")
+    if not problems and match is not None and review >= match:
+        problems.append("linkage.thresholds: review must be below match")
+    return match, review
+
+
+def _survivorship(surv: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+    out = dict(surv)
+    for k, v in out.items():
+        if v not in RULES:
+            problems.append(f"linkage.survivorship.{k}: {v!r} is not one of {', '.join(RULES)}.{_near(v, RULES)}")
+    out.setdefault("default", "most_frequent")
+    return out
