@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import StandardiseResult, mask_value
+from dataclean._core import WHITESPACE, StandardiseResult, arrow_text
 from dataclean.exceptions import ConfigError
 from dataclean.jobs.validate import check_columns, standardise_for_checks, validate
 from dataclean.scorecard.model import Scorecard
@@ -115,10 +115,7 @@ def clean_frame(
     _warn_duplicate_ids(data, suite, dataset)
 
     step("scoring the input", 0.05)
-    # every field is standardised once; the three scorecards reuse the results (a field module on
-    # raw values, or on the canonical values it produced, gives the same validity and reasons)
-    _, standardised = standardise_for_checks(data, suite)
-    before = _score(data, suite, "before", standardised, show_values, dataset).scorecard
+    standardised, before = _score_input(data, suite, show_values, dataset)
     timings["before"] = time.perf_counter() - t0
 
     step("standardising and validating", 0.35)
@@ -153,13 +150,22 @@ def clean_frame(
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     # back to the caller's row labels (scoring ran on positions, which are always unique)
-    clean_df = clean_df.set_axis(original_index[clean_df.index.to_numpy()], axis=0)
-    quarantine = quarantine.set_axis(original_index[quarantine.index.to_numpy()], axis=0)
+    clean_df, quarantine = (f.set_axis(original_index[f.index.to_numpy()], axis=0) for f in (clean_df, quarantine))
     result = CleanResult(clean_df, quarantine, audit_rows, before, after, merged, len(data), timings, linkage)
     if not result.accounted:  # pragma: no cover - guarded by tests; never silently lose rows
         raise AssertionError(f"row accounting failed: {result.summary()}")
     step("done", 1.0)
     return result
+
+
+def _score_input(
+    data: pd.DataFrame, suite: Suite, show_values: bool, dataset: str
+) -> tuple[dict[str, StandardiseResult], Scorecard]:
+    """Standardise every field once and score the input as it came in. The three scorecards reuse
+    the results (a field module on raw values, or on the canonical values it produced, gives the
+    same validity and reasons)."""
+    _, standardised = standardise_for_checks(data, suite)
+    return standardised, _score(data, suite, "before", standardised, show_values, dataset).scorecard
 
 
 def _warn_duplicate_ids(data: pd.DataFrame, suite: Suite, dataset: str) -> None:
@@ -210,12 +216,30 @@ def ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
 
 
 def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
-    """Values as text, masked with :func:`mask_value` once per distinct value unless shown."""
+    """Values as text (object array, None for missing when shown), masked unless shown."""
     text = pd.Series(values).astype("string")
     if show_values:
         return text.to_numpy(dtype=object, na_value=None)
-    codes, uniq = pd.factorize(text, use_na_sentinel=False)
-    return np.array([mask_value(u) for u in uniq], dtype=object)[codes]
+    return mask_texts(text)
+
+
+def mask_texts(text: pd.Series) -> np.ndarray:
+    """:func:`dataclean._core.mask_value` of every value of a ``string`` Series, computed in Arrow
+    once per distinct value (an object array): missing and blank values give ``<missing>``, values
+    of up to six characters are all stars, longer ones keep two characters at each end."""
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    distinct = arrow_text(uniques)
+    length = pc.utf8_length(distinct)
+    blank = pc.equal(pc.utf8_trim(distinct, WHITESPACE), "")
+    middle = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 4), 0))
+    ends = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(distinct, 0, 2), middle, pc.utf8_slice_codeunits(distinct, -2), ""
+    )
+    masked = pc.if_else(blank, "<missing>", pc.if_else(pc.less_equal(length, 6), pc.binary_repeat("*", length), ends))
+    table = np.append(masked.to_numpy(zero_copy_only=False).astype(object), "<missing>")
+    return table[np.where(codes < 0, len(distinct), codes)]
 
 
 def empty_audit() -> pd.DataFrame:
@@ -262,14 +286,18 @@ def audit(
 
 def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, pd.Series]:
     """Which rows of ``index`` have a critical failure in a quarantine dimension, and their
-    reasons (``column:reason; ...``) by row label."""
+    reasons (``column:reason; ...``, each once, in order of first appearance) by row label."""
     crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(QUARANTINE_DIMENSIONS)]
     if crit.empty:
         return np.zeros(len(index), dtype=bool), pd.Series(dtype="string")
-    label = crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])
-    reasons = label.groupby(crit["row"]).agg(lambda s: "; ".join(dict.fromkeys(s)))
-    rows = index.astype(str)
-    mask = rows.isin(reasons.index)
+    labels = pd.DataFrame(
+        {"row": crit["row"].to_numpy(), "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"]))}
+    ).drop_duplicates()
+    several = labels["row"].duplicated(keep=False).to_numpy()
+    single = labels.loc[~several]
+    joined = labels.loc[several].groupby("row", sort=False)["label"].agg("; ".join)
+    reasons = pd.concat([pd.Series(single["label"].to_numpy(), index=single["row"].to_numpy()), joined])
+    mask = index.astype(str).isin(reasons.index)
     return np.asarray(mask, dtype=bool), reasons
 
 
