@@ -13,8 +13,9 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -22,9 +23,11 @@ import pandas as pd
 
 from dataclean._core import WHITESPACE, StandardiseResult, arrow_text
 from dataclean.exceptions import ConfigError
-from dataclean.jobs.validate import check_columns, standardise_for_checks, validate
+from dataclean.jobs.scopes import expectation_scope, is_column_map
+from dataclean.jobs.validate import PARTIAL_UNEXPECTED, check_columns, run_gx, standardise_for_checks, validate
+from dataclean.scorecard.build import ValidationReport, _exception_message, _score_results, build_scorecard
 from dataclean.scorecard.model import Scorecard
-from dataclean.suite import Suite
+from dataclean.suite import ExpectationSpec, Suite
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +148,10 @@ def clean_frame(
 
     step("scoring the output", 0.85)
     t = time.perf_counter()
-    # merged rows take golden values: recompute their standardisation
-    after = _score(clean_df, suite, "after", None if dedupe else standardised, show_values, dataset).scorecard
+    if dedupe:  # merged rows take golden values: standardise and check them again
+        after = _score(clean_df, suite, "after", None, show_values, dataset).scorecard
+    else:
+        after = score_kept_rows(clean_df, suite, report, standardised, show_values=show_values, dataset=dataset)
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     # back to the caller's row labels (scoring ran on positions, which are always unique)
@@ -194,6 +199,94 @@ def _score(
         dataset=dataset,
         precomputed=standardised,
     )
+
+
+def score_kept_rows(
+    kept: pd.DataFrame,
+    suite: Suite,
+    report: ValidationReport,
+    standardised: Mapping[str, StandardiseResult],
+    *,
+    show_values: bool,
+    dataset: str,
+) -> Scorecard:
+    """The ``after`` scorecard of ``kept``, rows of the checked frame ``report.data`` with the same
+    labels and values: what GX would say running the suite on ``kept``, without running it again
+    where the checked frame's results already tell. A single-column row-by-row expectation judges
+    each row alone, so its results on ``kept`` are its results on the checked frame restricted to
+    those rows; uniqueness, pair, multi-column, table and aggregate expectations (and any result
+    that does not have the expected shape) run again on ``kept``."""
+    t = time.perf_counter()
+    by_key = {e.key: e for e in suite.expectations}
+    results: list[Any] = []
+    rerun: list[ExpectationSpec] = []
+    for r in report.gx_results or []:
+        spec = by_key.get((r.expectation_config.meta or {}).get("dataclean_key"))
+        if spec is None:
+            continue
+        restricted = _restricted_result(r, spec, report.data, kept.index) if len(kept) else None
+        if restricted is None:
+            rerun.append(spec)
+        else:
+            results.append(restricted)
+    if rerun:
+        results += run_gx(kept, replace(suite, expectations=tuple(rerun)), standardised)
+    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values)
+    timings = {"standardise": 0.0, "great_expectations": time.perf_counter() - t}
+    return build_scorecard(scores, suite, row_count=len(kept), dataset=dataset, stage="after", timings=timings)
+
+
+def _restricted_result(result: Any, spec: ExpectationSpec, frame: pd.DataFrame, kept: pd.Index) -> Any:
+    """A GX column-map result on ``frame`` restricted to the rows ``kept`` (a subset of its row
+    labels), or None when the expectation is not one whose rows are judged alone or the result
+    lacks what is needed (then GX runs it again)."""
+    res = result.result or {}
+    if (
+        len(spec.columns) != 1
+        or expectation_scope(spec.type) != "row"
+        or not is_column_map(spec.type)
+        or _exception_message(result.exception_info)
+        or not all(k in res for k in ("element_count", "unexpected_count", "unexpected_index_list"))
+    ):
+        return None
+    column = frame[spec.columns[0]]
+    index_list = pd.Index(res["unexpected_index_list"])
+    partial = list(res.get("partial_unexpected_list") or [])
+    nulls = column.isna().to_numpy(dtype=bool)
+    if (
+        res["element_count"] != len(frame)
+        or len(index_list) != res["unexpected_count"]
+        or not _same_values(partial, column.loc[index_list[: len(partial)]].tolist())
+        or ("missing_count" in res and res["missing_count"] != int(nulls.sum()))
+    ):
+        return None
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[frame.index.get_indexer(kept)] = True
+    failing = index_list[keep[frame.index.get_indexer(index_list)]] if len(index_list) else index_list
+    restricted = {
+        "element_count": len(kept),
+        "unexpected_count": len(failing),
+        "unexpected_index_list": failing.tolist(),
+        "partial_unexpected_list": column.loc[failing[:PARTIAL_UNEXPECTED]].tolist(),
+    }
+    if "missing_count" in res:
+        restricted["missing_count"] = int(nulls[keep].sum())
+    return SimpleNamespace(
+        expectation_config=result.expectation_config,
+        result=restricted,
+        exception_info=result.exception_info,
+        success=None,
+    )
+
+
+def _same_values(a: list[Any], b: list[Any]) -> bool:
+    """Element-wise equality that treats two missing values as the same (False when unsure)."""
+    try:
+        return len(a) == len(b) and all(
+            bool(pd.isna(y)) if pd.isna(x) else bool(x == y) for x, y in zip(a, b, strict=True)
+        )
+    except (TypeError, ValueError):  # not scalars: let GX decide
+        return False
 
 
 def split_quarantine(

@@ -36,6 +36,8 @@ from dataclean.scorecard.model import ExpectationScore
 from dataclean.suite import Suite, load_suite
 
 log = logging.getLogger(__name__)
+#: Failing values GX lists per expectation (scorecard examples are the first few).
+PARTIAL_UNEXPECTED = 20
 
 __all__ = ["ValidationReport", "check_columns", "standardise_for_checks", "validate"]
 
@@ -155,7 +157,7 @@ def run_gx(frame: pd.DataFrame, suite: Suite, standardised: Mapping[str, Standar
             # every failing row label, but not GX's query string that lists them all again
             result_format={
                 "result_format": "COMPLETE",
-                "partial_unexpected_count": 20,
+                "partial_unexpected_count": PARTIAL_UNEXPECTED,
                 "return_unexpected_index_query": False,
             },
         )
