@@ -56,7 +56,7 @@ def write_file(path: Path, rows: int) -> None:
 
 
 def run_clean(path: Path, out: Path, chunk_size: int | None) -> dict:
-    from dataclean.pipeline import clean_file
+    from dataclean.jobs.clean import clean_file
 
     t = time.perf_counter()
     result = clean_file(path, SUITE, out, chunk_size=chunk_size, reference_date="2026-11-24", formats=("json",))
@@ -73,10 +73,11 @@ def run_baseline(path: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb()}
 
 
-def realistic(rows: int, chunk_size: int) -> None:
+def realistic(rows: int, chunk_size: int, compare_src: str | None = None) -> None:
     """Whole CLI runs of ``dataclean clean`` on realistic rows against the pandas floor."""
     sys.path.insert(0, str(HERE))
-    from realistic_data import draft_suite, floor_run, timed_run, write_realistic
+    import _cpu
+    from realistic_data import draft_suite, write_realistic
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -87,18 +88,19 @@ def realistic(rows: int, chunk_size: int) -> None:
             + ", ".join(f"{c} {n:,}" for c, n in distinct.items())
         )
         draft_suite(data, suite)
-        floor = floor_run(data, tmp / "copy.csv")
+        floor = _cpu.floor(data, tmp / "copy.csv")
         base = [sys.executable, "-m", "dataclean.cli", "--no-progress", "clean", str(data), "--suite", str(suite),
                 "--reference-date", "2026-11-24", "--format", "json"]  # fmt: skip
-        memory = timed_run([*base, "--output", str(tmp / "mem")], ok_codes=(0, 1))
-        chunked = timed_run([*base, "--output", str(tmp / "chunk"), "--chunk-size", str(chunk_size)], ok_codes=(0, 1))
-        print(f"{'run (whole process, file read included)':<44}{'seconds':>9}{'x floor':>9}  target <= 4x")
-        print(f"{'pandas read_csv + to_csv (floor)':<44}{floor:>9.2f}{1.0:>9.2f}")
-        for label, seconds in (
-            ("dataclean clean, in memory", memory),
-            (f"dataclean clean, chunked {chunk_size:,}", chunked),
-        ):
-            print(f"{label:<44}{seconds:>9.2f}{seconds / floor:>9.2f}  {'ok' if seconds / floor <= 4 else 'MISSED'}")
+        print(_cpu.header("target (CPU) <= 4x"))
+        print(_cpu.row("pandas read_csv + to_csv (floor)", floor, floor))
+        for tree, src in [("", None)] + ([(f" ({compare_src})", compare_src)] if compare_src else []):
+            for label, extra in (
+                ("dataclean clean, in memory", []),
+                (f"dataclean clean, chunked {chunk_size:,}", ["--chunk-size", str(chunk_size)]),
+            ):
+                out = tmp / f"out{len(label)}{len(tree)}"
+                r = _cpu.run([*base, "--output", str(out), *extra], ok_codes=(0, 1), src=src)
+                print(_cpu.row(label + tree, r, floor, 4.0))
         print()
 
 
@@ -113,6 +115,7 @@ def main() -> None:
         help="also run the in-memory path for sizes up to this",
     )
     ap.add_argument("--realistic-rows", type=int, default=1_000_000, help="0: skip the realistic profile")
+    ap.add_argument("--compare-src", help="also run the realistic CLI with this source tree first (e.g. ../main/src)")
     ap.add_argument("--child", nargs=4, metavar=("MODE", "FILE", "OUT", "CHUNK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -127,7 +130,7 @@ def main() -> None:
         return
 
     if args.realistic_rows:
-        realistic(args.realistic_rows, args.chunk_size)
+        realistic(args.realistic_rows, args.chunk_size, args.compare_src)
     if not args.sizes:
         return
     print(f"{'rows':>10} {'mode':<24}{'seconds':>9}{'s / 1M rows':>13}{'peak MB':>10}  clean / quarantined")

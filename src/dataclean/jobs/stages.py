@@ -13,18 +13,21 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dataclean._core import StandardiseResult, mask_value
+from dataclean._core import WHITESPACE, StandardiseResult, arrow_text
 from dataclean.exceptions import ConfigError
-from dataclean.jobs.validate import check_columns, standardise_for_checks, validate
+from dataclean.jobs.scopes import expectation_scope, is_column_map
+from dataclean.jobs.validate import PARTIAL_UNEXPECTED, check_columns, run_gx, standardise_for_checks, validate
+from dataclean.scorecard.build import ValidationReport, _exception_message, _score_results, build_scorecard
 from dataclean.scorecard.model import Scorecard
-from dataclean.suite import Suite
+from dataclean.suite import ExpectationSpec, Suite
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +118,7 @@ def clean_frame(
     _warn_duplicate_ids(data, suite, dataset)
 
     step("scoring the input", 0.05)
-    # every field is standardised once; the three scorecards reuse the results (a field module on
-    # raw values, or on the canonical values it produced, gives the same validity and reasons)
-    _, standardised = standardise_for_checks(data, suite)
-    before = _score(data, suite, "before", standardised, show_values, dataset).scorecard
+    standardised, before = _score_input(data, suite, show_values, dataset)
     timings["before"] = time.perf_counter() - t0
 
     step("standardising and validating", 0.35)
@@ -148,18 +148,29 @@ def clean_frame(
 
     step("scoring the output", 0.85)
     t = time.perf_counter()
-    # merged rows take golden values: recompute their standardisation
-    after = _score(clean_df, suite, "after", None if dedupe else standardised, show_values, dataset).scorecard
+    if dedupe:  # merged rows take golden values: standardise and check them again
+        after = _score(clean_df, suite, "after", None, show_values, dataset).scorecard
+    else:
+        after = score_kept_rows(clean_df, suite, report, standardised, show_values=show_values, dataset=dataset)
     timings["after"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     # back to the caller's row labels (scoring ran on positions, which are always unique)
-    clean_df = clean_df.set_axis(original_index[clean_df.index.to_numpy()], axis=0)
-    quarantine = quarantine.set_axis(original_index[quarantine.index.to_numpy()], axis=0)
+    clean_df, quarantine = (f.set_axis(original_index[f.index.to_numpy()], axis=0) for f in (clean_df, quarantine))
     result = CleanResult(clean_df, quarantine, audit_rows, before, after, merged, len(data), timings, linkage)
     if not result.accounted:  # pragma: no cover - guarded by tests; never silently lose rows
         raise AssertionError(f"row accounting failed: {result.summary()}")
     step("done", 1.0)
     return result
+
+
+def _score_input(
+    data: pd.DataFrame, suite: Suite, show_values: bool, dataset: str
+) -> tuple[dict[str, StandardiseResult], Scorecard]:
+    """Standardise every field once and score the input as it came in. The three scorecards reuse
+    the results (a field module on raw values, or on the canonical values it produced, gives the
+    same validity and reasons)."""
+    _, standardised = standardise_for_checks(data, suite)
+    return standardised, _score(data, suite, "before", standardised, show_values, dataset).scorecard
 
 
 def _warn_duplicate_ids(data: pd.DataFrame, suite: Suite, dataset: str) -> None:
@@ -190,6 +201,94 @@ def _score(
     )
 
 
+def score_kept_rows(
+    kept: pd.DataFrame,
+    suite: Suite,
+    report: ValidationReport,
+    standardised: Mapping[str, StandardiseResult],
+    *,
+    show_values: bool,
+    dataset: str,
+) -> Scorecard:
+    """The ``after`` scorecard of ``kept``, rows of the checked frame ``report.data`` with the same
+    labels and values: what GX would say running the suite on ``kept``, without running it again
+    where the checked frame's results already tell. A single-column row-by-row expectation judges
+    each row alone, so its results on ``kept`` are its results on the checked frame restricted to
+    those rows; uniqueness, pair, multi-column, table and aggregate expectations (and any result
+    that does not have the expected shape) run again on ``kept``."""
+    t = time.perf_counter()
+    by_key = {e.key: e for e in suite.expectations}
+    results: list[Any] = []
+    rerun: list[ExpectationSpec] = []
+    for r in report.gx_results or []:
+        spec = by_key.get((r.expectation_config.meta or {}).get("dataclean_key"))
+        if spec is None:
+            continue
+        restricted = _restricted_result(r, spec, report.data, kept.index) if len(kept) else None
+        if restricted is None:
+            rerun.append(spec)
+        else:
+            results.append(restricted)
+    if rerun:
+        results += run_gx(kept, replace(suite, expectations=tuple(rerun)), standardised)
+    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values)
+    timings = {"standardise": 0.0, "great_expectations": time.perf_counter() - t}
+    return build_scorecard(scores, suite, row_count=len(kept), dataset=dataset, stage="after", timings=timings)
+
+
+def _restricted_result(result: Any, spec: ExpectationSpec, frame: pd.DataFrame, kept: pd.Index) -> Any:
+    """A GX column-map result on ``frame`` restricted to the rows ``kept`` (a subset of its row
+    labels), or None when the expectation is not one whose rows are judged alone or the result
+    lacks what is needed (then GX runs it again)."""
+    res = result.result or {}
+    if (
+        len(spec.columns) != 1
+        or expectation_scope(spec.type) != "row"
+        or not is_column_map(spec.type)
+        or _exception_message(result.exception_info)
+        or not all(k in res for k in ("element_count", "unexpected_count", "unexpected_index_list"))
+    ):
+        return None
+    column = frame[spec.columns[0]]
+    index_list = pd.Index(res["unexpected_index_list"])
+    partial = list(res.get("partial_unexpected_list") or [])
+    nulls = column.isna().to_numpy(dtype=bool)
+    if (
+        res["element_count"] != len(frame)
+        or len(index_list) != res["unexpected_count"]
+        or not _same_values(partial, column.loc[index_list[: len(partial)]].tolist())
+        or ("missing_count" in res and res["missing_count"] != int(nulls.sum()))
+    ):
+        return None
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[frame.index.get_indexer(kept)] = True
+    failing = index_list[keep[frame.index.get_indexer(index_list)]] if len(index_list) else index_list
+    restricted = {
+        "element_count": len(kept),
+        "unexpected_count": len(failing),
+        "unexpected_index_list": failing.tolist(),
+        "partial_unexpected_list": column.loc[failing[:PARTIAL_UNEXPECTED]].tolist(),
+    }
+    if "missing_count" in res:
+        restricted["missing_count"] = int(nulls[keep].sum())
+    return SimpleNamespace(
+        expectation_config=result.expectation_config,
+        result=restricted,
+        exception_info=result.exception_info,
+        success=None,
+    )
+
+
+def _same_values(a: list[Any], b: list[Any]) -> bool:
+    """Element-wise equality that treats two missing values as the same (False when unsure)."""
+    try:
+        return len(a) == len(b) and all(
+            bool(pd.isna(y)) if pd.isna(x) else bool(x == y) for x, y in zip(a, b, strict=True)
+        )
+    except (TypeError, ValueError):  # not scalars: let GX decide
+        return False
+
+
 def split_quarantine(
     data: pd.DataFrame, standardised_frame: pd.DataFrame, failures: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -210,12 +309,30 @@ def ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
 
 
 def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
-    """Values as text, masked with :func:`mask_value` once per distinct value unless shown."""
+    """Values as text (object array, None for missing when shown), masked unless shown."""
     text = pd.Series(values).astype("string")
     if show_values:
         return text.to_numpy(dtype=object, na_value=None)
-    codes, uniq = pd.factorize(text, use_na_sentinel=False)
-    return np.array([mask_value(u) for u in uniq], dtype=object)[codes]
+    return mask_texts(text)
+
+
+def mask_texts(text: pd.Series) -> np.ndarray:
+    """:func:`dataclean._core.mask_value` of every value of a ``string`` Series, computed in Arrow
+    once per distinct value (an object array): missing and blank values give ``<missing>``, values
+    of up to six characters are all stars, longer ones keep two characters at each end."""
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    distinct = arrow_text(uniques)
+    length = pc.utf8_length(distinct)
+    blank = pc.equal(pc.utf8_trim(distinct, WHITESPACE), "")
+    middle = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 4), 0))
+    ends = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(distinct, 0, 2), middle, pc.utf8_slice_codeunits(distinct, -2), ""
+    )
+    masked = pc.if_else(blank, "<missing>", pc.if_else(pc.less_equal(length, 6), pc.binary_repeat("*", length), ends))
+    table = np.append(masked.to_numpy(zero_copy_only=False).astype(object), "<missing>")
+    return table[np.where(codes < 0, len(distinct), codes)]
 
 
 def empty_audit() -> pd.DataFrame:
@@ -262,14 +379,18 @@ def audit(
 
 def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, pd.Series]:
     """Which rows of ``index`` have a critical failure in a quarantine dimension, and their
-    reasons (``column:reason; ...``) by row label."""
+    reasons (``column:reason; ...``, each once, in order of first appearance) by row label."""
     crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(QUARANTINE_DIMENSIONS)]
     if crit.empty:
         return np.zeros(len(index), dtype=bool), pd.Series(dtype="string")
-    label = crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])
-    reasons = label.groupby(crit["row"]).agg(lambda s: "; ".join(dict.fromkeys(s)))
-    rows = index.astype(str)
-    mask = rows.isin(reasons.index)
+    labels = pd.DataFrame(
+        {"row": crit["row"].to_numpy(), "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"]))}
+    ).drop_duplicates()
+    several = labels["row"].duplicated(keep=False).to_numpy()
+    single = labels.loc[~several]
+    joined = labels.loc[several].groupby("row", sort=False)["label"].agg("; ".join)
+    reasons = pd.concat([pd.Series(single["label"].to_numpy(), index=single["row"].to_numpy()), joined])
+    mask = index.astype(str).isin(reasons.index)
     return np.asarray(mask, dtype=bool), reasons
 
 

@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import pandas as pd
 
 from dataclean import registry
 from dataclean._core import StandardiseResult
+from dataclean.io import string_dtype
 from dataclean.scorecard.build import (
     ValidationReport,
     _score_results,
@@ -34,6 +36,8 @@ from dataclean.scorecard.model import ExpectationScore
 from dataclean.suite import Suite, load_suite
 
 log = logging.getLogger(__name__)
+#: Failing values GX lists per expectation (scorecard examples are the first few).
+PARTIAL_UNEXPECTED = 20
 
 __all__ = ["ValidationReport", "check_columns", "standardise_for_checks", "validate"]
 
@@ -68,48 +72,54 @@ def validate(
         from dataclean.engines import spark as spark_engine
 
         return spark_engine.validate(  # type: ignore[return-value]
-            data,
-            suite,
-            spark=spark,
-            reference_date=reference_date,
-            show_values=show_values,
-            dedupe=dedupe,
-            stage=stage,
-            dataset=dataset,
-        )
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
+            data, suite, spark=spark, reference_date=reference_date, show_values=show_values, dedupe=dedupe,
+            stage=stage, dataset=dataset,
+        )  # fmt: skip
+    timer = Timer()
     suite = _resolve_suite(suite, reference_date)
-    data, dataset = _read_input(data, suite, dataset, timings, t0)
-
-    t = time.perf_counter()
-    if standardise:
-        frame, standardised = standardise_for_checks(data, suite, precomputed=precomputed)
-    else:
-        frame, standardised = data, dict(precomputed or {})
-    timings["standardise"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    gx_results = run_gx(frame, suite, standardised)
-    timings["great_expectations"] = time.perf_counter() - t
-
+    data, dataset = _read_input(data, suite, dataset, timer)
+    with timer("standardise"):
+        if standardise:
+            frame, standardised = standardise_for_checks(data, suite, precomputed=precomputed)
+        else:
+            frame, standardised = data, dict(precomputed or {})
+    with timer("great_expectations"):
+        gx_results = run_gx(frame, suite, standardised)
     duplicates = None
     if suite.dedupe is not None and (dedupe is None or dedupe):
-        t = time.perf_counter()
-        duplicates = _duplicate_persons(data, suite)
-        timings["dedupe"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
-    if duplicates is not None:
-        scores.append(duplicates)
-    card = build_scorecard(
-        scores, suite, row_count=len(data), dataset=dataset, stage=stage, duplicates=duplicates, timings=timings
-    )
-    timings["scorecard"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
+        with timer("dedupe"):
+            duplicates = _duplicate_persons(data, suite)
+    with timer("scorecard"):
+        scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
+        if duplicates is not None:
+            scores.append(duplicates)
+        card = build_scorecard(
+            scores, suite, row_count=len(data), dataset=dataset, stage=stage, duplicates=duplicates,
+            timings=timer.timings,
+        )  # fmt: skip
+    timer.total()
     log.info("validated %d rows against suite %s: score %s", len(data), suite.name, card.overall_score)
     return ValidationReport(card, failures, frame, standardised, gx_results)
+
+
+class Timer:
+    """Seconds per stage of a job (``with timer("read"): ...``) in ``timings``, plus ``total``."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t
+
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = time.perf_counter() - self.start
+        return self.timings
 
 
 def _resolve_suite(suite: Suite | str | Path, reference_date: _dt.date | str | None) -> Suite:
@@ -120,15 +130,15 @@ def _resolve_suite(suite: Suite | str | Path, reference_date: _dt.date | str | N
 
 
 def _read_input(
-    data: pd.DataFrame | str | Path, suite: Suite, dataset: str | None, timings: dict[str, float], t0: float
+    data: pd.DataFrame | str | Path, suite: Suite, dataset: str | None, timer: Timer
 ) -> tuple[pd.DataFrame, str]:
     """The frame to check (read from a path if need be) and its dataset name; checks its columns."""
     if not isinstance(data, pd.DataFrame):
         from dataclean.io import read_table
 
         dataset = dataset or Path(data).name
-        data = read_table(data)
-        timings["read"] = time.perf_counter() - t0
+        with timer("read"):
+            data = read_table(data)
     dataset = dataset or suite.name
     check_columns(data, suite, source=dataset)
     return data, dataset
@@ -142,7 +152,14 @@ def run_gx(frame: pd.DataFrame, suite: Suite, standardised: Mapping[str, Standar
     cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
     with precomputed(cache):
         return validate_frame_by_columns(
-            frame, suite.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
+            frame,
+            suite.to_gx(),
+            # every failing row label, but not GX's query string that lists them all again
+            result_format={
+                "result_format": "COMPLETE",
+                "partial_unexpected_count": PARTIAL_UNEXPECTED,
+                "return_unexpected_index_query": False,
+            },
         )
 
 
@@ -165,7 +182,8 @@ def standardise_for_checks(
             res = standardise_column(df[col], kind, suite)
         results[col] = res
         raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
-        out[col] = res.value.where(res.valid, raw)
+        # Arrow-backed text: the checks that run on this frame then take pyarrow's string kernels
+        out[col] = res.value.where(res.valid, raw).astype(string_dtype())
     return out, results
 
 

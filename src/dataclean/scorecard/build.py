@@ -65,8 +65,10 @@ class ValidationReport:
         from dataclean.scorecard.render import write_scorecard
 
         out = write_scorecard(self.scorecard, directory, formats)
+        from dataclean.io import write_csv
+
         path = Path(directory) / "failures.csv"
-        self.failures.to_csv(path, index=False)
+        write_csv(self.failures, path)
         out["failures"] = path
         return out
 
