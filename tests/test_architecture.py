@@ -68,15 +68,10 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("dataclean.scorecard.build", "dataclean.gx.expectations"): "build.validate feeds GX precomputed results",
     ("dataclean.scorecard.build", "dataclean.linkage"): "build.validate runs deduplication",
     ("dataclean.scorecard.build", "dataclean.linkage.config"): "build.validate reads the suite's linkage config",
-    # the Spark engine module holds both the backend (session, splink registration: engines) and
-    # the Spark runs of validate and clean (jobs): split it into engines.spark and jobs.spark, and
-    # let jobs (not scorecard.build / pipeline) dispatch on a Spark DataFrame
+    # build.validate dispatches a Spark DataFrame to the Spark engine: let jobs (where validate
+    # moves) dispatch to jobs.spark instead
     ("dataclean.scorecard.build", "dataclean.engines"): "build.validate dispatches a Spark DataFrame",
     ("dataclean.scorecard.build", "dataclean.engines.spark"): "build.validate dispatches a Spark DataFrame",
-    ("dataclean.engines.spark", "dataclean.pipeline"): "Spark clean reuses pipeline's stages (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.build"): "Spark validate builds the scorecard (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.model"): "Spark validate builds the scorecard (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.render"): "Spark clean writes scorecards (jobs)",
 }
 
 #: Known import cycles today, each named by the import that closes it (importer, imported).
@@ -88,10 +83,8 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
     # Scorecard.__str__ and _repr_html_ (notebook display) import the renderers inside the method,
     # and the renderers take a Scorecard: a deliberate convenience, kept lazy
     ("dataclean.scorecard.model", "dataclean.scorecard.render"): "display methods on the data class",
-    # validate, clean and the linkage API hand a Spark DataFrame to engines.spark (a lazy import
-    # in the dispatch), and engines.spark reuses their stages: one jobs-level dispatcher removes it
-    ("dataclean.scorecard.build", "dataclean.engines.spark"): "Spark dispatch inside validate",
-    ("dataclean.pipeline", "dataclean.engines.spark"): "Spark dispatch inside clean",
+    # the linkage API hands a Spark DataFrame to engines.spark (a lazy import in the dispatch), and
+    # the Spark linkage reuses the API's stages: split api's stages from its dispatch
     ("dataclean.linkage.api", "dataclean.engines.spark"): "Spark dispatch inside dedupe/link",
     # the Spark commands reuse the CLI's reader and printers: move those into a cli package module
     ("dataclean.cli_spark", "dataclean.cli"): "Spark commands reuse the CLI's reader and printers",
