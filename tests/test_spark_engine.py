@@ -51,8 +51,17 @@ def test_validate_same_scorecard_and_failures_as_pandas(spark, suite_name, data_
     in_memory = dataclean.validate(path, suite, dedupe=False)
     assert _comparable(on_spark.scorecard) == _comparable(in_memory.scorecard)
     assert on_spark.scorecard.expectations  # not vacuous
+    # failures are a Parquet dataset, read back; the same rows, reasons and ids
+    assert on_spark.failures_path
+    got = _sorted_failures(on_spark.failures.toPandas())
+    want = _sorted_failures(in_memory.failures)
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want)
     # rows shuffled into other partitions: the same counts, scores and reasons (the examples are
-    # the first five failing rows in the DataFrame's order, which a shuffle changes)
+    # the first five failing rows in the DataFrame's order, which a shuffle changes); the combining
+    # code is the same for every suite, so one suite (the one with the most expectations) is enough
+    if suite_name != "social_care_person":
+        return
     shuffled = dataclean.validate(engine.read_table(spark, path).repartition(3), suite, dedupe=False)
     for got, want in zip(shuffled.scorecard.expectations, in_memory.scorecard.expectations, strict=True):
         assert (got.key, got.element_count, got.missing_count, got.unexpected_count, got.score, got.reasons) == (
@@ -63,12 +72,6 @@ def test_validate_same_scorecard_and_failures_as_pandas(spark, suite_name, data_
             want.score,
             want.reasons,
         )
-    # failures are a Parquet dataset, read back; the same rows, reasons and ids
-    assert on_spark.failures_path
-    got = _sorted_failures(on_spark.failures.toPandas())
-    want = _sorted_failures(in_memory.failures)
-    assert len(want) > 0
-    pd.testing.assert_frame_equal(got, want)
 
 
 def test_validate_with_duplicate_persons_matches_pandas(spark):
@@ -312,7 +315,7 @@ def test_cli_link_on_spark_hybrid_f1_within_half_a_point_of_duckdb(spark, tmp_pa
         part.drop(columns=["person_id", "source"]).to_csv(files[-1], index=False)
     suite = tmp_path / "synth.yml"
     suite.write_text(LINK_SUITE, encoding="utf-8")
-    common = ["link", *files, "--suite", str(suite), "--within", "--no-progress"]
+    common = ["--no-progress", "link", *files, "--suite", str(suite), "--within"]
     assert main([*common, "--output", str(tmp_path / "duck")]) == 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
@@ -358,8 +361,8 @@ def test_cli_clean_dedupe_on_spark_counts_equal_pandas(spark, tmp_path):
     from dataclean.cli import main
 
     data = str(synth.example_path("example_people.csv"))
-    common = ["clean", data, "--suite", "social_care_person", "--dedupe", "--reference-date", REFERENCE]
-    common += ["--no-progress", "--format", "json"]
+    common = ["--no-progress", "clean", data, "--suite", "social_care_person", "--dedupe"]
+    common += ["--reference-date", REFERENCE, "--format", "json"]
     code = main([*common, "--output", str(tmp_path / "pandas")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)

@@ -189,22 +189,34 @@ def spark_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 class _SparkTraining:
     """``linker.training`` for :func:`dataclean.linkage.api._train` on Spark: raw SQL rules are
-    translated to Spark's dialect and u is sampled in one chunk (each chunk costs Spark jobs)."""
+    translated to Spark's dialect and u is sampled in one chunk (each chunk costs Spark jobs).
+    Each step's seconds are added to ``timings`` (``train_prior``, ``train_u``, ``train_em``):
+    training is most of a Spark linkage run's time (docs/spark.md)."""
 
-    def __init__(self, training: Any) -> None:
+    def __init__(self, training: Any, timings: dict[str, float]) -> None:
         self._training = training
+        self._timings = timings
+
+    def _timed(self, key: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            self._timings[key] = self._timings.get(key, 0.0) + time.perf_counter() - t
 
     def estimate_probability_two_random_records_match(self, rules: Any, *args: Any, **kwargs: Any) -> Any:
         rules = [to_spark_sql(r) if isinstance(r, str) else r for r in rules]
-        return self._training.estimate_probability_two_random_records_match(rules, *args, **kwargs)
+        call = self._training.estimate_probability_two_random_records_match
+        return self._timed("train_prior", call, rules, *args, **kwargs)
 
     def estimate_u_using_random_sampling(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("num_chunks", 1)
-        return self._training.estimate_u_using_random_sampling(*args, **kwargs)
+        return self._timed("train_u", self._training.estimate_u_using_random_sampling, *args, **kwargs)
 
     def estimate_parameters_using_expectation_maximisation(self, rule: Any, *args: Any, **kwargs: Any) -> Any:
         rule = to_spark_sql(rule) if isinstance(rule, str) else rule
-        return self._training.estimate_parameters_using_expectation_maximisation(rule, *args, **kwargs)
+        call = self._training.estimate_parameters_using_expectation_maximisation
+        return self._timed("train_em", call, rule, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._training, name)
@@ -213,9 +225,9 @@ class _SparkTraining:
 class _SparkLinker:
     """A splink Linker whose ``training`` is :class:`_SparkTraining` (everything else as is)."""
 
-    def __init__(self, linker: Any) -> None:
+    def __init__(self, linker: Any, timings: dict[str, float]) -> None:
         self._linker = linker
-        self.training = _SparkTraining(linker.training)
+        self.training = _SparkTraining(linker.training, timings)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._linker, name)
@@ -517,7 +529,7 @@ def _train_and_predict(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[
     if model_in is not None:
         notes.append("parameters loaded from a saved model; not retrained")
     elif not deterministic:
-        api._train(_SparkLinker(linker), inputs.n, features, config, settings.comparisons, notes)
+        api._train(_SparkLinker(linker, timings), inputs.n, features, config, settings.comparisons, notes)
     timings["train"] = time.perf_counter() - t
     t = time.perf_counter()
     if deterministic:
