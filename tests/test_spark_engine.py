@@ -305,9 +305,10 @@ def test_cli_link_on_spark_hybrid_f1_within_half_a_point_of_duckdb(spark, tmp_pa
     deterministic identifier-and-DOB matches): the same records, F1 within 0.005 of DuckDB's."""
     from dataclean.cli import main
 
-    records = synth.records(560, seed=23)
+    # under 500 records: splink's starting values, no training (the trained model's parity is
+    # test_linkage_f1_within_half_a_point_of_duckdb's; training on Spark costs minutes in CI)
+    records = synth.records(400, seed=23)
     records = records[records["source"] != "council_tax"].reset_index(drop=True)
-    assert len(records) >= 500  # enough records to train (MIN_TRAINING_RECORDS)
     truth = synth.pairs_from_truth(records)
     files = []
     for source, part in records.groupby("source"):
