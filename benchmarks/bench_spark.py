@@ -79,12 +79,14 @@ def bench_dedupe(spark, rows: int) -> dict:
     f1_duck = linkage.pairwise_scores(linkage.cluster_pairs(duck.clusters, "record_id"), truth)["f1"]
     f1_spark = linkage.pairwise_scores(linkage.cluster_pairs(clusters, "record_id"), truth)["f1"]
     sdf.unpersist()
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in on_spark.timings.items() if k != "total")
     return {
         "task": "dedupe",
         "rows": len(data),
         "embedded": t_embedded,
         "spark": t_spark,
         "same": f"F1 {f1_duck:.4f} / {f1_spark:.4f}",
+        "stages": f"spark stages (s): {stages}",
     }
 
 
@@ -120,6 +122,8 @@ def main() -> None:
                 f"{r['spark'] / r['embedded']:>6.1f}x  {check}",
                 flush=True,
             )
+            if "stages" in r:
+                print(f"{'':<9} {'':>9} {r['stages']}", flush=True)
     spark.stop()
 
 

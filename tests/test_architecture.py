@@ -57,13 +57,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     # Suite.to_gx / to_gx_json (public API) are one-line lazy calls into the GX adapter's
     # suite_to_gx; loading a suite imports no GX (tests/test_suite.py checks it in a fresh process)
     ("dataclean.suite", "dataclean.gx"): "Suite.to_gx: a lazy one-line call to gx.suite_to_gx",
-    # the Spark engine module holds both the backend (session, splink registration: engines) and
-    # the Spark runs of validate and clean (jobs): split it into engines.spark and jobs.spark, and
-    # let jobs (not scorecard.build / pipeline) dispatch on a Spark DataFrame
-    ("dataclean.engines.spark", "dataclean.pipeline"): "Spark clean reuses pipeline's stages (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.build"): "Spark validate builds the scorecard (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.model"): "Spark validate builds the scorecard (jobs)",
-    ("dataclean.engines.spark", "dataclean.scorecard.render"): "Spark clean writes scorecards (jobs)",
 }
 
 #: Known import cycles today, each named by the import that closes it (importer, imported).
@@ -72,11 +65,8 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
     # Scorecard.__str__ and _repr_html_ (notebook display) import the renderers inside the method,
     # and the renderers take a Scorecard: a deliberate convenience, kept lazy
     ("dataclean.scorecard.model", "dataclean.scorecard.render"): "display methods on the data class",
-    # validate, clean and the linkage API hand a Spark DataFrame to engines.spark (a lazy import
-    # in the dispatch), and engines.spark reuses their stages: one jobs-level dispatcher removes it
-    # (the dispatch moved with validate and clean from scorecard.build and pipeline into jobs)
-    ("dataclean.jobs.validate", "dataclean.engines.spark"): "Spark dispatch inside validate",
-    ("dataclean.jobs.clean", "dataclean.engines.spark"): "Spark dispatch inside clean",
+    # the linkage API hands a Spark DataFrame to engines.spark (a lazy import in the dispatch), and
+    # the Spark linkage reuses the API's stages: split api's stages from its dispatch
     ("dataclean.linkage.api", "dataclean.engines.spark"): "Spark dispatch inside dedupe/link",
 }
 

@@ -51,8 +51,17 @@ def test_validate_same_scorecard_and_failures_as_pandas(spark, suite_name, data_
     in_memory = dataclean.validate(path, suite, dedupe=False)
     assert _comparable(on_spark.scorecard) == _comparable(in_memory.scorecard)
     assert on_spark.scorecard.expectations  # not vacuous
+    # failures are a Parquet dataset, read back; the same rows, reasons and ids
+    assert on_spark.failures_path
+    got = _sorted_failures(on_spark.failures.toPandas())
+    want = _sorted_failures(in_memory.failures)
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want)
     # rows shuffled into other partitions: the same counts, scores and reasons (the examples are
-    # the first five failing rows in the DataFrame's order, which a shuffle changes)
+    # the first five failing rows in the DataFrame's order, which a shuffle changes); the combining
+    # code is the same for every suite, so one suite (the one with the most expectations) is enough
+    if suite_name != "social_care_person":
+        return
     shuffled = dataclean.validate(engine.read_table(spark, path).repartition(3), suite, dedupe=False)
     for got, want in zip(shuffled.scorecard.expectations, in_memory.scorecard.expectations, strict=True):
         assert (got.key, got.element_count, got.missing_count, got.unexpected_count, got.score, got.reasons) == (
@@ -63,12 +72,6 @@ def test_validate_same_scorecard_and_failures_as_pandas(spark, suite_name, data_
             want.score,
             want.reasons,
         )
-    # failures are a Parquet dataset, read back; the same rows, reasons and ids
-    assert on_spark.failures_path
-    got = _sorted_failures(on_spark.failures.toPandas())
-    want = _sorted_failures(in_memory.failures)
-    assert len(want) > 0
-    pd.testing.assert_frame_equal(got, want)
 
 
 def test_validate_with_duplicate_persons_matches_pandas(spark):
@@ -118,7 +121,7 @@ def test_uniqueness_is_decided_on_standardised_values_across_partitions(spark):
 
 @pytest.mark.parametrize(("suite_name", "data_name"), SHIPPED[:2], ids=[s for s, _ in SHIPPED[:2]])
 def test_clean_same_rows_counts_and_audit_as_pandas(spark, tmp_path, suite_name, data_name):
-    from dataclean.engines import spark as engine
+    from dataclean.jobs import spark as engine
 
     path = synth.example_path(data_name)
     suite = dataclean.load_suite(suite_name).with_reference_date(REFERENCE)
@@ -176,7 +179,7 @@ def test_linkage_f1_within_half_a_point_of_duckdb(spark):
 
     The frame passed is pandas with an all-missing text column and ``backend=spark``: this
     registration failed before (PySparkValueError CANNOT_DETERMINE_TYPE)."""
-    records = synth.records(700, seed=11)
+    records = synth.records(380, seed=11)  # 521 records: enough to train, small for CI
     truth = synth.pairs_from_truth(records)
     data = records.drop(columns=["person_id"]).assign(notes=pd.Series(pd.NA, index=records.index, dtype="object"))
     duck = linkage.dedupe(data)
@@ -232,6 +235,17 @@ def test_read_table_gives_the_pandas_reader_values(spark, tmp_path):
     got = engine.read_table(spark, path).toPandas().astype("string")
     want = dataclean.read_table(path)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # a quoted value holding line breaks (LF and CRLF) is one value, as pandas reads it; Spark read
+    # it line by line before (FAILFAST: a malformed record)
+    multi = tmp_path / "multi.csv"
+    multi.write_bytes(
+        b'record_id,address,nhs\nR1,"Flat 2\n1 High St",999 000 0018\nR2,"said ""hi""",\nR3,"a\r\nb, c",x\nR4,,\n'
+    )
+    assert engine.has_quoted_line_breaks(multi) and not engine.has_quoted_line_breaks(path)
+    got = engine.read_table(spark, multi).toPandas().astype("string")
+    want = dataclean.read_table(multi)
+    assert len(want) == 4 and want.loc[0, "address"] == "Flat 2\n1 High St"
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
 def test_cli_engine_spark_matches_the_default_engine(spark, tmp_path):
@@ -266,3 +280,101 @@ def test_spark_sql_translation_of_duckdb_conditions():
     assert out["blocking_rules_to_generate_predictions"] == [{"blocking_rule": "l.`a` = r.`a`"}]
     assert out["sql_dialect"] == "spark"
     assert settings["sql_dialect"] == "duckdb"  # the caller's settings are not modified
+
+
+LINK_SUITE = """dataclean_suite: 1
+name: synth_people
+columns:
+  record_id: {role: id, required: true}
+link:
+  id_column: record_id
+  columns:
+    nhs_number: nhs_number
+    nino: nino
+    forename: forename
+    surname: surname
+    date_of_birth: date_of_birth
+    postcode: postcode
+    address: address
+  training: hybrid
+"""
+
+
+def test_cli_link_on_spark_hybrid_f1_within_half_a_point_of_duckdb(spark, tmp_path):
+    """``dataclean link --engine spark`` on two files, hybrid training (the model plus the
+    deterministic identifier-and-DOB matches): the same records, F1 within 0.005 of DuckDB's."""
+    from dataclean.cli import main
+
+    # under 500 records: splink's starting values, no training (the trained model's parity is
+    # test_linkage_f1_within_half_a_point_of_duckdb's; training on Spark costs minutes in CI)
+    records = synth.records(400, seed=23)
+    records = records[records["source"] != "council_tax"].reset_index(drop=True)
+    truth = synth.pairs_from_truth(records)
+    files = []
+    for source, part in records.groupby("source"):
+        files.append(str(tmp_path / f"{source}.csv"))
+        part.drop(columns=["person_id", "source"]).to_csv(files[-1], index=False)
+    suite = tmp_path / "synth.yml"
+    suite.write_text(LINK_SUITE, encoding="utf-8")
+    common = ["--no-progress", "link", *files, "--suite", str(suite), "--within"]
+    assert main([*common, "--output", str(tmp_path / "duck")]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        assert main([*common, "--output", str(tmp_path / "spark"), "--engine", "spark"]) == 0
+    duck = pd.read_csv(tmp_path / "duck" / "clusters.csv", dtype="string")
+    on_spark = pd.read_parquet(tmp_path / "spark" / "clusters.parquet").astype("string")
+    assert list(on_spark.columns) == list(duck.columns) == ["record_id", "source", "cluster_id"]
+    assert len(on_spark) == len(duck) == len(records)
+    duck_f1 = linkage.pairwise_scores(linkage.cluster_pairs(duck, "record_id"), truth)["f1"]
+    spark_f1 = linkage.pairwise_scores(linkage.cluster_pairs(on_spark, "record_id"), truth)["f1"]
+    assert duck_f1 > 0.9
+    assert abs(spark_f1 - duck_f1) <= 0.005, (spark_f1, duck_f1)
+    model = json.loads((tmp_path / "spark" / "model.json").read_text())
+    assert model["dataclean"]["config"]["training"] == "hybrid"
+    # hybrid: every pair sharing an NHS number and date of birth is a certain match
+    pairs = pd.read_parquet(tmp_path / "spark" / "pairs.parquet")
+    assert (pairs["match_probability"] == 1.0).sum() > 0
+
+
+def test_deterministic_linkage_on_spark_gives_the_duckdb_clusters(spark):
+    """Deterministic training (exact identifier and date of birth, no model): the same rules on
+    both engines, so exactly the same persons."""
+    records = synth.records(150, seed=31)
+    data = records.drop(columns=["person_id"])
+    config = {
+        "id_column": "record_id",
+        "columns": {"nhs_number": "nhs_number", "nino": "nino", "date_of_birth": "date_of_birth", "surname": "surname"},
+        "training": "deterministic",
+    }
+    duck = linkage.dedupe(data, config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        on_spark = linkage.dedupe(data, config, backend=spark)
+    got = on_spark.clusters.toPandas().astype("string").sort_values("record_id").reset_index(drop=True)
+    want = duck.clusters.astype("string").sort_values("record_id").reset_index(drop=True)
+    assert want["cluster_id"].nunique() < len(want)  # some persons found
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_cli_clean_dedupe_on_spark_counts_equal_pandas(spark, tmp_path):
+    """``dataclean clean --dedupe --engine spark``: the same clean, quarantined and merged counts
+    and the same after-scorecard as the pandas engine."""
+    from dataclean.cli import main
+
+    data = str(synth.example_path("example_people.csv"))
+    common = ["--no-progress", "clean", data, "--suite", "social_care_person", "--dedupe"]
+    common += ["--reference-date", REFERENCE, "--format", "json"]
+    code = main([*common, "--output", str(tmp_path / "pandas")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        assert main([*common, "--output", str(tmp_path / "spark"), "--engine", "spark"]) == code
+    want = json.loads((tmp_path / "pandas" / "summary.json").read_text())
+    got = json.loads((tmp_path / "spark" / "summary.json").read_text())
+    keys = ("rows_in", "rows_clean", "rows_quarantined", "rows_merged", "cells_changed")
+    assert want["rows_merged"] > 0
+    assert {k: got[k] for k in keys} == {k: want[k] for k in keys}
+    cards = [json.loads((tmp_path / d / "after_scorecard.json").read_text()) for d in ("pandas", "spark")]
+    for card in cards:
+        for volatile in ("generated_at", "timings", "dataset"):
+            card.pop(volatile, None)
+    assert cards[0] == cards[1]

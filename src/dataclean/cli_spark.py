@@ -100,10 +100,10 @@ def _written(output: Any, manifest: Any) -> list[str]:
 def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
     from dataclean.cli_common import card_summary as _card_summary
     from dataclean.cli_common import print_card as _print_card
-    from dataclean.engines import spark as engine
+    from dataclean.jobs import spark as jobs
 
     sdf = _read(args, spark, args.data, out)
-    report = engine.validate(
+    report = jobs.validate(
         sdf,
         args.suite,
         spark=spark,
@@ -143,14 +143,14 @@ def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
 
 def _clean(args: argparse.Namespace, spark: Any, out: Any) -> int:
     from dataclean.cli_common import print_card as _print_card
-    from dataclean.engines import spark as engine
+    from dataclean.jobs import spark as jobs
 
     if args.chunk_size:
         raise ConfigError("--chunk-size is for the pandas engine; Spark partitions the data itself")
     sdf = _read(args, spark, args.data, out)
     name = _dataset(args.data)
     with _staged(args.output) as stage:
-        result = engine.clean(
+        result = jobs.clean(
             sdf,
             args.suite,
             spark=spark,
@@ -169,8 +169,9 @@ def _clean(args: argparse.Namespace, spark: Any, out: Any) -> int:
     return EXIT_OK if result.after.passed else EXIT_GATE_FAILED
 
 
-def _report_linkage(result: Any, files: int, output: Any, manifest: Any, out: Any) -> None:
-    s = result.summary()
+def _report_linkage(s: dict[str, Any], files: int, output: Any, manifest: Any, out: Any) -> None:
+    """Print a linkage run's summary (computed before the outputs moved to their final place:
+    the result's frames read the staged Parquet datasets, which are gone after the commit)."""
     where = f" in {files} files" if files > 1 else ""
     written = _written(output, manifest)
     out.summary.update(
@@ -202,7 +203,7 @@ def _dedupe(args: argparse.Namespace, spark: Any, out: Any) -> int:
         result = engine.run_linkage({"data": sdf}, config, "dedupe_only", spark=spark, output=stage.stage)
         summary = result.summary()
         manifest = stage.commit({"command": "dedupe", "rows_in": summary["records"]})
-    _report_linkage(result, 1, args.output, manifest, out)
+    _report_linkage(summary, 1, args.output, manifest, out)
     return EXIT_OK
 
 
@@ -219,5 +220,5 @@ def _link(args: argparse.Namespace, spark: Any, out: Any) -> int:
         )
         summary = result.summary()
         manifest = stage.commit({"command": "link", "rows_in": summary["records"]})
-    _report_linkage(result, len(frames), args.output, manifest, out)
+    _report_linkage(summary, len(frames), args.output, manifest, out)
     return EXIT_OK

@@ -72,12 +72,12 @@ def clean(
     """Cleanse ``data`` with ``suite``; see the module docstring. ``data`` is never modified.
 
     A pyspark DataFrame (or ``spark=`` a SparkSession) runs on Spark
-    (:func:`dataclean.engines.spark.clean`): Parquet datasets written to ``output``.
+    (:func:`dataclean.jobs.spark.clean`): Parquet datasets written to ``output``.
     """
     from dataclean.engines import is_spark_dataframe
 
     if spark is not None or is_spark_dataframe(data):
-        from dataclean.engines import spark as spark_engine
+        from dataclean.jobs import spark as spark_engine
 
         return spark_engine.clean(
             data,

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,8 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataclean._core import WHITESPACE, StandardiseResult, arrow_text
+from dataclean._core import StandardiseResult
 from dataclean.exceptions import ConfigError
+from dataclean.jobs.records import (  # noqa: F401  (re-exported: the stages' public names)
+    AUDIT_COLUMNS,
+    QUARANTINE_DIMENSIONS,
+    CleanResult,
+    _masked,
+    audit,
+    empty_audit,
+    empty_merged,
+    ids,
+    mask_texts,
+    quarantine_mask,
+)
 from dataclean.jobs.scopes import expectation_scope, is_column_map
 from dataclean.jobs.validate import PARTIAL_UNEXPECTED, check_columns, run_gx, standardise_for_checks, validate
 from dataclean.scorecard.build import ValidationReport, _exception_message, _score_results, build_scorecard
@@ -32,68 +44,6 @@ from dataclean.suite import ExpectationSpec, Suite
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, float], None]
-AUDIT_COLUMNS = ("row", "record_id", "column", "rule", "before", "after")
-#: Dimensions whose critical failures send a row to quarantine.
-QUARANTINE_DIMENSIONS = frozenset({"completeness", "validity", "consistency", "accuracy"})
-
-
-@dataclass
-class CleanResult:
-    clean: pd.DataFrame
-    quarantine: pd.DataFrame
-    audit: pd.DataFrame
-    before: Scorecard
-    after: Scorecard
-    merged: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["record_id", "survivor_id"]))
-    rows_in: int = 0
-    timings: Mapping[str, float] = field(default_factory=dict)
-    linkage: Any = None
-    #: Row counts when the frames are not held in memory (chunked runs write them to disk).
-    counts: Mapping[str, int] | None = None
-    #: Notes about the input that are not errors (trimmed headers...), for logs and summaries.
-    notes: list[str] = field(default_factory=list)
-    #: Files written by :func:`dataclean.jobs.clean.clean_file` (final names, after the commit).
-    outputs: list[Path] = field(default_factory=list)
-
-    def _counts(self) -> Mapping[str, int]:
-        return self.counts or {
-            "rows_clean": len(self.clean),
-            "rows_quarantined": len(self.quarantine),
-            "rows_merged": len(self.merged),
-            "cells_changed": len(self.audit),
-        }
-
-    @property
-    def accounted(self) -> bool:
-        c = self._counts()
-        return self.rows_in == c["rows_clean"] + c["rows_quarantined"] + c["rows_merged"]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "rows_in": self.rows_in,
-            **self._counts(),
-            "score_before": self.before.overall_score,
-            "score_after": self.after.overall_score,
-            "passed": self.after.passed,
-        }
-
-    def summary_text(self) -> str:
-        s = self.summary()
-        before = "n/a" if s["score_before"] is None else f"{100 * s['score_before']:.1f}%"
-        after = "n/a" if s["score_after"] is None else f"{100 * s['score_after']:.1f}%"
-        return (
-            f"{s['rows_in']:,} rows in: {s['rows_clean']:,} clean, {s['rows_quarantined']:,} quarantined, "
-            f"{s['rows_merged']:,} merged into a survivor; {s['cells_changed']:,} cells standardised; "
-            f"score {before} -> {after}"
-        )
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        return (
-            f"<p><b>dataclean.clean</b>: {escape(self.summary_text())}</p>"
-            f"<h4>After cleansing</h4>{self.after._repr_html_()}"
-        )
 
 
 # ------------------------------------------------------------------------------ one frame, in memory
@@ -299,99 +249,6 @@ def split_quarantine(
     quarantine = data.loc[qmask].copy()
     quarantine["quarantine_reasons"] = reasons.reindex(data.index[qmask].astype(str)).to_numpy()
     return clean_df, quarantine
-
-
-def ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
-    """Record ids (the suite's id column as text), or the row labels when there is none."""
-    if suite.id_column and suite.id_column in df.columns:
-        return df[suite.id_column].astype("string")
-    return pd.Series(df.index.astype(str), index=df.index, dtype="string")
-
-
-def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
-    """Values as text (object array, None for missing when shown), masked unless shown."""
-    text = pd.Series(values).astype("string")
-    if show_values:
-        return text.to_numpy(dtype=object, na_value=None)
-    return mask_texts(text)
-
-
-def mask_texts(text: pd.Series) -> np.ndarray:
-    """:func:`dataclean._core.mask_value` of every value of a ``string`` Series, computed in Arrow
-    once per distinct value (an object array): missing and blank values give ``<missing>``, values
-    of up to six characters are all stars, longer ones keep two characters at each end."""
-    import pyarrow.compute as pc
-
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    distinct = arrow_text(uniques)
-    length = pc.utf8_length(distinct)
-    blank = pc.equal(pc.utf8_trim(distinct, WHITESPACE), "")
-    middle = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 4), 0))
-    ends = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(distinct, 0, 2), middle, pc.utf8_slice_codeunits(distinct, -2), ""
-    )
-    masked = pc.if_else(blank, "<missing>", pc.if_else(pc.less_equal(length, 6), pc.binary_repeat("*", length), ends))
-    table = np.append(masked.to_numpy(zero_copy_only=False).astype(object), "<missing>")
-    return table[np.where(codes < 0, len(distinct), codes)]
-
-
-def empty_audit() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in AUDIT_COLUMNS})
-
-
-def empty_merged() -> pd.DataFrame:
-    return pd.DataFrame({"record_id": pd.Series(dtype="string"), "survivor_id": pd.Series(dtype="string")})
-
-
-def audit(
-    df: pd.DataFrame,
-    suite: Suite,
-    standardised: Mapping[str, Any],
-    ids: pd.Series,
-    *,
-    show_values: bool = False,
-) -> pd.DataFrame:
-    """One row per changed cell (:data:`AUDIT_COLUMNS`), values masked unless ``show_values``."""
-    parts = []
-    for col, res in standardised.items():
-        changed = res.changed.to_numpy(dtype=bool)
-        if not changed.any():
-            continue
-        kind = suite.columns[col].kind
-        before = _masked(df.loc[changed, col].to_numpy(), show_values)
-        after = _masked(res.value[changed].to_numpy(), show_values)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "row": df.index[changed].astype(str),
-                    "record_id": ids[changed].to_numpy(),
-                    "column": col,
-                    "rule": f"standardise:{kind}",
-                    "before": before,
-                    "after": after,
-                }
-            )
-        )
-    if not parts:
-        return empty_audit()
-    return pd.concat(parts, ignore_index=True).astype("string")
-
-
-def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, pd.Series]:
-    """Which rows of ``index`` have a critical failure in a quarantine dimension, and their
-    reasons (``column:reason; ...``, each once, in order of first appearance) by row label."""
-    crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(QUARANTINE_DIMENSIONS)]
-    if crit.empty:
-        return np.zeros(len(index), dtype=bool), pd.Series(dtype="string")
-    labels = pd.DataFrame(
-        {"row": crit["row"].to_numpy(), "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"]))}
-    ).drop_duplicates()
-    several = labels["row"].duplicated(keep=False).to_numpy()
-    single = labels.loc[~several]
-    joined = labels.loc[several].groupby("row", sort=False)["label"].agg("; ".join)
-    reasons = pd.concat([pd.Series(single["label"].to_numpy(), index=single["row"].to_numpy()), joined])
-    mask = index.astype(str).isin(reasons.index)
-    return np.asarray(mask, dtype=bool), reasons
 
 
 def merge_duplicates(clean_df: pd.DataFrame, suite: Suite) -> tuple[pd.DataFrame, pd.DataFrame, Any]:

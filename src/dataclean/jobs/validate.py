@@ -64,12 +64,12 @@ def validate(
     ``precomputed`` standardisation results (same rows) are reused instead of standardising again.
 
     A pyspark DataFrame, or any data with ``spark=`` a SparkSession, is validated on Spark
-    (:func:`dataclean.engines.spark.validate`): the same scorecard, with failures as Parquet.
+    (:func:`dataclean.jobs.spark.validate`): the same scorecard, with failures as Parquet.
     """
     from dataclean.engines import is_spark_dataframe
 
     if spark is not None or is_spark_dataframe(data):
-        from dataclean.engines import spark as spark_engine
+        from dataclean.jobs import spark as spark_engine
 
         return spark_engine.validate(  # type: ignore[return-value]
             data, suite, spark=spark, reference_date=reference_date, show_values=show_values, dedupe=dedupe,
