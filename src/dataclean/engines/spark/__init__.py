@@ -20,7 +20,6 @@ importing it imports neither pyspark nor splink.
 
 from __future__ import annotations
 
-
 from dataclean.engines.spark.cluster import cluster_spark, golden_records_spark, split_incoherent_spark
 from dataclean.engines.spark.frames import (
     ROW,
