@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import dataclean
-from dataclean.scorecard import validate
+from dataclean import validate
 from dataclean.scorecard.render import to_markdown
 
 data = sys.argv[1] if len(sys.argv) > 1 else Path(dataclean.__file__).parent / "data" / "example_people.csv"

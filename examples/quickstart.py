@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 import dataclean
+from dataclean import validate
 from dataclean.fields import nhs_number, postcode
-from dataclean.scorecard import validate
 from dataclean.scorecard.render import write_scorecard
 
 # 1. one value at a time

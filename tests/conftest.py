@@ -56,7 +56,7 @@ def scorecard_runs(tmp_path_factory) -> list:
     import dataclasses
     from pathlib import Path
 
-    from dataclean.scorecard import validate
+    from dataclean import validate
     from dataclean.scorecard.render import to_json
 
     suite = Path(__file__).parent / "data" / "planted_suite.yml"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dataclean.scorecard import validate
+from dataclean import validate
 from dataclean.scorecard.render import to_html
 
 pytestmark = pytest.mark.browser

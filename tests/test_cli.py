@@ -177,8 +177,8 @@ def test_scorecard_diff_exit_codes(planted_csv, good_csv, tmp_path, capsys):
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
 def test_validate_reads_csv_parquet_and_excel_alike(planted, tmp_path, suffix):
+    from dataclean import validate
     from dataclean.io import write_table
-    from dataclean.scorecard import validate
 
     path = write_table(planted, tmp_path / f"people{suffix}")
     card = validate(path, SUITE).scorecard

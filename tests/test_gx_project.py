@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dataclean import validate
 from dataclean.exceptions import ConfigError
 from dataclean.gx import gx_suite_from_json
-from dataclean.scorecard import validate
 from dataclean.suite import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +169,7 @@ def test_a_fresh_process_keeps_gx_logging_and_fingerprint_settings(tmp_path):
 import logging
 import great_expectations.execution_engine.pandas_execution_engine as pee
 import pandas as pd
-from dataclean.scorecard import validate
+from dataclean import validate
 log = logging.getLogger("great_expectations.data_context.types.base")
 before = (log.level, pee.HASH_THRESHOLD)
 df = pd.DataFrame({{"record_id": ["R1"], "nhs_number": ["9434765919"], "date_of_birth": ["1950-01-01"],

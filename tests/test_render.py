@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 import xmlschema
 
-from dataclean.scorecard import Scorecard, validate
+from dataclean import validate
+from dataclean.scorecard import Scorecard
 from dataclean.scorecard.render import (
     diff,
     json_schema,

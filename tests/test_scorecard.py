@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataclean.scorecard import validate
+from dataclean import validate
 
 SUITE = Path(__file__).parent / "data" / "planted_suite.yml"
 

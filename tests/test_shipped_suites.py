@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from dataclean.scorecard import validate
+from dataclean import validate
 from dataclean.synth import example_path
 
 REF = "2026-11-24"

@@ -275,9 +275,9 @@ def _unique_failures(failure_frames: list, id_column: str | None) -> Any:
 
 
 def _combine(rows: list[Any], suite: Any, stage: str, unique: Mapping[str, _Unique]) -> list[Any]:
-    """ExpectationScores from per-partition score records (same arithmetic as GX on one frame)."""
-    from dataclean.scorecard.build import map_score
-    from dataclean.scorecard.model import ExpectationScore
+    """ExpectationScores from per-partition score records: the counts summed, then the one score
+    builder of every engine (:func:`dataclean.scorecard.build.expectation_score`)."""
+    from dataclean.scorecard.build import expectation_score
 
     by_key: dict[str, list[Any]] = defaultdict(list)
     for r in rows:
@@ -300,27 +300,15 @@ def _combine(rows: list[Any], suite: Any, stage: str, unique: Mapping[str, _Uniq
         if spec.key in unique:
             unexpected = unique[spec.key].unexpected
             examples = list(unique[spec.key].examples)
-        score, success = map_score(element, missing, unexpected, spec.kwargs.get("mostly"))
-        if error:
-            score, success = 0.0, False
         scores.append(
-            ExpectationScore(
-                key=spec.key,
-                type=spec.type,
-                columns=spec.columns,
-                dimension=spec.dimension,
-                severity=spec.severity,
-                weight=spec.weight,
-                element_count=element,
-                missing_count=missing,
-                unexpected_count=unexpected,
-                score=score,
-                success=bool(success),
-                mostly=spec.kwargs.get("mostly"),
+            expectation_score(
+                spec,
+                element=element,
+                missing=missing,
+                unexpected=unexpected,
                 examples=tuple(examples),
-                reasons=dict(reasons),
+                reasons=reasons,
                 error=error,
-                description=spec.description,
             )
         )
     return scores
