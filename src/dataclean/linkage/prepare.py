@@ -228,36 +228,41 @@ def _surname_features(names: pd.Series) -> pd.DataFrame:
     )
 
 
-def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = None) -> pd.DataFrame:
-    """The prepared frame (see the module docstring). ``df`` is not modified."""
-    out = pd.DataFrame(index=df.index)
-    out["unique_id"] = df[resolve_column(df, config.id_column)].astype(str).str.strip().astype(STRING)
+class _Roles:
+    """The input's columns by linkage role (names resolved as the config gives them)."""
 
-    def cols(role: str) -> list[pd.Series]:
-        found = [resolve_column(df, c) for c in config.role_columns(role)]
-        return [df[c] for c in found if c is not None]
+    def __init__(self, df: pd.DataFrame, config: LinkageConfig) -> None:
+        self.df, self.config = df, config
 
-    def col(role: str) -> pd.Series | None:
-        found = cols(role)
+    def all(self, role: str) -> list[pd.Series]:
+        found = [resolve_column(self.df, c) for c in self.config.role_columns(role)]
+        return [self.df[c] for c in found if c is not None]
+
+    def one(self, role: str) -> pd.Series | None:
+        found = self.all(role)
         return found[0] if found else None
 
-    def std(kind: str, values: pd.Series) -> pd.Series:
-        return registry.get(kind).standardise_series(values).value
 
-    if (s := col("nhs_number")) is not None:
-        out["nhs"] = std("nhs_number", s)
-    if (s := col("nino")) is not None:
-        out["nino"] = std("nino", s)
-    for feature, s in zip(("ident", "ident2"), cols("identifier")):
+def _std(kind: str, values: pd.Series) -> pd.Series:
+    return registry.get(kind).standardise_series(values).value
+
+
+def _identity_features(roles: _Roles, out: pd.DataFrame) -> None:
+    """Identifiers, names and the date of birth."""
+    if (s := roles.one("nhs_number")) is not None:
+        out["nhs"] = _std("nhs_number", s)
+    if (s := roles.one("nino")) is not None:
+        out["nino"] = _std("nino", s)
+    for feature, s in zip(("ident", "ident2"), roles.all("identifier")):
         out[feature] = _compact(s)
-    pn = registry.get("person_name")
-    if (s := col("forename")) is not None:
+    if (s := roles.one("forename")) is not None:
         for k, v in _by_distinct(s, _forename_features).items():
             out[k] = v
-    if (s := col("surname")) is not None:
+    if (s := roles.one("surname")) is not None:
         for k, v in _by_distinct(s, _surname_features).items():
             out[k] = v
-    if (s := col("full_name")) is not None:
+    if (s := roles.one("full_name")) is not None:
+        pn = registry.get("person_name")
         cleaned = pn.standardise_series(s.astype(STRING).str.replace(r"[,;.]+", " ", regex=True)).value
         text = _text(cleaned.fillna(s.astype(STRING)))
         codes, uniques = pd.factorize(text)  # sort the words once per distinct name
@@ -265,15 +270,19 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         out["nm"] = pd.array(ordered[codes], dtype=STRING)
         out["nm_a"] = out["nm"].str.split(" ").str[0]
         out["nm_b"] = out["nm"].str.split(" ").str[-1]
-    if (s := col("date_of_birth")) is not None:
+    if (s := roles.one("date_of_birth")) is not None:
         dob = _dates_any_era(s)
         out["dob"] = dob
         out["dob_y"] = dob.str.slice(0, 4)
-    if (s := col("postcode")) is not None:
+
+
+def _place_features(roles: _Roles, out: pd.DataFrame) -> None:
+    """Postcode parts, the address line (street number first), locality and birth place."""
+    if (s := roles.one("postcode")) is not None:
         for k, v in _postcodes(s).items():
             out[k] = v.to_numpy()
-    lines = cols("address")
-    number = col("street_number")
+    lines = roles.all("address")
+    number = roles.one("street_number")
     if number is not None:
         out["stno"] = _compact(number)
     if lines:
@@ -284,18 +293,22 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         for part in joined[1:]:
             text = text + ", " + part.str.strip()
         text = text.str.replace(r"^(, )+|(, )+$", "", regex=True).str.replace(r"(, )+", ", ", regex=True)
-        canonical = std("address", text.mask(text.str.strip() == "", pd.NA))
+        canonical = _std("address", text.mask(text.str.strip() == "", pd.NA))
         out["addr"] = _text(canonical.fillna(text))
-    if (s := col("locality")) is not None:
+    if (s := roles.one("locality")) is not None:
         out["loc"] = _text(s)
-    if (s := col("birth_place")) is not None:
+    if (s := roles.one("birth_place")) is not None:
         out["bplace"] = _text(s)
-    attributes = cols("gender") + cols("attribute")
+
+
+def _contact_features(roles: _Roles, out: pd.DataFrame) -> None:
+    """Attributes, phones (mobile or landline), email, UPRN and the fraud-view columns."""
+    attributes = roles.all("gender") + roles.all("attribute")
     if len(attributes) > MAX_ATTRIBUTES:
         log.warning("linkage uses the first %d attribute columns; the rest are ignored", MAX_ATTRIBUTES)
     for i, s in enumerate(attributes[:MAX_ATTRIBUTES], start=1):
         out[f"attr{i}"] = _text(s)
-    if (s := col("phone")) is not None:
+    if (s := roles.one("phone")) is not None:
         # one rule for what a mobile is: phonenumbers' line type, as ``fields.phone`` reports it
         # (numbers whose type the numbering plan does not tell apart count as landlines)
         details = registry.get("phone").details_series(s)
@@ -303,14 +316,24 @@ def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = Non
         mobile = details["is_mobile"].fillna(False).to_numpy(dtype=bool)
         out["mobile"] = e164.where(mobile, pd.NA)
         out["landline"] = e164.where(~mobile, pd.NA)
-    if (s := col("email")) is not None:
-        out["email"] = std("email", s).str.lower()
-    if (s := col("uprn")) is not None:
-        out["uprn"] = std("uprn", s)
+    if (s := roles.one("email")) is not None:
+        out["email"] = _std("email", s).str.lower()
+    if (s := roles.one("uprn")) is not None:
+        out["uprn"] = _std("uprn", s)
     for role in ("claim_id", "property_id", "last_updated"):
-        if (s := col(role)) is not None:
+        if (s := roles.one(role)) is not None:
             out[role] = s.astype(STRING)
-    source_col = col("source")
+
+
+def prepare(df: pd.DataFrame, config: LinkageConfig, *, source: str | None = None) -> pd.DataFrame:
+    """The prepared frame (see the module docstring). ``df`` is not modified."""
+    out = pd.DataFrame(index=df.index)
+    out["unique_id"] = df[resolve_column(df, config.id_column)].astype(str).str.strip().astype(STRING)
+    roles = _Roles(df, config)
+    _identity_features(roles, out)
+    _place_features(roles, out)
+    _contact_features(roles, out)
+    source_col = roles.one("source")
     out["source"] = (
         source_col.astype(STRING)
         if source_col is not None
