@@ -29,6 +29,7 @@ from dataclean.cli_common import dataset_name as _dataset_name
 from dataclean.cli_common import link_sources as _link_sources
 from dataclean.cli_common import linkage_config as _linkage_config
 from dataclean.cli_common import print_card as _print_card
+from dataclean.cli_common import quality_gate
 from dataclean.cli_common import read_data as _read
 from dataclean.cli_spark import add_engine_options, wants_spark
 from dataclean.exceptions import ConfigError, DatacleanError, DataFileError
@@ -385,11 +386,7 @@ def _cmd_validate(args: argparse.Namespace, out: _Console) -> int:
         )
         progress("done", 1.0)
     card = report.scorecard
-    passed = card.passed
-    reasons = list(card.failure_reasons)
-    if args.fail_under is not None and (card.overall_score is None or card.overall_score < args.fail_under):
-        reasons.append(f"overall score is below --fail-under {args.fail_under:.3f}")
-        passed = False
+    passed, reasons = quality_gate(card, args.fail_under)
     to_stdout = args.output == "-" or (args.output is None and args.format is not None)
     if to_stdout:
         fmt = (args.format or ("json",))[0]

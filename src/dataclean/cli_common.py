@@ -76,6 +76,15 @@ def print_card(card: Any, out: Console) -> None:
         print(to_text(card))
 
 
+def quality_gate(card: Any, fail_under: float | None) -> tuple[bool, list[str]]:
+    """(passed, reasons) of a scorecard under the suite's thresholds and ``--fail-under``."""
+    passed, reasons = card.passed, list(card.failure_reasons)
+    if fail_under is not None and (card.overall_score is None or card.overall_score < fail_under):
+        reasons.append(f"overall score is below --fail-under {fail_under:.3f}")
+        passed = False
+    return passed, reasons
+
+
 def card_summary(card: Any) -> dict[str, Any]:
     return {
         "dataset": card.dataset,

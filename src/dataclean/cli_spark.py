@@ -100,6 +100,7 @@ def _written(output: Any, manifest: Any) -> list[str]:
 def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
     from dataclean.cli_common import card_summary as _card_summary
     from dataclean.cli_common import print_card as _print_card
+    from dataclean.cli_common import quality_gate
     from dataclean.jobs import spark as jobs
 
     sdf = _read(args, spark, args.data, out)
@@ -113,11 +114,7 @@ def _validate(args: argparse.Namespace, spark: Any, out: Any) -> int:
         dataset=_dataset(args.data),
     )
     card = report.scorecard
-    passed = card.passed
-    reasons = list(card.failure_reasons)
-    if args.fail_under is not None and (card.overall_score is None or card.overall_score < args.fail_under):
-        reasons.append(f"overall score is below --fail-under {args.fail_under:.3f}")
-        passed = False
+    passed, reasons = quality_gate(card, args.fail_under)
     formats = tuple(args.format or ("json",))
     if args.output == "-" or (args.output is None and args.format is not None):
         from dataclean.scorecard.render import RENDERERS

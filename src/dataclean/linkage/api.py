@@ -302,18 +302,25 @@ def _readable_pairs(predictions: pd.DataFrame, model: dict[str, Any]) -> pd.Data
             "match_weight": predictions["match_weight"].astype(float),
         }
     )
-    for comp in model["comparisons"]:
-        name = comp["output_column_name"]
-        gamma = f"gamma_{name}"
-        if gamma not in predictions.columns:
-            continue
-        non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        labels = {len(non_null) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(non_null)}
-        labels[-1] = "null"
-        out[name] = predictions[gamma].map(labels)
+    for name, labels in level_labels(model, predictions.columns):
+        out[name] = predictions[f"gamma_{name}"].map(labels)
         if f"bf_{name}" in predictions.columns:
             out[f"{name}_bayes_factor"] = predictions[f"bf_{name}"].astype(float).round(4)
     return out
+
+
+def level_labels(model: Mapping[str, Any], columns: Any) -> list[tuple[str, dict[int, str]]]:
+    """Per comparison scored in ``columns`` (a ``gamma_<name>`` column is present): its name and
+    the label of each gamma value (``-1`` is ``null``), for the readable pairs of every engine."""
+    found = []
+    for comp in model["comparisons"]:
+        name = comp["output_column_name"]
+        if f"gamma_{name}" not in columns:
+            continue
+        non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        labels = {len(non_null) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(non_null)}
+        found.append((name, {**labels, -1: "null"}))
+    return found
 
 
 def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.Series | None = None) -> pd.Series:

@@ -244,15 +244,13 @@ def _readable_pairs_spark(predictions: Any, model: Mapping[str, Any]) -> Any:
         F.col("match_probability").cast("double").alias("match_probability"),
         F.col("match_weight").cast("double").alias("match_weight"),
     ]
-    for comp in model["comparisons"]:
-        name = comp["output_column_name"]
-        gamma = f"gamma_{name}"
-        if gamma not in predictions.columns:
-            continue
-        non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        label = F.when(F.col(gamma) == -1, F.lit("null"))
-        for i, lv in enumerate(non_null):
-            label = label.when(F.col(gamma) == len(non_null) - 1 - i, F.lit(lv.get("label_for_charts", "")))
+    from dataclean.linkage.api import level_labels
+
+    for name, labels in level_labels(model, predictions.columns):
+        gamma = F.col(f"gamma_{name}")
+        label = F.when(gamma == -1, F.lit(labels[-1]))
+        for value, text in labels.items():
+            label = label.when(gamma == value, F.lit(text))
         cols.append(label.alias(name))
         if f"bf_{name}" in predictions.columns:
             cols.append(F.round(F.col(f"bf_{name}").cast("double"), 4).alias(f"{name}_bayes_factor"))
