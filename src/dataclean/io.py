@@ -359,7 +359,7 @@ def _plan_csv(src: _Source, encoding: str | None, delimiter: str | None) -> _Csv
     names = [h.strip() for h in header]
     trimmed = [h for h, n in zip(header, names) if h != n]
     if trimmed:
-        notes.append(f"{len(trimmed)} column name(s) had surrounding spaces, trimmed: {', '.join(map(repr, names))}")
+        notes.append(f"{len(trimmed)} column name(s) had surrounding spaces, trimmed: {', '.join(map(repr, trimmed))}")
     blank = [i for i, n in enumerate(names) if not n]
     for i in blank:
         names[i] = f"unnamed_{i + 1}"
@@ -569,8 +569,9 @@ def _trim_names(df: pd.DataFrame, name: str) -> pd.DataFrame:
     raw = [str(c) for c in df.columns]
     names = [c.strip() for c in raw]
     notes = []
-    if names != raw:
-        notes.append(f"column name(s) had surrounding spaces, trimmed: {', '.join(map(repr, names))}")
+    trimmed = [r for r, n in zip(raw, names) if r != n]
+    if trimmed:
+        notes.append(f"{len(trimmed)} column name(s) had surrounding spaces, trimmed: {', '.join(map(repr, trimmed))}")
         log.warning("%s: %s", name, notes[-1])
         df = df.set_axis(names, axis=1)
     df.attrs[NOTES_ATTR] = notes
