@@ -95,3 +95,61 @@ def test_repeated_id_like_column_is_an_identifier_not_the_record_id():
     profiles = {p.column: p for p in profile_columns(df)}
     assert profiles["soc_sec_id"].role == "identifier"
     assert profiles["rec_id"].role == "id"
+
+
+def _people_without_telling_headers(names: tuple[str, str]) -> pd.DataFrame:
+    forenames = "oliver amelia George ISLA harry Ava jack Mia noah Grace charlie Lily thomas Emily oscar".split()
+    forenames += "Sophie william Ella james Ruby".split()
+    surnames = "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Walker Evans Roberts".split()
+    surnames += "Thompson Khan Hughes Edwards Green Hall Wood".split()
+    return pd.DataFrame(
+        {
+            "PersonID": [f"H-{i:04d}" for i in range(20)],
+            "status": ["Open", "Closed"] * 10,
+            names[1]: surnames,
+            names[0]: forenames,
+            "birth_date": [f"{1950 + i}-0{1 + i % 9}-1{i % 9}" for i in range(20)],
+            "pcode": ["LS1 4AP", "YO1 7HH"] * 10,
+        }
+    )
+
+
+def test_fhir_style_given_and_family_headers_are_names():
+    cols = draft_suite(_people_without_telling_headers(("given", "family")), name="fhir")["dedupe"]["columns"]
+    assert cols["forename"] == "given" and cols["surname"] == "family"
+
+
+def test_name_columns_found_by_their_values_when_headers_say_nothing():
+    df = _people_without_telling_headers(("col_a", "col_b"))
+    profiles = {p.column: p for p in profile_columns(df)}
+    assert (profiles["col_a"].role, profiles["col_a"].detected_by) == ("forename", "content")
+    # the nearest column of single name-shaped words; the two-value status column is not a name
+    assert profiles["col_b"].role == "surname" and profiles["status"].role is None
+    block = draft_suite(df, name="anon")["dedupe"]
+    assert block["columns"]["forename"] == "col_a" and block["columns"]["surname"] == "col_b"
+    text = draft_suite_yaml(df, name="anon")
+    assert 'forename: "col_a"  # by its values' in text
+
+
+def test_full_name_found_by_values():
+    df = _people_without_telling_headers(("a", "b"))
+    df = pd.DataFrame(
+        {
+            "PersonID": df["PersonID"],
+            "who": ("Mr " + df["a"] + " " + df["b"]).where(df.index % 2 == 0, df["a"] + " " + df["b"]),
+            "birth_date": df["birth_date"],
+        }
+    )
+    profiles = {p.column: p for p in profile_columns(df)}
+    assert profiles["who"].role == "full_name"
+    assert draft_suite(df, name="full")["dedupe"]["columns"]["full_name"] == "who"
+
+
+def test_a_unique_identifier_becomes_the_record_id_when_none_is_named_so():
+    df = _people_without_telling_headers(("Forename", "Surname")).rename(columns={"PersonID": "Ref"})
+    df["Case No"] = ["C1", "C2"] * 10  # repeated: an identifier to match on, not the record id
+    profiles = {p.column: p for p in profile_columns(df)}
+    assert profiles["Ref"].role == "id" and profiles["Case No"].role == "identifier"
+    suite = draft_suite(df, name="council")
+    assert suite["dataset"] == {"id_column": "Ref"} and suite["columns"]["Ref"]["unique"] is True
+    assert suite["dedupe"]["id_column"] == "Ref"

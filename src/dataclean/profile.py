@@ -13,6 +13,8 @@ linkage role with a comment saying how it was recognised.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -33,9 +35,12 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     (r"dob|date.?of.?birth|birth.?date|birthdate|^born", "date_of_birth"),
     (r"date.?of.?death|dod$|death.?date", "date_of_death"),
     (r"birth.?place|place.?of.?birth|^pob$|country.?of.?birth|birth.?country|town.?of.?birth", "birth_place"),
-    (r"fore.?name|first.?name|given.?name|christian.?name|^fname$", "forename"),
-    (r"full.?name|^name$|person.?name|client.?name|first.?and.?surname", "full_name"),
-    (r"sur.?name|last.?name|family.?name|^lname$", "surname"),
+    (r"fore.?name|first.?name|given.?name|christian.?name|^fname$|^given$|^first$|^forenames$", "forename"),
+    (
+        r"full.?name|^name$|person.?name|(client|patient|resident|customer|service_user).?name|first.?and.?surname",
+        "full_name",
+    ),
+    (r"sur.?name|last.?name|family.?name|^lname$|^family$|^last$", "surname"),
     (r"gender|^sex$", "gender"),
     (r"ethnic", "ethnicity"),
     (r"street.?(no|num|number)|house.?(no|num|number)|building.?(no|num|number)|^number$", "street_number"),
@@ -102,6 +107,67 @@ def _code_like(values: pd.Series) -> float:
     return float((shaped & digits).mean())
 
 
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Lower-case given names (about 2,000, English-language) from the ``nicknames`` package."""
+    from dataclean.fields.person_name import _nicknamer
+
+    namer = _nicknamer()
+    return frozenset(namer.nickname_lookup) | frozenset(namer.canonical_lookup)
+
+
+_NAME_SHAPED = r"[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,3}"
+_TITLES = r"^(?:mr|mrs|miss|ms|mx|dr|prof|rev|sir|lady|lord)\.?\s+"
+
+
+def _name_shares(values: pd.Series) -> tuple[float, float, float]:
+    """(name-shaped, one token, first token a known given name) shares of a sample of values."""
+    sample = _sample(values)
+    if sample.empty:
+        return 0.0, 0.0, 0.0
+    text = sample.str.lower().str.replace(_TITLES, "", regex=True).str.strip()
+    shaped = text.str.fullmatch(_NAME_SHAPED).fillna(False).astype(bool)
+    one_token = ~text.str.contains(" ", regex=False).fillna(True).astype(bool)
+    given = text.str.split(" ", n=1).str[0].isin(_given_names())
+    return float(shaped.mean()), float((one_token & shaped).mean()), float(given.mean())
+
+
+def _names_by_values(df: pd.DataFrame, profiles: list[ColumnProfile]) -> list[ColumnProfile]:
+    """Name columns the headers did not reveal (``given``/``family`` in another language, ``col3``):
+    a column of mostly single name-shaped words half of which are known given names is a forename;
+    of two- to four-word names starting with one, a full name; with a forename found, the nearest
+    other column of single name-shaped words is the surname."""
+    roles = {p.role for p in profiles}
+    if "full_name" in roles or {"forename", "surname"} <= roles:
+        return profiles
+    out = list(profiles)
+    shares = {}
+    for i, p in enumerate(out):
+        values = _blank_to_na(df.iloc[:, i])
+        distinct = values.nunique(dropna=True)
+        # a handful of repeated words (statuses, categories) is not a name column
+        if p.role is None and distinct >= min(20, 0.5 * values.notna().sum()) and distinct > 1:
+            shares[i] = _name_shares(values)
+    forename = next((i for i, p in enumerate(out) if p.role == "forename"), None)
+    if forename is None:
+        given = [(g, i) for i, (shaped, one, g) in shares.items() if one >= 0.8 and g >= 0.4]
+        if given:
+            forename = max(given)[1]
+            out[forename] = dataclasses.replace(out[forename], role="forename", detected_by="content")
+            shares.pop(forename)
+    if forename is not None and "surname" not in roles:
+        words = [i for i, (shaped, one, g) in shares.items() if one >= 0.8 and shaped >= 0.9]
+        if words:
+            surname = min(words, key=lambda i: abs(i - forename))
+            out[surname] = dataclasses.replace(out[surname], role="surname", detected_by="content")
+    elif forename is None:
+        full = [(g, i) for i, (shaped, one, g) in shares.items() if shaped >= 0.8 and one <= 0.2 and g >= 0.4]
+        if full:
+            i = max(full)[1]
+            out[i] = dataclasses.replace(out[i], role="full_name", detected_by="content")
+    return out
+
+
 def _blank_to_na(s: pd.Series) -> pd.Series:
     if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
         return s
@@ -141,7 +207,18 @@ def profile_columns(df: pd.DataFrame) -> list[ColumnProfile]:
             elif null_share == 0 and distinct_share >= 0.999 and _code_like(s) >= 0.9:
                 role, detected = "id", "content"
         out.append(ColumnProfile(str(col).strip(), role, null_share, distinct_share, valid, detected))
-    return out
+    return _names_by_values(df, _record_id(out))
+
+
+def _record_id(profiles: list[ColumnProfile]) -> list[ColumnProfile]:
+    """No column named like a record id (``Ref``, ``Reference``, ``case_no``): the first identifier
+    that is filled and unique in every row is the record id."""
+    if any(p.role == "id" for p in profiles):
+        return profiles
+    for i, p in enumerate(profiles):
+        if p.role == "identifier" and p.distinct_share >= 0.999 and p.null_share == 0:
+            return [*profiles[:i], dataclasses.replace(p, role="id"), *profiles[i + 1 :]]
+    return profiles
 
 
 def draft_suite(df: pd.DataFrame, *, name: str) -> dict[str, Any]:
