@@ -115,3 +115,12 @@ def spark():
     session = engine.get_session(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"})
     yield session
     session.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``-n``, on by default in pyproject), every Spark test goes to one worker
+    (``--dist loadgroup``), so one local SparkSession serves them all while the other worker runs
+    the rest."""
+    for item in items:
+        if item.get_closest_marker("spark") is not None:
+            item.add_marker(pytest.mark.xdist_group("spark"))
