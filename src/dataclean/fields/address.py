@@ -70,6 +70,7 @@ from dataclean._core import (
     factorize_text,
     make_is_valid,
     scalar_text,
+    standardise_per_distinct,
     to_text,
 )
 from dataclean.exceptions import (
@@ -862,11 +863,15 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     address share a key); the common shapes are read by one RE2 extraction over all keys, and the
     Python parser runs only for the keys left.
     """
+    return standardise_per_distinct(values, _standardise)
+
+
+def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     col = to_text(values, max_length=MAX_LENGTH)
-    codes, uniques = factorize_text(col.text)
+    codes, uniques = factorize_text(col.text, distinct=distinct)
     keys = _address_key(arrow_text(uniques))
     encoded = keys.dictionary_encode()
     kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))

@@ -60,6 +60,7 @@ from dataclean._core import (
     build_result,
     factorize_text,
     scalar_text,
+    standardise_per_distinct,
     to_text,
 )
 from dataclean.exceptions import (
@@ -1194,7 +1195,9 @@ def _drama(e164: Any) -> np.ndarray:
     return out
 
 
-def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, np.ndarray, dict[str, Any]]:
+def _analyse_series(
+    values: pd.Series, *, details: bool = False, distinct: bool = False
+) -> tuple[Any, np.ndarray, dict[str, Any]]:
     """Everything the column functions need, computed once per distinct value.
 
     Returns the text column, each row's position among the distinct values (the last position
@@ -1203,12 +1206,13 @@ def _analyse_series(values: pd.Series, *, details: bool = False) -> tuple[Any, n
     ``extension`` (numpy object arrays). Work runs on distinct
     trimmed texts in Arrow (RE2); numbers of the default country in the usual shapes are decided
     from phonenumbers' compiled metadata, and phonenumbers itself runs once per distinct key left.
+    ``distinct``: ``values`` are already distinct (see :func:`~dataclean._core.factorize_text`).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     col = to_text(values, max_length=MAX_LENGTH)
-    codes, uniques = factorize_text(col.text)
+    codes, uniques = factorize_text(col.text, distinct=distinct)
     text_u = arrow_text(uniques)
     key, ext, reason_u = _prepare_arrow(text_u)
     m = len(text_u)
@@ -1286,9 +1290,13 @@ def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value)."""
+    return standardise_per_distinct(values, _standardise)
+
+
+def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
 
-    col, take, distinct = _analyse_series(values)
+    col, take, distinct = _analyse_series(values, distinct=distinct)
     index = values.index
     # per-row results by position, without a Python object per row
     reason_codes = distinct["reason"].astype(np.int16)[take] - 1  # code 0 (no reason) -> -1 (NA)
