@@ -516,6 +516,7 @@ def _validate_text(text: str) -> str:
 _W = r"(?:[A-Z]')?[A-Z]+(?:-[A-Z]+)*"
 _SUB = r"(?:" + "|".join(sorted(SUB_BUILDING_WORDS)) + r") (?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})"
 _PC = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
+_PC_MAX = 8  # the longest text _PC matches
 #: Strong street words and the abbreviations that expand to them (``ST`` is contextual: left out).
 _STRONG_SPELLINGS = sorted(STRONG_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v in STRONG_SUFFIXES})
 #: The parser takes ``FLAT 3`` at the start as the sub-building whether a comma or a space follows.
@@ -727,7 +728,9 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     note_out = np.full(n, None, dtype=object)
     shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
     # every shape ends with an optional postcode after a space: check each distinct one once
-    trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(keys, rf" (?P<pc>{_PC})$"), [0]), "")
+    # (a postcode and its space are at most 9 characters: search only the last 9, not the whole line)
+    tail = pc.utf8_slice_codeunits(keys, -(_PC_MAX + 1))
+    trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(tail, rf" (?P<pc>{_PC})$"), [0]), "")
     all_pc_ok, all_pc_canon = _postcodes(trailing_pc)
     for pattern, shape in shapes:
         idx = np.flatnonzero(~decided)
@@ -853,6 +856,8 @@ def _address_key(text: Any) -> Any:
         pc.ascii_upper(lines),
         lambda a: pc.replace_substring_regex(a, f"[{WHITESPACE_RE}]+", " "),
     )
+    if lines.null_count == 0 and pc.all(ascii_ok).as_py():
+        return upper  # the usual case: every text ASCII
     return pc.if_else(ascii_ok, upper, lines)
 
 

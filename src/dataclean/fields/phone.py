@@ -403,7 +403,7 @@ def _keep_bytes(arr: Any, table: np.ndarray) -> tuple[Any, np.ndarray]:
     keep = table[data]
     kept = np.concatenate([np.zeros(1, dtype=np.int32), np.cumsum(keep, dtype=np.int32)])
     new_offsets = kept[offsets]
-    return _rebuild(arr, data[keep], new_offsets), np.diff(new_offsets)
+    return _rebuild(arr, np.compress(keep, data), new_offsets), np.diff(new_offsets)
 
 
 _DIGIT_BYTES = np.zeros(256, dtype=bool)
@@ -443,7 +443,8 @@ def _compact_bytes(data: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> t
     cs[0] = 0
     np.cumsum(keep, dtype=np.int32, out=cs[1:])  # dtype given: no int64 pass and cast
     new_offsets = cs[offsets]
-    arr = pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(new_offsets), pa.py_buffer(data[keep].tobytes()))
+    kept = np.compress(keep, data)  # several times faster than data[keep] on a boolean mask
+    arr = pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(new_offsets), pa.py_buffer(kept))
     return arr, np.diff(new_offsets)
 
 
@@ -982,7 +983,10 @@ def _byte_at(data: np.ndarray, starts: np.ndarray, i: int) -> np.ndarray:
     """Byte ``i`` of each string (meaningless where a string is shorter: callers check lengths)."""
     if not len(data):
         return np.zeros(len(starts), dtype=np.uint8)
-    return data[np.clip(starts + i, 0, len(data) - 1)]
+    at = starts + i
+    np.minimum(at, len(data) - 1, out=at)  # in place: np.clip's overhead was a tenth of the fast path
+    np.maximum(at, 0, out=at)
+    return data[at]
 
 
 def _starts_with(data: np.ndarray, offsets: np.ndarray, literal: str) -> np.ndarray:
