@@ -305,3 +305,20 @@ def test_every_real_date_round_trips_in_uk_formats(d):
             assert d < dt.date(1901, 11, 25)  # older than 125 on the reference date
             continue
         assert got == expected
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_string_columns_hashed_once_give_the_object_column_answers(storage):
+    # 2048+ rows: hashed once, the distinct values standardised without a second factorise
+    base = ["07/03/1984", " 07/03/1984", "7 Mar 1984", "07-MAR-1984", "1984-03-07", "01/01/1900", "31/02/1984",
+            "UNKNOWN", "", None, "March 7, 1984", "01/01/1990", "07/03/84", "2030-01-01"]  # fmt: skip
+    values = [base[i % len(base)] for i in range(2100)]
+
+    def frame(result):
+        out = result.to_frame("v").astype(object)
+        return [tuple(None if pd.isna(x) else x for x in row) for row in out.itertuples(index=False)]
+
+    expected = frame(dob.standardise_series(pd.Series(values, dtype=object), reference_date=REF))
+    got = dob.standardise_series(pd.Series(values, dtype=pd.StringDtype(storage)), reference_date=REF)
+    assert frame(got) == expected
+    assert got.status.iloc[:5].tolist() == ["changed"] * 4 + ["unchanged"]  # ISO in is unchanged
