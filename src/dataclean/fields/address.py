@@ -884,14 +884,21 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     decided, canon, fast_note = _fast_canonical(kuniq)
     slow = np.flatnonzero(~decided)
     slow_canon = np.full(len(slow), None, dtype=object)
-    reason_k = np.append(fast_note, None)  # the last slot answers missing rows
+    # reasons and notes per key as codes into a short list (no object array per key to hash)
+    names = ["no_postcode"]
+    reason_k = np.full(len(kuniq) + 1, -1, dtype=np.int32)  # the last slot answers missing rows
+    reason_k[:-1][decided & (fast_note == "no_postcode")] = 0
     for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
         try:
             slow_canon[j] = _validate_text(text)
         except ValidationError as exc:
-            reason_k[slow[j]] = exc.reason
-            continue
-        reason_k[slow[j]] = note(slow_canon[j])
+            found = exc.reason
+        else:
+            found = note(slow_canon[j])
+        if found is not None:
+            if found not in names:
+                names.append(found)
+            reason_k[slow[j]] = names.index(found)
     if len(slow):
         canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
     canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
@@ -900,10 +907,7 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     logger.debug("address: %d rows, %d keys, %d parsed in Python", len(codes), len(kuniq), len(slow))
     index = col.original.index
     valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
-    reason_codes, reason_names = pd.factorize(reason_k, use_na_sentinel=True)
-    reason = pd.Series(
-        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
-    )
+    reason = pd.Series(pd.Categorical.from_codes(reason_k[take], categories=names), index=index)
     values_a = canon.take(pa.array(take))
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (
