@@ -301,7 +301,16 @@ def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> 
     lengths = text.str.len().to_numpy(dtype="float64", na_value=np.nan)
     missing = (np.isnan(lengths) | (lengths == 0)) & ~bad
     too_long = lengths > max_length
-    text = text.where(~(missing | too_long | bad), pd.NA)
+    drop = missing | too_long | bad
+    if _is_arrow_string(text.dtype) and drop.any():  # in Arrow: if_else, not pandas' replace_with_mask
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = text.array.__arrow_array__()
+        kept = pc.if_else(pa.array(~drop), arr, pa.nulls(len(arr), arr.type))
+        text = pd.Series(pd.array(kept, dtype=text.dtype), index=text.index, name=text.name)
+    elif drop.any():
+        text = text.where(~drop, pd.NA)
     return TextColumn(values, text, missing, bad, too_long)
 
 
