@@ -360,3 +360,21 @@ def test_column_agrees_with_scalar_on_faker_addresses_including_line_breaks():
             assert value is pd.NA and reason == err.reason, text
             continue
         assert value == expected, text
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_string_columns_hashed_once_give_the_object_column_answers(storage):
+    # 2048+ rows: hashed once, the distinct values standardised without a second factorise
+    base = [
+        "12 High Street, Anytown, AB1 2CD", " 12 high street, anytown, ab1 2cd ", "Flat 3, 7 Mill Lane\nLeeds LS1 4AB",
+        "Rose Cottage, Mill Road, Ripon, HG4 1AA", "UNKNOWN", "", None, "NFA", "12 St Johns Rd, Bath",
+        "12 High Street, Anytown, AB1 2CD",
+    ]
+    values = [base[i % len(base)] for i in range(2100)]
+
+    def frame(result):
+        out = result.to_frame("v").astype(object)
+        return [tuple(None if pd.isna(x) else x for x in row) for row in out.itertuples(index=False)]
+
+    expected = frame(address.standardise_series(pd.Series(values, dtype=object)))
+    assert frame(address.standardise_series(pd.Series(values, dtype=pd.StringDtype(storage)))) == expected

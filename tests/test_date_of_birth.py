@@ -186,10 +186,43 @@ def test_fallback_runs_once_per_distinct_value(monkeypatch):
         return original(text, ref)
 
     monkeypatch.setattr(dob, "_analyse_text", counting)
-    s = pd.Series(["1984-03-07", "07/03/1984", "7 Mar 1984", "7 Mar 1984", "junk"] * 500)
+    s = pd.Series(["1984-03-07", "07/03/1984", "7 Mar 1984", "March 7, 1984", "March 7, 1984", "junk"] * 500)
+    for column in (s, s.astype("string"), s.astype(pd.StringDtype("pyarrow"))):
+        calls.clear()
+        r = dob.standardise_series(column, reference_date=REF)
+        assert r.valid.sum() == 2500
+        # ISO, dd/mm/yyyy and dd Mon yyyy take the vectorised path; the rest is parsed once each
+        assert sorted(calls) == ["March 7, 1984", "junk"]
+
+
+def _day_month_year_spellings() -> list[str]:
+    """``dd Mon yyyy`` in the spellings the column fast path reads and the near misses it must
+    leave to the scalar parser (which must then read them the same way)."""
+    out = []
+    for day in ("1", "01", "07", "29", "30", "31", "00", "32"):
+        for month in ("Jan", "FEB", "mar", "Sep", "sept", "Sept", "March", "dec", "Mai", "Feb"):
+            for year in ("1984", "2000", "1900", "1899", "2026", "2027", "0000", "84", "9999"):
+                for sep in (" ", "-", "  ", "/", ""):
+                    out.append(f"{day}{sep}{month}{sep}{year}")
+    edges = ["01 Jan 1900", "30 Dec 1899", "29 Feb 2024", "29 Feb 2023", "24 Nov 2026", "25 Nov 2026", " 7 Mar 1984 "]
+    return [*out, *edges]
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_day_month_name_year_fast_path_agrees_with_scalar(storage):
+    values = _day_month_year_spellings()
+    s = pd.Series(values * 2, dtype=pd.StringDtype(storage))  # over 2048 rows: the per-distinct path
     r = dob.standardise_series(s, reference_date=REF)
-    assert r.valid.sum() == 2000
-    assert sorted(calls) == ["7 Mar 1984", "junk"]  # ISO and dd/mm/yyyy take the vectorised path
+    amb = dob.is_ambiguous_series(s, reference_date=REF)
+    for i, v in enumerate(values):
+        try:
+            expected = dob.validate(v, reference_date=REF)
+        except exc.ValidationError as err:
+            assert not r.valid.iloc[i] and r.reason.iloc[i] == err.reason, v
+        else:
+            assert r.valid.iloc[i] and r.value.iloc[i] == expected, v
+        assert bool(amb.iloc[i]) == dob.is_ambiguous(v, reference_date=REF), v
+    assert r.to_frame().iloc[len(values) :].reset_index(drop=True).equals(r.to_frame().iloc[: len(values)])
 
 
 # --- the column version agrees with the scalar version -------------------------------------------
@@ -272,3 +305,20 @@ def test_every_real_date_round_trips_in_uk_formats(d):
             assert d < dt.date(1901, 11, 25)  # older than 125 on the reference date
             continue
         assert got == expected
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_string_columns_hashed_once_give_the_object_column_answers(storage):
+    # 2048+ rows: hashed once, the distinct values standardised without a second factorise
+    base = ["07/03/1984", " 07/03/1984", "7 Mar 1984", "07-MAR-1984", "1984-03-07", "01/01/1900", "31/02/1984",
+            "UNKNOWN", "", None, "March 7, 1984", "01/01/1990", "07/03/84", "2030-01-01"]  # fmt: skip
+    values = [base[i % len(base)] for i in range(2100)]
+
+    def frame(result):
+        out = result.to_frame("v").astype(object)
+        return [tuple(None if pd.isna(x) else x for x in row) for row in out.itertuples(index=False)]
+
+    expected = frame(dob.standardise_series(pd.Series(values, dtype=object), reference_date=REF))
+    got = dob.standardise_series(pd.Series(values, dtype=pd.StringDtype(storage)), reference_date=REF)
+    assert frame(got) == expected
+    assert got.status.iloc[:5].tolist() == ["changed"] * 4 + ["unchanged"]  # ISO in is unchanged

@@ -447,3 +447,27 @@ def test_leading_digit_dispatch_never_skips_a_number_the_pattern_matches():
     assert checked > 10_000
     gb_mobile = rules.regions[0].mobile
     assert gb_mobile.heads is not None and 740 in gb_mobile.heads and 120 not in gb_mobile.heads
+
+
+def _frame(result) -> list[tuple]:
+    """A result's four columns as plain Python values (``None`` for missing), row by row."""
+    frame = result.to_frame("v").astype(object)
+    return [tuple(None if pd.isna(x) else x for x in row) for row in frame.itertuples(index=False)]
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_string_columns_hashed_once_give_the_object_column_answers(storage):
+    # a text column of 2048+ rows is hashed once and its distinct values standardised without a
+    # second factorise (so " 07911 123456" and "07911 123456" are worked apart): same answers,
+    # "unchanged" judged against each row's own text
+    base = [
+        "07911 123456", " 07911 123456", "07911 123456\xa0", "+44 (0)20 7946 0123", "020 7946 0123 ext 12",
+        "07700 900123", "N/A", "", None, "+33 1 42 68 53 00", "0161 496 0000", "07911123456", "1234",
+        "07911 123456 / 020 7946 0123", "+447911123456",
+    ]
+    values = [base[i % len(base)] for i in range(2100)]
+    expected = _frame(phone.standardise_series(pd.Series(values, dtype=object)))
+    got = phone.standardise_series(pd.Series(values, dtype=pd.StringDtype(storage)))
+    assert _frame(got) == expected
+    assert got.status.iloc[:3].tolist() == ["changed", "changed", "changed"]
+    assert got.status.iloc[14] == "unchanged"

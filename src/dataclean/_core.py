@@ -301,12 +301,32 @@ def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> 
     lengths = text.str.len().to_numpy(dtype="float64", na_value=np.nan)
     missing = (np.isnan(lengths) | (lengths == 0)) & ~bad
     too_long = lengths > max_length
-    text = text.where(~(missing | too_long | bad), pd.NA)
+    drop = missing | too_long | bad
+    if _is_arrow_string(text.dtype) and drop.any():  # in Arrow: if_else, not pandas' replace_with_mask
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = text.array.__arrow_array__()
+        kept = pc.if_else(pa.array(~drop), arr, pa.nulls(len(arr), arr.type))
+        text = pd.Series(pd.array(kept, dtype=text.dtype), index=text.index, name=text.name)
+    elif drop.any():
+        text = text.where(~drop, pd.NA)
     return TextColumn(values, text, missing, bad, too_long)
 
 
-def factorize_text(text: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1 for NA) and the distinct non-null values of a text column."""
+def factorize_text(text: pd.Series, *, distinct: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1 for NA) and the distinct non-null values of a text column.
+
+    ``distinct``: the caller already holds distinct values (:func:`standardise_per_distinct`
+    factorised the raw column), so no second hash pass: each non-null value is its own code.
+    Values that only became equal by trimming then stay apart, which repeats a little work but
+    gives the same answers.
+    """
+    if distinct:
+        present = text.notna().to_numpy(dtype=bool)
+        codes = np.full(len(text), -1, dtype=np.intp)
+        codes[present] = np.arange(int(present.sum()), dtype=np.intp)
+        return codes, pd.Index(text[present].array)
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     return codes, pd.Index(uniques)
 
@@ -340,11 +360,13 @@ def build_result(
     # failures stay in `reason`; what a module reported on a valid row is a note
     failure_codes = np.where(valid, -1, codes).astype(np.int32)
     note_codes = np.where(valid, codes, -1).astype(np.int32)
+    # Arrow-backed input gets Arrow-backed reasons and notes (built from the codes, no object per row)
+    storage = "pyarrow" if _is_arrow_string(col.original.dtype) else None
     return StandardiseResult(
         value=value.rename(col.original.name),
         status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
-        reason=pd.Series(strings_from_codes(failure_codes, categories), index=index, name="reason"),
-        note=pd.Series(strings_from_codes(note_codes, categories), index=index, name="note"),
+        reason=pd.Series(strings_from_codes(failure_codes, categories, storage=storage), index=index, name="reason"),
+        note=pd.Series(strings_from_codes(note_codes, categories, storage=storage), index=index, name="note"),
     )
 
 
@@ -404,17 +426,21 @@ def _is_arrow_string(dtype: Any) -> bool:
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
-def strings_from_codes(codes: np.ndarray, categories: list[str]) -> pd.api.extensions.ExtensionArray:
+def strings_from_codes(
+    codes: np.ndarray, categories: list[str], *, storage: str | None = None
+) -> pd.api.extensions.ExtensionArray:
     """A pandas ``string`` array from integer codes (-1 = missing) into ``categories``, without
-    building a Python object per row."""
+    building a Python object per row. ``storage="pyarrow"`` keeps it in Arrow (no Python string
+    per row at all); the default is pandas' default ``string`` storage."""
     import pyarrow as pa
 
+    dtype = pd.StringDtype(storage) if storage else STRING
     if not categories:
-        return pd.array([pd.NA] * len(codes), dtype=STRING)
+        return pd.array(pa.nulls(len(codes), pa.large_string()), dtype=dtype)
     dictionary = pa.DictionaryArray.from_arrays(
         pa.array(codes, mask=codes < 0, type=pa.int32()), pa.array(categories, type=pa.string())
     )
-    return pd.array(dictionary.cast(pa.large_string()), dtype=STRING)
+    return pd.array(dictionary.cast(pa.large_string()), dtype=dtype)
 
 
 def result_from_scalar(
@@ -580,6 +606,41 @@ class FieldColumns:
 
 #: Columns shorter than this are processed directly (factorising costs more than it saves).
 DISTINCT_MIN_ROWS = 2048
+
+
+def standardise_per_distinct(
+    values: pd.Series, standardise: Callable[..., StandardiseResult], *args: Any, **kwargs: Any
+) -> StandardiseResult:
+    """``standardise(values, *args, **kwargs)``, worked on each distinct value once.
+
+    For ``string`` columns of :data:`DISTINCT_MIN_ROWS` rows or more: one hash pass over the raw
+    column, then ``standardise(distinct, *args, distinct=True, **kwargs)`` on the distinct values
+    (plus one missing value), whose four result columns are expanded back to the rows by position
+    (Arrow/numpy ``take``). ``standardise`` must accept ``distinct`` and then skip its own
+    factorising (see :func:`factorize_text`). Unlike :func:`per_distinct_value` this runs however
+    distinct the column is: the one hash pass replaces the module's own, and every per-row
+    output (canonical text, status, reason, note) is built only once per distinct value.
+    Object columns go straight to ``standardise`` (``1``, ``1.0`` and ``True`` factorise as equal
+    but are not the same input).
+    """
+    if not isinstance(values.dtype, pd.StringDtype) or len(values) < DISTINCT_MIN_ROWS:
+        return standardise(values, *args, **kwargs)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.concat(
+        [pd.Series(uniques, dtype=values.dtype), pd.Series([pd.NA], dtype=values.dtype)], ignore_index=True
+    ).rename(values.name)
+    result = standardise(distinct, *args, distinct=True, **kwargs)
+    take = np.where(codes < 0, len(uniques), codes)
+
+    def expand(s: pd.Series) -> pd.Series:
+        return pd.Series(s.array.take(take), index=values.index, name=s.name)
+
+    return StandardiseResult(
+        value=expand(result.value),
+        status=expand(result.status),
+        reason=expand(result.reason),
+        note=expand(result.note),
+    )
 
 
 def per_distinct_value(standardise: Callable[..., StandardiseResult]) -> Callable[..., StandardiseResult]:

@@ -70,6 +70,7 @@ from dataclean._core import (
     factorize_text,
     make_is_valid,
     scalar_text,
+    standardise_per_distinct,
     to_text,
 )
 from dataclean.exceptions import (
@@ -515,6 +516,7 @@ def _validate_text(text: str) -> str:
 _W = r"(?:[A-Z]')?[A-Z]+(?:-[A-Z]+)*"
 _SUB = r"(?:" + "|".join(sorted(SUB_BUILDING_WORDS)) + r") (?:[0-9]{1,5}[A-Z]?|[A-Z]|[A-Z][0-9]{1,4})"
 _PC = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}"
+_PC_MAX = 8  # the longest text _PC matches
 #: Strong street words and the abbreviations that expand to them (``ST`` is contextual: left out).
 _STRONG_SPELLINGS = sorted(STRONG_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v in STRONG_SUFFIXES})
 #: The parser takes ``FLAT 3`` at the start as the sub-building whether a comma or a space follows.
@@ -726,7 +728,9 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     note_out = np.full(n, None, dtype=object)
     shapes = ((_FAST_COMMA, "comma"), (_FAST_NO_COMMA, "no_comma"), (_FAST_NAMED, "named"), (_FAST_ONE_PART, "one"))
     # every shape ends with an optional postcode after a space: check each distinct one once
-    trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(keys, rf" (?P<pc>{_PC})$"), [0]), "")
+    # (a postcode and its space are at most 9 characters: search only the last 9, not the whole line)
+    tail = pc.utf8_slice_codeunits(keys, -(_PC_MAX + 1))
+    trailing_pc = pc.fill_null(pc.struct_field(pc.extract_regex(tail, rf" (?P<pc>{_PC})$"), [0]), "")
     all_pc_ok, all_pc_canon = _postcodes(trailing_pc)
     for pattern, shape in shapes:
         idx = np.flatnonzero(~decided)
@@ -852,6 +856,8 @@ def _address_key(text: Any) -> Any:
         pc.ascii_upper(lines),
         lambda a: pc.replace_substring_regex(a, f"[{WHITESPACE_RE}]+", " "),
     )
+    if lines.null_count == 0 and pc.all(ascii_ok).as_py():
+        return upper  # the usual case: every text ASCII
     return pc.if_else(ascii_ok, upper, lines)
 
 
@@ -862,11 +868,15 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     address share a key); the common shapes are read by one RE2 extraction over all keys, and the
     Python parser runs only for the keys left.
     """
+    return standardise_per_distinct(values, _standardise)
+
+
+def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     col = to_text(values, max_length=MAX_LENGTH)
-    codes, uniques = factorize_text(col.text)
+    codes, uniques = factorize_text(col.text, distinct=distinct)
     keys = _address_key(arrow_text(uniques))
     encoded = keys.dictionary_encode()
     kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
@@ -874,14 +884,21 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     decided, canon, fast_note = _fast_canonical(kuniq)
     slow = np.flatnonzero(~decided)
     slow_canon = np.full(len(slow), None, dtype=object)
-    reason_k = np.append(fast_note, None)  # the last slot answers missing rows
+    # reasons and notes per key as codes into a short list (no object array per key to hash)
+    names = ["no_postcode"]
+    reason_k = np.full(len(kuniq) + 1, -1, dtype=np.int32)  # the last slot answers missing rows
+    reason_k[:-1][decided & (fast_note == "no_postcode")] = 0
     for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
         try:
             slow_canon[j] = _validate_text(text)
         except ValidationError as exc:
-            reason_k[slow[j]] = exc.reason
-            continue
-        reason_k[slow[j]] = note(slow_canon[j])
+            found = exc.reason
+        else:
+            found = note(slow_canon[j])
+        if found is not None:
+            if found not in names:
+                names.append(found)
+            reason_k[slow[j]] = names.index(found)
     if len(slow):
         canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
     canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
@@ -890,10 +907,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     logger.debug("address: %d rows, %d keys, %d parsed in Python", len(codes), len(kuniq), len(slow))
     index = col.original.index
     valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
-    reason_codes, reason_names = pd.factorize(reason_k, use_na_sentinel=True)
-    reason = pd.Series(
-        pd.Categorical.from_codes(reason_codes[take], categories=[str(c) for c in reason_names]), index=index
-    )
+    reason = pd.Series(pd.Categorical.from_codes(reason_k[take], categories=names), index=index)
     values_a = canon.take(pa.array(take))
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (

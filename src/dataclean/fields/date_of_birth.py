@@ -75,10 +75,12 @@ from dataclean._core import (
     WHITESPACE,
     FieldColumns,
     StandardiseResult,
+    arrow_text,
     build_result,
     factorize_text,
     is_missing_scalar,
     scalar_text,
+    standardise_per_distinct,
     to_text,
 )
 from dataclean.exceptions import (  # noqa: F401 - the kind's exceptions, also importable from here
@@ -152,7 +154,8 @@ PIVOTS = ("birth", "recent")
 #: ``pivot="recent"``: a two-digit year is read as at most this many years after the reference year.
 RECENT_YEARS_AHEAD = 20
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_DAYS_IN_MONTH_PY = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DAYS_IN_MONTH = np.array(_DAYS_IN_MONTH_PY, dtype=np.int64)
 
 
 def is_leap_year(year: Any) -> Any:
@@ -237,8 +240,11 @@ _SPACES_PY = re.compile(" +")
 _WS_TRANS = str.maketrans({ch: " " for ch in WHITESPACE})
 # the column fast path: the dominant shapes only, everything else goes to the scalar parser
 _FAST_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
-_FAST_ISO = rf"^([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}}){_FAST_TIME}$"
-_FAST_DMY = rf"^([0-9]{{1,2}})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{4}}){_FAST_TIME}$"
+_FAST_ISO = rf"^(?P<a>[0-9]{{4}})-(?P<b>[0-9]{{2}})-(?P<c>[0-9]{{2}}){_FAST_TIME}$"
+_FAST_DMY = rf"^(?P<a>[0-9]{{1,2}})[-/.](?P<b>[0-9]{{1,2}})[-/.](?P<c>[0-9]{{4}}){_FAST_TIME}$"
+#: ``07 Mar 1984`` / ``07-mar-1984`` (matched on lower-cased text), month as its 3-letter abbreviation.
+_FAST_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FAST_D_MON_Y = rf"^(?P<a>[0-9]{{1,2}})[ -](?P<b>{'|'.join(_FAST_MONTHS)})[ -](?P<c>[0-9]{{4}})$"
 
 
 _ERRORS: dict[str, type[ValidationError]] = {
@@ -321,10 +327,11 @@ def _pivot(yy: int, month: int, day: int, ref: _dt.date, pivot: str = "birth") -
 
 
 def _possible(year: int, month: int, day: int) -> bool:
-    """True when the day exists (no 31 February, month 13 or day 0)."""
+    """True when the day exists (no 31 February, month 13 or day 0). Plain Python on ints: it
+    runs once per value the column fast path leaves (numpy's per-call overhead was most of it)."""
     if not 1 <= month <= 12 or year < 1 or day < 1:
         return False
-    return day <= int(days_in_month(year, month))
+    return day <= _DAYS_IN_MONTH_PY[month] + (month == 2 and bool(is_leap_year(year)))
 
 
 def _judge(
@@ -536,23 +543,40 @@ def _judge_arrays(
 
 
 def _fast_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """ISO and numeric dd/mm/yyyy on distinct texts, vectorised: (handled, year, month, day,
-    day_first) arrays over ``u``; rows not handled go to the scalar parser."""
+    """ISO, numeric dd/mm/yyyy and ``dd Mon yyyy`` on distinct texts, vectorised (RE2 over Arrow):
+    (handled, year, month, day, day_first) arrays over ``u``; rows not handled go to the scalar
+    parser, which reads the handled shapes the same way (agreement is tested)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(u)
+    text = arrow_text(u)
     handled = np.zeros(n, dtype=bool)
     y = np.zeros(n, dtype=np.int64)
     m = np.zeros(n, dtype=np.int64)
     d = np.zeros(n, dtype=np.int64)
     day_first = np.zeros(n, dtype=bool)
-    for pattern, order, is_dmy in ((_FAST_ISO, (0, 1, 2), False), (_FAST_DMY, (2, 1, 0), True)):
-        parts = u.str.extract(pattern)
-        hit = parts[0].notna().to_numpy(dtype=bool) & ~handled
+    shapes = ((_FAST_ISO, (0, 1, 2), False), (_FAST_DMY, (2, 1, 0), True), (_FAST_D_MON_Y, (2, 1, 0), False))
+    for pattern, order, is_dmy in shapes:
+        todo = np.flatnonzero(~handled)
+        if not len(todo):
+            break
+        sub = text.take(pa.array(todo))
+        if pattern is _FAST_D_MON_Y:
+            sub = pc.ascii_lower(sub)
+        parts = pc.extract_regex(sub, pattern)
+        hit = np.asarray(pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False), dtype=bool)
         if not hit.any():
             continue
-        nums = [pd.to_numeric(parts[i][hit]).to_numpy(dtype=np.int64) for i in order]
-        y[hit], m[hit], d[hit] = nums
-        day_first[hit] = is_dmy
-        handled |= hit
+        parts = parts.filter(pa.array(hit))
+        rows = todo[hit]
+        fields = [pc.struct_field(parts, [i]) for i in range(3)]
+        if pattern is _FAST_D_MON_Y:
+            fields[1] = pc.add(pc.index_in(fields[1], pa.array(_FAST_MONTHS)), 1)
+        nums = [np.asarray(pc.cast(fields[i], pa.int64()).to_numpy(zero_copy_only=False)) for i in order]
+        y[rows], m[rows], d[rows] = nums
+        day_first[rows] = is_dmy
+        handled[rows] = True
     return handled, y, m, d, day_first
 
 
@@ -567,9 +591,19 @@ def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.
     ambiguous &= valid
     iso = np.full(n, None, dtype=object)
     if valid.any():
-        k = pd.Series(key[valid]).astype(STRING)
-        iso[valid] = (k.str.slice(0, 4) + "-" + k.str.slice(4, 6) + "-" + k.str.slice(6, 8)).to_numpy(dtype=object)
+        iso[valid] = _iso_from_keys(key[valid]).to_numpy(zero_copy_only=False)
     return handled, iso, reason, valid, ambiguous
+
+
+def _iso_from_keys(keys: np.ndarray) -> Any:
+    """``YYYY-MM-DD`` (a pyarrow string array) from ``yyyymmdd`` integers of four-digit years."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    k = pa.array(keys, type=pa.int64()).cast(pa.string())
+    return pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(k, 0, 4), pc.utf8_slice_codeunits(k, 4, 6), pc.utf8_slice_codeunits(k, 6, 8), "-"
+    )
 
 
 def _pad(a: np.ndarray, fill: Any) -> np.ndarray:
@@ -578,14 +612,15 @@ def _pad(a: np.ndarray, fill: Any) -> np.ndarray:
 
 
 def _analyse_series(
-    values: pd.Series, reference_date: _dt.date | None
+    values: pd.Series, reference_date: _dt.date | None, *, distinct: bool = False
 ) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(text column, per-row iso, reason, valid, ambiguous), all work once per distinct value."""
+    """(text column, per-row iso, reason, valid, ambiguous), all work once per distinct value
+    (``distinct``: ``values`` are already distinct, see :func:`~dataclean._core.factorize_text`)."""
     ref = _reference(reference_date)
     if not isinstance(values, pd.Series):
         raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
     col = to_text(_object_dates_to_text(values), max_length=MAX_LENGTH)
-    codes, uniques = factorize_text(col.text)
+    codes, uniques = factorize_text(col.text, distinct=distinct)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
     handled, iso_u, reason_u, valid_u, amb_u = _fast_path(u, ref)
     rest = np.flatnonzero(~handled)
@@ -608,14 +643,19 @@ def _analyse_series(
 
 def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> StandardiseResult:
     """Parse a whole column to ISO date strings (vectorised fast path, then once per distinct value)."""
-    col, iso, reason, valid, _ = _analyse_series(values, reference_date)
+    return standardise_per_distinct(values, _standardise, reference_date=reference_date)
+
+
+def _standardise(
+    values: pd.Series, *, reference_date: _dt.date | None = None, distinct: bool = False
+) -> StandardiseResult:
+    col, iso, reason, valid, _ = _analyse_series(values, reference_date, distinct=distinct)
     index = values.index
-    return build_result(
-        col,
-        pd.Series(iso, index=index, dtype=object),
-        pd.Series(reason, index=index, dtype=object),
-        valid,
-    )
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        canonical = pd.Series(pd.array(iso, dtype=pd.StringDtype("pyarrow")), index=index)  # stays in Arrow
+    else:
+        canonical = pd.Series(iso, index=index, dtype=object)
+    return build_result(col, canonical, pd.Series(reason, index=index, dtype=object), valid)
 
 
 _COLUMNS = FieldColumns(standardise_series)
