@@ -921,13 +921,15 @@ def _golden_stage(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """Golden records from the original rows, and the fraud views."""
     out_id = prep.out_id
-    originals = pd.concat(
-        [
-            f.reset_index(drop=True).rename(columns={resolve_column(f, prep.per_source[n].id_column): out_id})
-            for n, f in frames.items()
-        ],
-        ignore_index=True,
-    )
+    renamed = {n: resolve_column(f, prep.per_source[n].id_column) for n, f in frames.items()}
+    if len(frames) == 1 and next(iter(renamed.values())) == out_id:
+        # golden records read the columns by position: the caller's frame, not a copy of it
+        originals = next(iter(frames.values()))
+    else:
+        originals = pd.concat(
+            [f.reset_index(drop=True).rename(columns={renamed[n]: out_id}) for n, f in frames.items()],
+            ignore_index=True,
+        )
     golden = golden_records(originals, prep.allp, cluster_ids.to_numpy(), replace(prep.config, id_column=out_id))
     claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), prep.allp)
     return golden, claims, props
