@@ -424,9 +424,11 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
         cb = db.view(np.int32).reshape(n, 10)
         mismatch = ca != cb
         hamming = mismatch.sum(axis=1)
-        swapped_digits = (hamming == 2) & (mismatch[:, :-1] & mismatch[:, 1:]).any(axis=1) & (
-            (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])
-        ).any(axis=1)
+        swapped_digits = (
+            (hamming == 2)
+            & (mismatch[:, :-1] & mismatch[:, 1:]).any(axis=1)
+            & ((ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
+        )
         ya = pd.to_numeric(a["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
         yb = pd.to_numeric(b["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
         apart = has & (np.abs(ya - yb) >= 2) & (hamming >= 2) & ~swapped_digits
@@ -910,9 +912,9 @@ def _cluster_stage(
     )
     if n_frames == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
-    review = pairs[
-        (pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)
-    ].sort_values("match_probability")
+    review = pairs[(pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)].sort_values(
+        "match_probability"
+    )
     return clusters, cluster_ids, splits, review
 
 
