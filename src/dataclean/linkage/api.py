@@ -103,7 +103,7 @@ class LinkageResult:
         paths = {}
         for name, table in tables.items():
             paths[name] = out / f"{name}.csv"
-            table.to_csv(paths[name], index=False)
+            write_csv(table, paths[name])
         paths["model"] = out / "model.json"
         paths["model"].write_text(json.dumps(self.model, indent=2, default=str), encoding="utf-8")
         from dataclean.linkage import report
@@ -122,6 +122,28 @@ class LinkageResult:
         from dataclean.linkage import report
 
         return report.notebook_html(self)
+
+
+def write_csv(table: pd.DataFrame, path: str | Path) -> None:
+    """``table.to_csv(path, index=False)``, written by DuckDB: multithreaded, straight from the
+    frame's columns (no Python object per value), the same text pandas writes (floats in their
+    shortest exact form, quotes only where needed). Tables with a boolean column (DuckDB writes
+    ``true``, pandas ``True``) or that DuckDB cannot read go through pandas."""
+    if any(pd.api.types.is_bool_dtype(t) for t in table.dtypes) or table.columns.duplicated().any():
+        table.to_csv(path, index=False)
+        return
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("dataclean_table", table)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY dataclean_table TO '{target}' (FORMAT csv, HEADER)")
+    except duckdb.Error as exc:  # a column of mixed Python objects: pandas writes it as text
+        log.debug("DuckDB could not write %s (%s); writing with pandas", path, exc)
+        table.to_csv(path, index=False)
+    finally:
+        con.close()
 
 
 def uniqueness_summary(result: LinkageResult) -> dict[str, Any]:
