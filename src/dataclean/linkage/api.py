@@ -581,14 +581,29 @@ def split_incoherent(
     new_labels = labels.copy()
     moved = []
     ids_arr = ids.to_numpy(dtype=object)
-    edges_by_cluster = dict(tuple(edge_frame.sort_values("p", ascending=False).groupby("c", sort=False)))
-    # each conflicting cluster's records, found once (not a scan of every record per cluster)
-    in_conflict = frame[frame["c"].isin(set(conflict_pairs["c"]))]
-    nodes_by_cluster = {c: g.to_numpy() for c, g in in_conflict.groupby("c", sort=False)["pos"]}
-    for c, group in conflict_pairs.groupby("c", sort=False):
-        cannot = {(int(x), int(y)) for x, y in zip(group["a"], group["b"])}
+    # each conflicting cluster (in order of its first conflict) gets its conflicts, records and
+    # links (strongest first) as slices of arrays sorted by cluster: no pandas object per cluster
+    cp_code, conflicted = pd.factorize(conflict_pairs["c"])
+    lookup = pd.Index(conflicted)
+    bounds = np.arange(len(conflicted) + 1)
+    cp_order = np.argsort(cp_code, kind="stable")
+    cp_starts = np.searchsorted(cp_code[cp_order], bounds)
+    ca, cb = conflict_pairs["a"].to_numpy()[cp_order], conflict_pairs["b"].to_numpy()[cp_order]
+    cwhy = conflict_pairs["why"].to_numpy()[cp_order]
+    strongest = edge_frame.sort_values("p", ascending=False)
+    e_code = lookup.get_indexer(strongest["c"])
+    e_order = np.argsort(e_code, kind="stable")
+    e_starts = np.searchsorted(e_code[e_order], bounds)
+    el, er = strongest["l"].to_numpy()[e_order], strongest["r"].to_numpy()[e_order]
+    in_conflict = frame[frame["c"].isin(lookup)]
+    n_code, n_pos = lookup.get_indexer(in_conflict["c"]), in_conflict["pos"].to_numpy()
+    n_order = np.lexsort((n_pos, n_code))
+    n_starts, n_sorted = np.searchsorted(n_code[n_order], bounds), n_pos[n_order]
+    for j, c in enumerate(conflicted):
+        lo, hi = cp_starts[j], cp_starts[j + 1]
+        cannot = {(int(x), int(y)) for x, y in zip(ca[lo:hi], cb[lo:hi])}
         cannot |= {(y, x) for x, y in cannot}
-        nodes = np.sort(nodes_by_cluster[c])
+        nodes = n_sorted[n_starts[j] : n_starts[j + 1]]
         parent = {int(v): int(v) for v in nodes}
         comp = {int(v): {int(v)} for v in nodes}
 
@@ -598,17 +613,15 @@ def split_incoherent(
                 v = parent[v]
             return v
 
-        cluster_edges = edges_by_cluster.get(c)
-        if cluster_edges is not None:
-            for left, right in zip(cluster_edges["l"].to_numpy(), cluster_edges["r"].to_numpy()):
-                ra, rb = find(int(left)), find(int(right))
-                if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
-                    continue
-                if len(comp[ra]) < len(comp[rb]):
-                    ra, rb = rb, ra
-                parent[rb] = ra
-                comp[ra] |= comp.pop(rb)
-        reason = "; ".join(sorted(set(group["why"])))
+        for left, right in zip(el[e_starts[j] : e_starts[j + 1]], er[e_starts[j] : e_starts[j + 1]]):
+            ra, rb = find(int(left)), find(int(right))
+            if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
+                continue
+            if len(comp[ra]) < len(comp[rb]):
+                ra, rb = rb, ra
+            parent[rb] = ra
+            comp[ra] |= comp.pop(rb)
+        reason = "; ".join(sorted(set(cwhy[lo:hi])))
         for root in {find(int(v)) for v in nodes}:
             part = sorted(comp[root], key=lambda v: ids_arr[v])
             new_id = min(ids_arr[v] for v in part)
