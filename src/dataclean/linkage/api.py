@@ -364,12 +364,15 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
         conflict = (a != "") & (b != "") & (a != b)
         edges = edges[~conflict]
     strong = edges[edges["match_probability"] >= STRONG_LINK]
-    weak = edges[edges["match_probability"] < STRONG_LINK].sort_values("match_probability", ascending=False)
+    weak = edges[edges["match_probability"] < STRONG_LINK]
     labels = _components(len(ids), pos[strong["unique_id_l"]].to_numpy(), pos[strong["unique_id_r"]].to_numpy())
     if len(weak):
-        labels = _attach_weak(
-            labels, pos[weak["unique_id_l"]].to_numpy().tolist(), pos[weak["unique_id_r"]].to_numpy().tolist()
-        )
+        # strongest first; equal probabilities by record position, so the clusters do not depend
+        # on the order the engine returned the pairs in
+        wl, wr = pos[weak["unique_id_l"]].to_numpy(), pos[weak["unique_id_r"]].to_numpy()
+        lo, hi = np.minimum(wl, wr), np.maximum(wl, wr)
+        order = np.lexsort((hi, lo, -weak["match_probability"].to_numpy(dtype=float)))
+        labels = _attach_weak(labels, wl[order].tolist(), wr[order].tolist())
     # the smallest record id of each cluster, by integer ranks (no string groupby)
     id_array = np.asarray(ids, dtype=object)
     order = np.argsort(id_array, kind="stable")
@@ -590,7 +593,10 @@ def split_incoherent(
     cp_starts = np.searchsorted(cp_code[cp_order], bounds)
     ca, cb = conflict_pairs["a"].to_numpy()[cp_order], conflict_pairs["b"].to_numpy()[cp_order]
     cwhy = conflict_pairs["why"].to_numpy()[cp_order]
-    strongest = edge_frame.sort_values("p", ascending=False)
+    # strongest first; equal probabilities by record position (not the engine's row order)
+    lo = np.minimum(edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy())
+    hi = np.maximum(edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy())
+    strongest = edge_frame.iloc[np.lexsort((hi, lo, -edge_frame["p"].to_numpy()))]
     e_code = lookup.get_indexer(strongest["c"])
     e_order = np.argsort(e_code, kind="stable")
     e_starts = np.searchsorted(e_code[e_order], bounds)
