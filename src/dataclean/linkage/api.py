@@ -362,6 +362,12 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
         a = nhs_of.reindex(edges["unique_id_l"]).fillna("").to_numpy(dtype=object)
         b = nhs_of.reindex(edges["unique_id_r"]).fillna("").to_numpy(dtype=object)
         conflict = (a != "") & (b != "") & (a != b)
+        if conflict.any():
+            # numbers one typo or transposition apart may be one person's number mistyped: the
+            # model scored the pair on the rest of the evidence, and the coherence check
+            # (:func:`split_incoherent`) splits it when the date of birth or forename disagree
+            idx = np.flatnonzero(conflict)
+            conflict[idx[_within_edits(a[idx], b[idx], 1)]] = False
         edges = edges[~conflict]
     strong = edges[edges["match_probability"] >= STRONG_LINK]
     weak = edges[edges["match_probability"] < STRONG_LINK]
@@ -437,8 +443,17 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
     def differ(col: str) -> np.ndarray:
         return both(col) & ~same(col)
 
+    # the same person's record: the same date of birth and the same forename (or its nickname)
+    agree = same("dob") & (same("fn") | same("fn_nick"))
     for col, why in (("nhs", "different NHS numbers"), ("nino", "different NINOs")):
-        reason[(reason == "") & differ(col)] = why
+        d = differ(col)
+        idx = np.flatnonzero(d & agree)
+        if len(idx):
+            # valid numbers one typo or transposition apart (the comparison's "one typo or
+            # transposition" level): one person's number mistyped when the date of birth and
+            # forename agree, two people otherwise
+            d[idx[_within_edits(a[col].to_numpy(dtype=object)[idx], b[col].to_numpy(dtype=object)[idx], 1)]] = False
+        reason[(reason == "") & d] = why
     # the same identifier (NHS number, NINO, another identifier) outweighs a changed date or name
     shared_id = same("nhs") | same("nino") | same("ident") | same("ident2")
     has = both("dob") & ~shared_id
@@ -487,13 +502,14 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
         for col in ("nhs", "nino", "ident", "ident2"):
             x = a[col].to_numpy(dtype=object)[soft]
             y = b[col].to_numpy(dtype=object)[soft]
-            near |= _near_identifiers(x, y)
+            near |= _within_edits(x, y, 2)
         reason[soft[near]] = ""
     return pd.Series(reason, index=a.index)
 
 
-def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """True where both identifiers are present and at most two edits apart (once per distinct pair)."""
+def _within_edits(x: np.ndarray, y: np.ndarray, edits: int) -> np.ndarray:
+    """True where both identifiers are present and at most ``edits`` Damerau-Levenshtein edits
+    apart (a typo or a transposition is one); computed once per distinct pair."""
     import jellyfish
 
     ok = np.array([isinstance(u, str) and isinstance(v, str) for u, v in zip(x, y)], dtype=bool)
@@ -501,7 +517,9 @@ def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if ok.any():
         combos = pd.DataFrame({"x": x[ok], "y": y[ok]})
         distinct = combos.drop_duplicates()
-        dist = {(u, v): jellyfish.damerau_levenshtein_distance(u, v) <= 2 for u, v in zip(distinct["x"], distinct["y"])}
+        dist = {
+            (u, v): jellyfish.damerau_levenshtein_distance(u, v) <= edits for u, v in zip(distinct["x"], distinct["y"])
+        }
         out[ok] = [dist[(u, v)] for u, v in zip(combos["x"], combos["y"])]
     return out
 
