@@ -68,7 +68,9 @@ def golden_records(
             rule = config.survivorship.get(f, config.survivorship.get("default", "most_frequent"))
             cl, rows = chooser.pick(column, rule)
             picked[out_code[cl]] = rows
-        values = pd.api.extensions.take(column.array, picked, allow_fill=True)
+        # Arrow (or other extension) storage taken as it is; plain numpy columns as numpy arrays
+        stored = column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) else column.to_numpy()
+        values = pd.api.extensions.take(stored, picked, allow_fill=True)
         has = picked >= 0
         has[has] = column.notna().to_numpy(dtype=bool)[picked[has]]
         out[f] = values
