@@ -174,14 +174,14 @@ def _pairs(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
 def test_clusters_do_not_depend_on_the_order_pairs_arrive_in():
     """The engine returns scored pairs in no fixed order (DuckDB's threads): a lone record weakly
     linked to two groups with the same probability joins the same group whichever pair comes
-    first (ties broken by record position, not by arrival)."""
-    ids = ["A", "B", "C", "D", "E"]
+    first (ties broken by the pairs' record ids, as the Spark engine does, not by arrival)."""
+    ids = ["C", "D", "E", "A", "B"]
     strong = [("A", "B", 0.999), ("C", "D", 0.999)]
     weak = [("E", "A", 0.96), ("E", "C", 0.96)]
     first = cluster(ids, _pairs(strong + weak), 0.95)
     second = cluster(ids, _pairs(strong + weak[::-1]), 0.95)
     assert first.equals(second)
-    assert first["E"] == "A"  # the group of the earlier record
+    assert first["E"] == "A"  # the pair with the smaller record ids (A, E) comes first
 
 
 def test_write_csv_matches_pandas_byte_for_byte(tmp_path):

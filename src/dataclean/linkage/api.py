@@ -348,14 +348,21 @@ def level_labels(model: Mapping[str, Any], columns: Any) -> list[tuple[str, dict
 def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.Series | None = None) -> pd.Series:
     """Connected components over links at or above ``threshold``, with two guards against chaining:
 
-    * a pair whose two records hold different valid NHS numbers is never linked;
+    * a pair whose two records hold valid NHS numbers more than one typo or transposition apart
+      is never linked;
     * a link weaker than :data:`STRONG_LINK` may attach a lone record to a group but may never
-      merge two groups (one weak link must not join two families' records).
+      merge two groups (one weak link must not join two families' records); weak links are
+      replayed strongest first, equal ones by their record ids (as the Spark engine orders
+      them), so the clusters do not depend on the order the pairs arrive in.
 
     Returns the cluster id (the smallest record id in the cluster) per record id.
     """
     ids = pd.Index(pd.Series(ids, dtype=str))
     pos = pd.Series(np.arange(len(ids)), index=ids)
+    id_array = np.asarray(ids, dtype=object)
+    by_id = np.argsort(id_array, kind="stable")
+    rank = np.empty(len(by_id), dtype=np.int64)  # each record's place in record id order
+    rank[by_id] = np.arange(len(by_id))
     edges = pairs[pairs["match_probability"] >= threshold]
     if nhs is not None and len(edges):
         nhs_of = pd.Series(nhs.astype("string").fillna("").to_numpy(dtype=object), index=ids)
@@ -373,20 +380,15 @@ def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.S
     weak = edges[edges["match_probability"] < STRONG_LINK]
     labels = _components(len(ids), pos[strong["unique_id_l"]].to_numpy(), pos[strong["unique_id_r"]].to_numpy())
     if len(weak):
-        # strongest first; equal probabilities by record position, so the clusters do not depend
-        # on the order the engine returned the pairs in
+        # strongest first; equal probabilities by the pair's record ids
         wl, wr = pos[weak["unique_id_l"]].to_numpy(), pos[weak["unique_id_r"]].to_numpy()
-        lo, hi = np.minimum(wl, wr), np.maximum(wl, wr)
+        lo, hi = np.minimum(rank[wl], rank[wr]), np.maximum(rank[wl], rank[wr])
         order = np.lexsort((hi, lo, -weak["match_probability"].to_numpy(dtype=float)))
         labels = _attach_weak(labels, wl[order].tolist(), wr[order].tolist())
     # the smallest record id of each cluster, by integer ranks (no string groupby)
-    id_array = np.asarray(ids, dtype=object)
-    order = np.argsort(id_array, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
     best = np.full(len(ids), len(ids), dtype=np.int64)
     np.minimum.at(best, labels, rank)
-    return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
+    return pd.Series(id_array[by_id[best[labels]]], index=ids, name="cluster_id")
 
 
 def _attach_weak(labels: np.ndarray, left: list[int], right: list[int]) -> np.ndarray:
@@ -611,9 +613,10 @@ def split_incoherent(
     cp_starts = np.searchsorted(cp_code[cp_order], bounds)
     ca, cb = conflict_pairs["a"].to_numpy()[cp_order], conflict_pairs["b"].to_numpy()[cp_order]
     cwhy = conflict_pairs["why"].to_numpy()[cp_order]
-    # strongest first; equal probabilities by record position (not the engine's row order)
-    lo = np.minimum(edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy())
-    hi = np.maximum(edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy())
+    # strongest first; equal probabilities by the pair's record ids (not the engine's row order)
+    ends = np.concatenate([edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy()])
+    id_rank = pd.factorize(ids_arr[ends], sort=True)[0].reshape(2, -1)
+    lo, hi = id_rank.min(axis=0), id_rank.max(axis=0)
     strongest = edge_frame.iloc[np.lexsort((hi, lo, -edge_frame["p"].to_numpy()))]
     e_code = lookup.get_indexer(strongest["c"])
     e_order = np.argsort(e_code, kind="stable")
