@@ -43,23 +43,47 @@ PLANTED = [
     # a same-named parent and child; two sparse records (no DOB, no NHS number) each sharing a
     # contact detail with one of them and everything else with each other: a chain of strong links
     _row(
-        "P1", "Ambrose", "Kettering", "1958-03-30", "77 Grange Road, Harlow", "CM20 2PL",
-        nhs="9990000026", email="a.kettering@example.org",
+        "P1",
+        "Ambrose",
+        "Kettering",
+        "1958-03-30",
+        "77 Grange Road, Harlow",
+        "CM20 2PL",
+        nhs="9990000026",
+        email="a.kettering@example.org",
     ),
     _row(
-        "P2", "Ambrose", "Kettering", "1989-11-02", "77 Grange Road, Harlow", "CM20 2PL",
-        nhs="9990000034", phone="07700 900111",
+        "P2",
+        "Ambrose",
+        "Kettering",
+        "1989-11-02",
+        "77 Grange Road, Harlow",
+        "CM20 2PL",
+        nhs="9990000034",
+        phone="07700 900111",
     ),
     _row("P3", "Ambrose", "Kettering", None, "77 Grange Road, Harlow", "CM20 2PL", email="a.kettering@example.org"),
     _row("P4", "Ambrose", "Kettering", None, "77 Grange Road, Harlow", "CM20 2PL", phone="07700 900111"),
     # one person at an old and a new address, the later record without a date of birth
     _row(
-        "M1", "Rosalind", "Featherstone", "1980-01-23", "9 Priory Way, Colchester", "CO1 1AA",
-        phone="07700 900461", email="ros.featherstone@example.org",
+        "M1",
+        "Rosalind",
+        "Featherstone",
+        "1980-01-23",
+        "9 Priory Way, Colchester",
+        "CO1 1AA",
+        phone="07700 900461",
+        email="ros.featherstone@example.org",
     ),
     _row(
-        "M2", "Rosalind", "Featherstone", None, "31 Castle Street, Braintree", "CM7 9ZZ",
-        phone="07700 900461", email="ros.featherstone@example.org",
+        "M2",
+        "Rosalind",
+        "Featherstone",
+        None,
+        "31 Castle Street, Braintree",
+        "CM7 9ZZ",
+        phone="07700 900461",
+        email="ros.featherstone@example.org",
     ),
     # a person born in 1843 (historical records) at two addresses, and a namesake born in 1901
     _row("H1", "Ebenezer", "Throssell", "1843-03-12", "2 Chapel Row, Maldon", "CM9 5AA"),
@@ -167,9 +191,7 @@ def test_settings_are_engine_neutral():
 
 
 def _frame_with_deterministic_cases():
-    base = synth.records(700, seed=9, duplicate_rate=0.0).drop(columns=["person_id"])[
-        [*CONFIG["columns"], "record_id"]
-    ]
+    base = synth.records(700, seed=9, duplicate_rate=0.0).drop(columns=["person_id"])[[*CONFIG["columns"], "record_id"]]
     p = base.dropna(subset=["nhs_number", "date_of_birth"]).iloc[0]
     # same NHS number and DOB, everything else changed: deterministic rules link it
     changed = p.copy()
@@ -214,3 +236,54 @@ def test_hybrid_always_links_deterministic_matches():
     # probabilistic for the rest: the same-phone duplicate is still found by the model
     assert cluster["D2"] == cluster[q_id]
     assert len(hybrid.pairs) >= len(unsupervised.pairs)
+
+
+def _nino_pair(second_forename: str, second_dob: str, second_nino: str) -> tuple[pd.Series, pd.Series]:
+    """Two records linked above the threshold, the second NINO as given; after the coherence check."""
+    roles = {"nino": "nino", "forename": "forename", "surname": "surname", "date_of_birth": "date_of_birth"}
+    config = LinkageConfig.from_dict({"id_column": "record_id", "columns": roles})
+    frame = pd.DataFrame(
+        {
+            "record_id": ["N1", "N2"],
+            "nino": ["JX123456C", second_nino],
+            "forename": ["Philippa", second_forename],
+            "surname": ["Oakhurst", "Oakhurst"],
+            "date_of_birth": ["1984-09-17", second_dob],
+        }
+    )
+    prepared = prepare(frame, config)
+    ids = prepared["unique_id"].astype(str)
+    pairs = pd.DataFrame([("N1", "N2", 0.995)], columns=["unique_id_l", "unique_id_r", "match_probability"])
+    return split_incoherent(ids, pairs, 0.9, pd.Series(["N1", "N1"], index=ids.to_numpy()), prepared)
+
+
+def test_ninos_one_transposition_apart_with_the_same_dob_and_forename_are_one_person():
+    after, splits = _nino_pair("Philippa", "17/09/1984", "JX123465C")  # two digits transposed
+    assert after["N1"] == after["N2"]
+    assert splits.empty
+
+
+def test_ninos_one_typo_apart_with_another_dob_and_forename_are_two_people():
+    after, splits = _nino_pair("Rowena", "1987-02-03", "JX123457C")  # one digit changed
+    assert after["N1"] != after["N2"]
+    assert list(splits["reason"]) == ["different NINOs"]
+
+
+def test_ninos_further_apart_split_even_with_the_same_dob_and_forename():
+    after, splits = _nino_pair("Philippa", "1984-09-17", "JX654321C")
+    assert after["N1"] != after["N2"]
+    assert list(splits["reason"]) == ["different NINOs"]
+
+
+def test_nhs_guard_lets_one_typo_through_for_the_coherence_check_to_decide():
+    from dataclean.linkage import cluster
+
+    ids = ["A", "B", "C", "D"]
+    pairs = pd.DataFrame(
+        [("A", "B", 0.995), ("C", "D", 0.995)], columns=["unique_id_l", "unique_id_r", "match_probability"]
+    )
+    # A/B: one transposition apart (a mistyped number, maybe); C/D: clearly different numbers
+    nhs = pd.Series(["9990000026", "9990000062", "9990000034", "9990001234"])
+    labels = cluster(ids, pairs, 0.9, nhs=nhs)
+    assert labels["A"] == labels["B"]
+    assert labels["C"] != labels["D"]

@@ -165,3 +165,38 @@ def test_review_queue_not_empty_when_the_model_chooses_the_lowest_threshold():
     assert len(result.review) == expected
     if result.match_threshold <= 0.5:
         assert result.review_threshold == 0.3 and expected > 0
+
+
+def _pairs(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+
+def test_clusters_do_not_depend_on_the_order_pairs_arrive_in():
+    """The engine returns scored pairs in no fixed order (DuckDB's threads): a lone record weakly
+    linked to two groups with the same probability joins the same group whichever pair comes
+    first (ties broken by the pairs' record ids, as the Spark engine does, not by arrival)."""
+    ids = ["C", "D", "E", "A", "B"]
+    strong = [("A", "B", 0.999), ("C", "D", 0.999)]
+    weak = [("E", "A", 0.96), ("E", "C", 0.96)]
+    first = cluster(ids, _pairs(strong + weak), 0.95)
+    second = cluster(ids, _pairs(strong + weak[::-1]), 0.95)
+    assert first.equals(second)
+    assert first["E"] == "A"  # the pair with the smaller record ids (A, E) comes first
+
+
+def test_write_csv_matches_pandas_byte_for_byte(tmp_path):
+    """Outputs written by DuckDB read back as pandas wrote them: shortest floats, NaN as empty,
+    quotes only around commas and quotes, Arrow and object text alike."""
+    from dataclean.linkage.api import write_csv
+
+    frame = pd.DataFrame(
+        {
+            "record_id": pd.array(["R1", "R2", None, "R,4"], dtype=pd.StringDtype("pyarrow")),
+            "name": ['Ann "Nan" Lee', None, "Zoë", "Bo"],
+            "match_probability": [1.0, 0.9999999999999918, 1e-05, float("nan")],
+            "records": [1, 2, 3, 4],
+        }
+    )
+    write_csv(frame, tmp_path / "duckdb.csv")
+    frame.to_csv(tmp_path / "pandas.csv", index=False)
+    assert (tmp_path / "duckdb.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

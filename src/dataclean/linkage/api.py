@@ -103,7 +103,7 @@ class LinkageResult:
         paths = {}
         for name, table in tables.items():
             paths[name] = out / f"{name}.csv"
-            table.to_csv(paths[name], index=False)
+            write_csv(table, paths[name])
         paths["model"] = out / "model.json"
         paths["model"].write_text(json.dumps(self.model, indent=2, default=str), encoding="utf-8")
         from dataclean.linkage import report
@@ -122,6 +122,28 @@ class LinkageResult:
         from dataclean.linkage import report
 
         return report.notebook_html(self)
+
+
+def write_csv(table: pd.DataFrame, path: str | Path) -> None:
+    """``table.to_csv(path, index=False)``, written by DuckDB: multithreaded, straight from the
+    frame's columns (no Python object per value), the same text pandas writes (floats in their
+    shortest exact form, quotes only where needed). Tables with a boolean column (DuckDB writes
+    ``true``, pandas ``True``) or that DuckDB cannot read go through pandas."""
+    if any(pd.api.types.is_bool_dtype(t) for t in table.dtypes) or table.columns.duplicated().any():
+        table.to_csv(path, index=False)
+        return
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("dataclean_table", table)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY dataclean_table TO '{target}' (FORMAT csv, HEADER)")
+    except duckdb.Error as exc:  # a column of mixed Python objects: pandas writes it as text
+        log.debug("DuckDB could not write %s (%s); writing with pandas", path, exc)
+        table.to_csv(path, index=False)
+    finally:
+        con.close()
 
 
 def uniqueness_summary(result: LinkageResult) -> dict[str, Any]:
@@ -326,36 +348,47 @@ def level_labels(model: Mapping[str, Any], columns: Any) -> list[tuple[str, dict
 def cluster(ids: Sequence[str], pairs: pd.DataFrame, threshold: float, nhs: pd.Series | None = None) -> pd.Series:
     """Connected components over links at or above ``threshold``, with two guards against chaining:
 
-    * a pair whose two records hold different valid NHS numbers is never linked;
+    * a pair whose two records hold valid NHS numbers more than one typo or transposition apart
+      is never linked;
     * a link weaker than :data:`STRONG_LINK` may attach a lone record to a group but may never
-      merge two groups (one weak link must not join two families' records).
+      merge two groups (one weak link must not join two families' records); weak links are
+      replayed strongest first, equal ones by their record ids (as the Spark engine orders
+      them), so the clusters do not depend on the order the pairs arrive in.
 
     Returns the cluster id (the smallest record id in the cluster) per record id.
     """
     ids = pd.Index(pd.Series(ids, dtype=str))
     pos = pd.Series(np.arange(len(ids)), index=ids)
+    id_array = np.asarray(ids, dtype=object)
+    by_id = np.argsort(id_array, kind="stable")
+    rank = np.empty(len(by_id), dtype=np.int64)  # each record's place in record id order
+    rank[by_id] = np.arange(len(by_id))
     edges = pairs[pairs["match_probability"] >= threshold]
     if nhs is not None and len(edges):
         nhs_of = pd.Series(nhs.astype("string").fillna("").to_numpy(dtype=object), index=ids)
         a = nhs_of.reindex(edges["unique_id_l"]).fillna("").to_numpy(dtype=object)
         b = nhs_of.reindex(edges["unique_id_r"]).fillna("").to_numpy(dtype=object)
         conflict = (a != "") & (b != "") & (a != b)
+        if conflict.any():
+            # numbers one typo or transposition apart may be one person's number mistyped: the
+            # model scored the pair on the rest of the evidence, and the coherence check
+            # (:func:`split_incoherent`) splits it when the date of birth or forename disagree
+            idx = np.flatnonzero(conflict)
+            conflict[idx[_within_edits(a[idx], b[idx], 1)]] = False
         edges = edges[~conflict]
     strong = edges[edges["match_probability"] >= STRONG_LINK]
-    weak = edges[edges["match_probability"] < STRONG_LINK].sort_values("match_probability", ascending=False)
+    weak = edges[edges["match_probability"] < STRONG_LINK]
     labels = _components(len(ids), pos[strong["unique_id_l"]].to_numpy(), pos[strong["unique_id_r"]].to_numpy())
     if len(weak):
-        labels = _attach_weak(
-            labels, pos[weak["unique_id_l"]].to_numpy().tolist(), pos[weak["unique_id_r"]].to_numpy().tolist()
-        )
+        # strongest first; equal probabilities by the pair's record ids
+        wl, wr = pos[weak["unique_id_l"]].to_numpy(), pos[weak["unique_id_r"]].to_numpy()
+        lo, hi = np.minimum(rank[wl], rank[wr]), np.maximum(rank[wl], rank[wr])
+        order = np.lexsort((hi, lo, -weak["match_probability"].to_numpy(dtype=float)))
+        labels = _attach_weak(labels, wl[order].tolist(), wr[order].tolist())
     # the smallest record id of each cluster, by integer ranks (no string groupby)
-    id_array = np.asarray(ids, dtype=object)
-    order = np.argsort(id_array, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
     best = np.full(len(ids), len(ids), dtype=np.int64)
     np.minimum.at(best, labels, rank)
-    return pd.Series(id_array[order[best[labels]]], index=ids, name="cluster_id")
+    return pd.Series(id_array[by_id[best[labels]]], index=ids, name="cluster_id")
 
 
 def _attach_weak(labels: np.ndarray, left: list[int], right: list[int]) -> np.ndarray:
@@ -412,8 +445,17 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
     def differ(col: str) -> np.ndarray:
         return both(col) & ~same(col)
 
+    # the same person's record: the same date of birth and the same forename (or its nickname)
+    agree = same("dob") & (same("fn") | same("fn_nick"))
     for col, why in (("nhs", "different NHS numbers"), ("nino", "different NINOs")):
-        reason[(reason == "") & differ(col)] = why
+        d = differ(col)
+        idx = np.flatnonzero(d & agree)
+        if len(idx):
+            # valid numbers one typo or transposition apart (the comparison's "one typo or
+            # transposition" level): one person's number mistyped when the date of birth and
+            # forename agree, two people otherwise
+            d[idx[_within_edits(a[col].to_numpy(dtype=object)[idx], b[col].to_numpy(dtype=object)[idx], 1)]] = False
+        reason[(reason == "") & d] = why
     # the same identifier (NHS number, NINO, another identifier) outweighs a changed date or name
     shared_id = same("nhs") | same("nino") | same("ident") | same("ident2")
     has = both("dob") & ~shared_id
@@ -424,9 +466,11 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
         cb = db.view(np.int32).reshape(n, 10)
         mismatch = ca != cb
         hamming = mismatch.sum(axis=1)
-        swapped_digits = (hamming == 2) & (mismatch[:, :-1] & mismatch[:, 1:]).any(axis=1) & (
-            (ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])
-        ).any(axis=1)
+        swapped_digits = (
+            (hamming == 2)
+            & (mismatch[:, :-1] & mismatch[:, 1:]).any(axis=1)
+            & ((ca[:, :-1] == cb[:, 1:]) & (ca[:, 1:] == cb[:, :-1])).any(axis=1)
+        )
         ya = pd.to_numeric(a["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
         yb = pd.to_numeric(b["dob"].str.slice(0, 4), errors="coerce").to_numpy(dtype=float)
         apart = has & (np.abs(ya - yb) >= 2) & (hamming >= 2) & ~swapped_digits
@@ -460,13 +504,14 @@ def _conflicts(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
         for col in ("nhs", "nino", "ident", "ident2"):
             x = a[col].to_numpy(dtype=object)[soft]
             y = b[col].to_numpy(dtype=object)[soft]
-            near |= _near_identifiers(x, y)
+            near |= _within_edits(x, y, 2)
         reason[soft[near]] = ""
     return pd.Series(reason, index=a.index)
 
 
-def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """True where both identifiers are present and at most two edits apart (once per distinct pair)."""
+def _within_edits(x: np.ndarray, y: np.ndarray, edits: int) -> np.ndarray:
+    """True where both identifiers are present and at most ``edits`` Damerau-Levenshtein edits
+    apart (a typo or a transposition is one); computed once per distinct pair."""
     import jellyfish
 
     ok = np.array([isinstance(u, str) and isinstance(v, str) for u, v in zip(x, y)], dtype=bool)
@@ -474,7 +519,9 @@ def _near_identifiers(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if ok.any():
         combos = pd.DataFrame({"x": x[ok], "y": y[ok]})
         distinct = combos.drop_duplicates()
-        dist = {(u, v): jellyfish.damerau_levenshtein_distance(u, v) <= 2 for u, v in zip(distinct["x"], distinct["y"])}
+        dist = {
+            (u, v): jellyfish.damerau_levenshtein_distance(u, v) <= edits for u, v in zip(distinct["x"], distinct["y"])
+        }
         out[ok] = [dist[(u, v)] for u, v in zip(combos["x"], combos["y"])]
     return out
 
@@ -557,14 +604,33 @@ def split_incoherent(
     new_labels = labels.copy()
     moved = []
     ids_arr = ids.to_numpy(dtype=object)
-    edges_by_cluster = dict(tuple(edge_frame.sort_values("p", ascending=False).groupby("c", sort=False)))
-    # each conflicting cluster's records, found once (not a scan of every record per cluster)
-    in_conflict = frame[frame["c"].isin(set(conflict_pairs["c"]))]
-    nodes_by_cluster = {c: g.to_numpy() for c, g in in_conflict.groupby("c", sort=False)["pos"]}
-    for c, group in conflict_pairs.groupby("c", sort=False):
-        cannot = {(int(x), int(y)) for x, y in zip(group["a"], group["b"])}
+    # each conflicting cluster (in order of its first conflict) gets its conflicts, records and
+    # links (strongest first) as slices of arrays sorted by cluster: no pandas object per cluster
+    cp_code, conflicted = pd.factorize(conflict_pairs["c"])
+    lookup = pd.Index(conflicted)
+    bounds = np.arange(len(conflicted) + 1)
+    cp_order = np.argsort(cp_code, kind="stable")
+    cp_starts = np.searchsorted(cp_code[cp_order], bounds)
+    ca, cb = conflict_pairs["a"].to_numpy()[cp_order], conflict_pairs["b"].to_numpy()[cp_order]
+    cwhy = conflict_pairs["why"].to_numpy()[cp_order]
+    # strongest first; equal probabilities by the pair's record ids (not the engine's row order)
+    ends = np.concatenate([edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy()])
+    id_rank = pd.factorize(ids_arr[ends], sort=True)[0].reshape(2, -1)
+    lo, hi = id_rank.min(axis=0), id_rank.max(axis=0)
+    strongest = edge_frame.iloc[np.lexsort((hi, lo, -edge_frame["p"].to_numpy()))]
+    e_code = lookup.get_indexer(strongest["c"])
+    e_order = np.argsort(e_code, kind="stable")
+    e_starts = np.searchsorted(e_code[e_order], bounds)
+    el, er = strongest["l"].to_numpy()[e_order], strongest["r"].to_numpy()[e_order]
+    in_conflict = frame[frame["c"].isin(lookup)]
+    n_code, n_pos = lookup.get_indexer(in_conflict["c"]), in_conflict["pos"].to_numpy()
+    n_order = np.lexsort((n_pos, n_code))
+    n_starts, n_sorted = np.searchsorted(n_code[n_order], bounds), n_pos[n_order]
+    for j, c in enumerate(conflicted):
+        lo, hi = cp_starts[j], cp_starts[j + 1]
+        cannot = {(int(x), int(y)) for x, y in zip(ca[lo:hi], cb[lo:hi])}
         cannot |= {(y, x) for x, y in cannot}
-        nodes = np.sort(nodes_by_cluster[c])
+        nodes = n_sorted[n_starts[j] : n_starts[j + 1]]
         parent = {int(v): int(v) for v in nodes}
         comp = {int(v): {int(v)} for v in nodes}
 
@@ -574,17 +640,15 @@ def split_incoherent(
                 v = parent[v]
             return v
 
-        cluster_edges = edges_by_cluster.get(c)
-        if cluster_edges is not None:
-            for left, right in zip(cluster_edges["l"].to_numpy(), cluster_edges["r"].to_numpy()):
-                ra, rb = find(int(left)), find(int(right))
-                if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
-                    continue
-                if len(comp[ra]) < len(comp[rb]):
-                    ra, rb = rb, ra
-                parent[rb] = ra
-                comp[ra] |= comp.pop(rb)
-        reason = "; ".join(sorted(set(group["why"])))
+        for left, right in zip(el[e_starts[j] : e_starts[j + 1]], er[e_starts[j] : e_starts[j + 1]]):
+            ra, rb = find(int(left)), find(int(right))
+            if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
+                continue
+            if len(comp[ra]) < len(comp[rb]):
+                ra, rb = rb, ra
+            parent[rb] = ra
+            comp[ra] |= comp.pop(rb)
+        reason = "; ".join(sorted(set(cwhy[lo:hi])))
         for root in {find(int(v)) for v in nodes}:
             part = sorted(comp[root], key=lambda v: ids_arr[v])
             new_id = min(ids_arr[v] for v in part)
@@ -910,9 +974,9 @@ def _cluster_stage(
     )
     if n_frames == 1 and "source" not in config.columns:
         clusters = clusters.drop(columns=["source"])
-    review = pairs[
-        (pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)
-    ].sort_values("match_probability")
+    review = pairs[(pairs["match_probability"] >= review_from) & (pairs["match_probability"] < threshold)].sort_values(
+        "match_probability"
+    )
     return clusters, cluster_ids, splits, review
 
 
@@ -921,13 +985,15 @@ def _golden_stage(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """Golden records from the original rows, and the fraud views."""
     out_id = prep.out_id
-    originals = pd.concat(
-        [
-            f.reset_index(drop=True).rename(columns={resolve_column(f, prep.per_source[n].id_column): out_id})
-            for n, f in frames.items()
-        ],
-        ignore_index=True,
-    )
+    renamed = {n: resolve_column(f, prep.per_source[n].id_column) for n, f in frames.items()}
+    if len(frames) == 1 and next(iter(renamed.values())) == out_id:
+        # golden records read the columns by position: the caller's frame, not a copy of it
+        originals = next(iter(frames.values()))
+    else:
+        originals = pd.concat(
+            [f.reset_index(drop=True).rename(columns={renamed[n]: out_id}) for n, f in frames.items()],
+            ignore_index=True,
+        )
     golden = golden_records(originals, prep.allp, cluster_ids.to_numpy(), replace(prep.config, id_column=out_id))
     claims, props = _fraud_views(pd.DataFrame({"cluster_id": cluster_ids.to_numpy()}), prep.allp)
     return golden, claims, props

@@ -14,93 +14,122 @@ recently updated, then the highest-priority source, then the smallest id. For ea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from dataclean.linkage.config import LinkageConfig
 
+_TEXT = pd.StringDtype("pyarrow")
+
 
 def golden_records(
     originals: pd.DataFrame, prepared: pd.DataFrame, cluster_ids: np.ndarray, config: LinkageConfig
 ) -> pd.DataFrame:
-    """One row per cluster: ``cluster_id``, ``survivor_id``, ``records``, each field and its lineage."""
+    """One row per cluster: ``cluster_id``, ``survivor_id``, ``records``, each field and its lineage.
+
+    Rows are ordered by ``cluster_id``. Every choice is made on integer positions and each output
+    column is one ``take`` from the input column, so text stays in its own storage (Arrow strings
+    are not turned into a Python object per value) and nothing is copied per cluster."""
     id_col = config.id_column
     fields = [c for c in originals.columns if c != id_col]
     cluster_ids = np.asarray(cluster_ids)
-    sizes = pd.Series(cluster_ids).map(pd.Series(cluster_ids).value_counts()).to_numpy()
-    single = sizes == 1
-    if single.any():
-        # a one-record cluster's golden record is the record itself: no survivorship to work out
-        lone = originals.reset_index(drop=True)[single]
-        lone_out = pd.DataFrame(
-            {"cluster_id": cluster_ids[single], "survivor_id": lone[id_col].astype(str).to_numpy(), "records": 1}
-        )
-        lone_out.insert(2, id_col, lone_out["survivor_id"])
-        for f in fields:
-            lone_out[f] = lone[f].to_numpy()
-            lone_out[f"{f}__from"] = np.where(lone[f].notna().to_numpy(), lone_out["survivor_id"].to_numpy(), None)
-        if single.all():
-            return lone_out
-        multi = golden_records(
-            originals.reset_index(drop=True)[~single],
-            prepared.reset_index(drop=True)[~single],
-            cluster_ids[~single],
-            config,
-        )
-        return pd.concat([multi, lone_out], ignore_index=True).sort_values("cluster_id", ignore_index=True)
-    frame = originals.reset_index(drop=True).copy()
-    frame["_id"] = originals[id_col].astype(str).to_numpy()
-    frame["_cluster"] = cluster_ids
-    frame["_source"] = prepared["source"].to_numpy()
-    frame["_complete"] = originals[fields].notna().sum(axis=1).to_numpy()
-    updated_col = config.columns.get("last_updated")
-    frame["_updated"] = originals[updated_col].astype(str).to_numpy() if updated_col else ""
-    priority = {s: i for i, s in enumerate(config.source_priority)}
-    frame["_priority"] = frame["_source"].map(priority).fillna(len(priority)).to_numpy()
-    # survivor: most complete, most recent, highest priority, smallest id
-    ranked = frame.sort_values(
-        ["_cluster", "_complete", "_updated", "_priority", "_id"], ascending=[True, False, False, True, True]
-    )
-    survivor = ranked.drop_duplicates("_cluster").set_index("_cluster")
+    codes, uniques = pd.factorize(cluster_ids)
+    uniques = np.asarray(uniques, dtype=object)
+    sizes = np.bincount(codes, minlength=len(uniques))
+    # ids as text (Arrow strings): the output's id and lineage columns are takes from them
+    ids = originals[id_col].astype(str).astype(_TEXT).array
+    # one output row per cluster, in cluster_id order; every position below is a row of originals
+    out_order = np.argsort(uniques, kind="stable")
+    out_code = np.empty(len(uniques), dtype=np.int64)
+    out_code[out_order] = np.arange(len(uniques))
+    single = sizes[codes] == 1
+    lone = np.flatnonzero(single)
+    multi = np.flatnonzero(~single)
+    survivor = np.full(len(uniques), -1, dtype=np.int64)
+    survivor[out_code[codes[lone]]] = lone
+    chooser = _Keys(originals, prepared, multi, codes, ids, fields, config) if len(multi) else None
+    if chooser is not None:
+        survivor[out_code[chooser.survivor_codes]] = chooser.survivor_rows
     out = pd.DataFrame(
         {
-            "cluster_id": survivor.index,
-            "survivor_id": survivor["_id"].to_numpy(),
-            "records": frame.groupby("_cluster").size().reindex(survivor.index).to_numpy(),
+            "cluster_id": uniques[out_order],
+            "survivor_id": ids.take(survivor),
+            id_col: ids.take(survivor),
+            "records": sizes[out_order],
         }
     )
-    is_survivor = frame["_id"].isin(set(survivor["_id"])).to_numpy()
-    keys = _Keys(frame, is_survivor)
     for f in fields:
-        rule = config.survivorship.get(f, config.survivorship.get("default", "most_frequent"))
-        values, lineage = keys.pick(frame[f], rule)
-        out[f] = values.reindex(survivor.index).to_numpy()
-        out[f"{f}__from"] = lineage.reindex(survivor.index).to_numpy()
-    out.insert(2, id_col, out["survivor_id"])
+        column = originals[f]
+        picked = np.full(len(uniques), -1, dtype=np.int64)
+        picked[out_code[codes[lone]]] = lone  # a one-record cluster's value is the record's own
+        if chooser is not None:
+            rule = config.survivorship.get(f, config.survivorship.get("default", "most_frequent"))
+            cl, rows = chooser.pick(column, rule)
+            picked[out_code[cl]] = rows
+        # Arrow (or other extension) storage taken as it is; plain numpy columns as numpy arrays
+        stored = column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) else column.to_numpy()
+        values = pd.api.extensions.take(stored, picked, allow_fill=True)
+        has = picked >= 0
+        has[has] = column.notna().to_numpy(dtype=bool)[picked[has]]
+        out[f] = values
+        out[f"{f}__from"] = ids.take(np.where(has, picked, -1), allow_fill=True)
     return out
 
 
 class _Keys:
-    """Integer sort keys shared by every field, so each survivorship choice is one numpy lexsort
-    (no string sorting per field)."""
+    """Integer sort keys over the records of multi-record clusters, shared by every field, so
+    each survivorship choice is one numpy lexsort (no string sorting per field).
 
-    def __init__(self, frame: pd.DataFrame, is_survivor: np.ndarray) -> None:
-        self.cluster_code, self.clusters = pd.factorize(frame["_cluster"])
-        self.ids = frame["_id"].to_numpy(dtype=object)
-        self.id_rank = pd.Series(self.ids).rank(method="dense").to_numpy()
-        self.updated_rank = pd.Series(frame["_updated"].to_numpy(dtype=object)).rank(method="dense").to_numpy()
-        self.priority = frame["_priority"].to_numpy(dtype=float)
-        self.surv = is_survivor.astype(int)
+    The *survivor* of a cluster is its most complete record (most non-empty fields), then the
+    most recently updated, then the highest-priority source, then the smallest id."""
 
-    def pick(self, column: pd.Series, rule: str) -> tuple[pd.Series, pd.Series]:
-        """The chosen value per cluster (by cluster label) and the id of the record that gave it."""
-        idx = np.flatnonzero(column.notna().to_numpy())
-        values = column.to_numpy(dtype=object)[idx]
-        cl = self.cluster_code[idx]
+    def __init__(
+        self,
+        originals: pd.DataFrame,
+        prepared: pd.DataFrame,
+        rows: np.ndarray,
+        codes: np.ndarray,
+        ids: Any,
+        fields: list[str],
+        config: LinkageConfig,
+    ) -> None:
+        self.rows = rows
+        self.cl = codes[rows]
+        self.ids = pd.Series(ids.take(rows))
+        self.id_rank = pd.factorize(self.ids, sort=True)[0]  # dense rank of the ids
+        updated_col = config.columns.get("last_updated")
+        updated = originals[updated_col].iloc[rows].astype(str).to_numpy(dtype=object) if updated_col else None
+        self.updated_rank = (
+            pd.Series(updated).rank(method="dense").to_numpy() if updated is not None else np.ones(len(rows))
+        )
+        priority = {s: i for i, s in enumerate(config.source_priority)}
+        sources = pd.Series(prepared["source"].to_numpy()[rows])
+        self.priority = sources.map(priority).fillna(len(priority)).to_numpy(dtype=float)
+        complete = np.zeros(len(rows), dtype=np.int64)
+        for f in fields:
+            complete += originals[f].notna().to_numpy(dtype=bool)[rows]
+        order = np.lexsort((self.id_rank, self.priority, -self.updated_rank, -complete, self.cl))
+        first = self._firsts(order)
+        self.survivor_codes, self.survivor_rows = self.cl[first], rows[first]
+        # a record counts as a survivor when its id is a survivor's id (ids are unique per file)
+        self.surv = self.ids.isin(self.ids.iloc[first]).to_numpy(dtype=int)
+
+    def _firsts(self, order: np.ndarray) -> np.ndarray:
+        """The first position of each cluster in ``order`` (sorted by cluster first)."""
+        sorted_cl = self.cl[order]
+        return order[np.r_[True, sorted_cl[1:] != sorted_cl[:-1]]] if len(order) else order
+
+    def pick(self, column: pd.Series, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        """For each cluster with a value: its code and the row (of originals) that gives it."""
+        idx = np.flatnonzero(column.notna().to_numpy(dtype=bool)[self.rows])
+        cl = self.cl[idx]
         id_rank, upd, surv = self.id_rank[idx], self.updated_rank[idx], self.surv[idx]
         if rule == "most_frequent":
-            codes, uniques = pd.factorize(values)
-            key = cl.astype(np.int64) * (len(uniques) + 1) + codes
+            values = column.iloc[self.rows[idx]]
+            vcodes, uniques = pd.factorize(values)
+            key = cl.astype(np.int64) * (len(uniques) + 1) + vcodes
             _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
             order = np.lexsort((id_rank, -upd, -surv, -counts[inverse], cl))
         elif rule == "most_recent":
@@ -111,5 +140,4 @@ class _Keys:
             order = np.lexsort((id_rank, -surv, cl))
         sorted_cl = cl[order]
         first = order[np.r_[True, sorted_cl[1:] != sorted_cl[:-1]]] if len(order) else order
-        labels = self.clusters[cl[first]]
-        return pd.Series(values[first], index=labels), pd.Series(self.ids[idx][first], index=labels)
+        return cl[first], self.rows[idx][first]
