@@ -30,6 +30,7 @@ import pandas as pd
 
 from dataclean import registry
 from dataclean._core import StandardiseResult, mask_value
+from dataclean.checks.types import KIND_OF_VALID_TYPE
 from dataclean.exceptions import DataFileError
 from dataclean.scorecard.model import (
     DIMENSIONS,
@@ -205,12 +206,10 @@ def _score_results(
 
 
 def _result_kind(result: Any) -> str | None:
-    """The field kind a GX result's expectation checks the validity of (dataclean's kind
-    expectations carry ``dataclean_kind``), read from the result itself: no GX import here."""
-    try:
-        return getattr(result.expectation_config.to_domain_obj(), "dataclean_kind", None)
-    except (AttributeError, KeyError, TypeError, ValueError):  # not a registered GX expectation
-        return None
+    """The field kind a result's expectation checks the validity of (dataclean's kind validity
+    types, ``expect_column_values_to_be_valid_<kind>``), read from the result itself."""
+    config = getattr(result, "expectation_config", None)
+    return KIND_OF_VALID_TYPE.get(getattr(config, "type", None) or "")
 
 
 def _row_reasons(result: Any, spec: ExpectationSpec, raw: pd.DataFrame, index_list: list) -> pd.Series | None:
