@@ -210,3 +210,40 @@ def test_a_generated_suite_validates_without_importing_great_expectations(tmp_pa
         "assert 'great_expectations' not in sys.modules, 'GX was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_scopes_of_native_types_agree_with_gx():
+    from dataclean.jobs import scopes
+
+    for etype in sorted(native.COLUMN_MAP_TYPES | native.PAIR_MAP_TYPES):
+        from great_expectations.expectations.expectation import ColumnMapExpectation
+        from great_expectations.expectations.registry import get_expectation_impl
+
+        from dataclean.gx import ensure_registered
+
+        ensure_registered()
+        assert scopes.is_column_map(etype) == issubclass(get_expectation_impl(etype), ColumnMapExpectation), etype
+        assert scopes.expectation_scope(etype) == ("unique" if etype == native.UNIQUE else "row"), etype
+
+
+def test_clean_with_a_generated_suite_imports_no_great_expectations(tmp_path):
+    suite = tmp_path / "people.yml"
+    suite.write_text(
+        "dataclean_suite: 1\nname: people\ncolumns:\n"
+        "  record_id: {role: id, required: true, unique: true}\n"
+        "  nhs_number: {role: nhs_number, required: true, mostly: 0.97}\n"
+        "  postcode: {role: postcode, required: true}\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\n"
+        "from dataclean.jobs.clean import clean_file\n"
+        "from dataclean.synth import example_path\n"
+        f"suite, out = {str(suite)!r}, {str(tmp_path)!r}\n"
+        "for chunk in (None, 40):\n"
+        "    r = clean_file(example_path('example_people.csv'), suite, f'{out}/{chunk}', chunk_size=chunk,\n"
+        "                   formats=('json',))\n"
+        "    assert r.rows_in > 40 and r.before.expectation('g_valid_nhs_number__nhs_number').unexpected_count == 5\n"
+        "assert 'great_expectations' not in sys.modules, 'GX was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
