@@ -247,3 +247,17 @@ def test_clean_with_a_generated_suite_imports_no_great_expectations(tmp_path):
         "assert 'great_expectations' not in sys.modules, 'GX was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_failure_reasons_from_the_run_results_equal_the_field_modules(messy, monkeypatch):
+    """Failing rows' reasons are read from the run's own field results; the field module run
+    again on the failing raw values gives the same reasons."""
+    from dataclean.scorecard import build
+
+    suite, df = messy
+    ours = validate(df, suite, dedupe=False)
+    monkeypatch.setattr(build, "_known_reasons", lambda *a, **k: None)
+    again = validate(df, suite, dedupe=False)
+    pd.testing.assert_frame_equal(ours.failures, again.failures)
+    assert set(ours.failures["reason"]) >= {"invalid_length", "invalid_format", "placeholder"}
+    assert ours.scorecard.to_dict()["expectations"] == again.scorecard.to_dict()["expectations"]

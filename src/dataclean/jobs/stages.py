@@ -181,7 +181,7 @@ def score_kept_rows(
             results.append(restricted)
     if rerun:
         results += run_gx(kept, replace(suite, expectations=tuple(rerun)), standardised)
-    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values)
+    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values, standardised=standardised)
     timings = {"standardise": 0.0, "great_expectations": time.perf_counter() - t}
     return build_scorecard(scores, suite, row_count=len(kept), dataset=dataset, stage="after", timings=timings)
 

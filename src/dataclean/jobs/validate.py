@@ -91,7 +91,9 @@ def validate(
         with timer("dedupe"):
             duplicates = _duplicate_persons(data, suite)
     with timer("scorecard"):
-        scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
+        scores, failures = _score_results(
+            gx_results, suite, frame, data, show_values=show_values, standardised=standardised
+        )
         if duplicates is not None:
             scores.append(duplicates)
         card = build_scorecard(
