@@ -221,21 +221,29 @@ def standardise_for_checks(
 
     ``precomputed`` results (same rows) are reused instead of standardising those columns again.
     """
+    results = standardise_results(df, suite, precomputed=precomputed)
     out = df.copy(deep=False)
+    for col, res in results.items():
+        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
+        # Arrow-backed text: the checks that run on this frame then take pyarrow's string kernels
+        out[col] = res.value.where(res.valid, raw).astype(string_dtype())
+    return out, results
+
+
+def standardise_results(
+    df: pd.DataFrame, suite: Suite, *, precomputed: Mapping[str, StandardiseResult] | None = None
+) -> dict[str, StandardiseResult]:
+    """The field results of each standardisable column of ``df`` (``precomputed`` ones reused),
+    without building the standardised frame (:func:`standardise_for_checks` does both)."""
     results: dict[str, StandardiseResult] = {}
     for col in suite.standardise:
         kind = suite.columns[col].kind
         if kind is None:
             continue
-        if precomputed and col in precomputed:
-            res = precomputed[col]
-        else:
-            res = standardise_column(df[col], kind, suite)
-        results[col] = res
-        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
-        # Arrow-backed text: the checks that run on this frame then take pyarrow's string kernels
-        out[col] = res.value.where(res.valid, raw).astype(string_dtype())
-    return out, results
+        results[col] = (
+            precomputed[col] if precomputed and col in precomputed else standardise_column(df[col], kind, suite)
+        )
+    return results
 
 
 def standardise_column(column: pd.Series, kind: str, suite: Suite) -> StandardiseResult:
