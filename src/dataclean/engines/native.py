@@ -232,9 +232,13 @@ def _evaluate(frame: pd.DataFrame, expectation_type: str, kwargs: Mapping[str, A
         labels = frame.index[failing]
         return _result(n, None, labels, column.iloc[failing[:partial]].tolist())
     present = ~null
-    subset = column if present.all() else column[present]
-    ok = _passes(_condition(expectation_type, kwargs)(subset))
-    failing = np.flatnonzero(present)[~ok]
+    if expectation_type == UNIQUE or present.all():  # uniqueness is judged among the present values
+        subset = column if present.all() else column[present]
+        ok = _passes(_condition(expectation_type, kwargs)(subset))
+        failing = np.flatnonzero(present)[~ok]
+    else:  # a row-wise rule: judged on the whole column (no copy), read on the present rows
+        ok = _passes(_condition(expectation_type, kwargs)(column))
+        failing = np.flatnonzero(present & ~ok)
     return _result(n, int(null.sum()), frame.index[failing], column.iloc[failing[:partial]].tolist())
 
 
