@@ -30,6 +30,7 @@ from dataclean.checks.precomputed import cached, kind_reasons, kind_valid_mask, 
 from dataclean.checks.types import (
     DATE_AWARE_TYPES,
     KIND_CLASS_SUFFIX,
+    KIND_OF_VALID_TYPE,
     PLACEHOLDER_REASONS,
     camel_to_snake,
     valid_kind_type,
@@ -45,6 +46,7 @@ from dataclean.checks.values import (
 __all__ = [
     "DATE_AWARE_TYPES",
     "KIND_CLASS_SUFFIX",
+    "KIND_OF_VALID_TYPE",
     "PLACEHOLDER_REASONS",
     "age_matches_mask",
     "as_date",

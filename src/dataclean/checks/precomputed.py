@@ -50,6 +50,8 @@ def cached(column: pd.Series, kind: str) -> StandardiseResult | None:
     cached_kind, result = cache[column.name]
     if cached_kind != kind:
         return None
+    if column.index is result.status.index or column.index.equals(result.status.index):
+        return result
     if not column.index.isin(result.status.index).all():
         return None
     return result
@@ -59,7 +61,7 @@ def kind_valid_mask(column: pd.Series, kind: str) -> pd.Series:
     """``is_valid_series`` for ``kind``, reusing a precomputed result when there is one."""
     result = cached(column, kind)
     if result is not None:
-        return result.valid.reindex(column.index)
+        return result.valid if result.valid.index.equals(column.index) else result.valid.reindex(column.index)
     return registry.get(kind).is_valid_series(column)
 
 
@@ -67,5 +69,5 @@ def kind_reasons(column: pd.Series, kind: str) -> pd.Series:
     """``reason_series`` for ``kind``, reusing a precomputed result when there is one."""
     result = cached(column, kind)
     if result is not None:
-        return result.reason.reindex(column.index)
+        return result.reason if result.reason.index.equals(column.index) else result.reason.reindex(column.index)
     return registry.get(kind).reason_series(column)

@@ -59,3 +59,8 @@ def valid_kind_type(kind: str) -> str:
     'expect_column_values_to_be_valid_nhs_number'
     """
     return camel_to_snake(f"ExpectColumnValuesToBeValid{KIND_CLASS_SUFFIX[kind]}")
+
+
+#: Each kind's validity expectation type -> the kind
+#: (``expect_column_values_to_be_valid_uk_postcode`` -> ``postcode``).
+KIND_OF_VALID_TYPE: dict[str, str] = {valid_kind_type(kind): kind for kind in KIND_CLASS_SUFFIX}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pandas as pd
 
 from dataclean import registry
@@ -23,13 +24,17 @@ def placeholder_mask(column: pd.Series, kind: str | None = None) -> pd.Series:
     >>> placeholder_mask(pd.Series(["X", "F"]), "gender").tolist()
     [False, False]
     """
-    generic = generic_placeholder_mask(column)  # once per distinct value
-    if kind is not None:
-        reasons = kind_reasons(column, kind)
-        specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
-        valid = kind_valid_mask(column, kind).fillna(False).to_numpy(dtype=bool)
-        generic = (generic & ~valid) | specific
-    return pd.Series(generic, index=column.index)
+    if kind is None:
+        return pd.Series(generic_placeholder_mask(column), index=column.index)  # once per distinct value
+    reasons = kind_reasons(column, kind)
+    specific = reasons.isin(PLACEHOLDER_REASONS).fillna(False).to_numpy(dtype=bool)
+    valid = kind_valid_mask(column, kind).fillna(False).to_numpy(dtype=bool)
+    # a valid value of the kind is never a generic placeholder: only the others are looked up
+    generic = np.zeros(len(column), dtype=bool)
+    invalid = np.flatnonzero(~valid)
+    if len(invalid):
+        generic[invalid] = generic_placeholder_mask(column.iloc[invalid])
+    return pd.Series(generic | specific, index=column.index)
 
 
 def number_between_mask(column: pd.Series, min_value: float | None = None, max_value: float | None = None) -> pd.Series:

@@ -90,7 +90,10 @@ def ids(df: pd.DataFrame, suite: Suite) -> pd.Series:
 
 def _masked(values: pd.Series | np.ndarray, show_values: bool) -> np.ndarray:
     """Values as text (object array, None for missing when shown), masked unless shown."""
-    text = pd.Series(values).astype("string")
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        text = values.reset_index(drop=True)  # already text: no round trip through Python objects
+    else:
+        text = pd.Series(values).astype("string")
     if show_values:
         return text.to_numpy(dtype=object, na_value=None)
     return mask_texts(text)
@@ -138,8 +141,8 @@ def audit(
         if not changed.any():
             continue
         kind = suite.columns[col].kind
-        before = _masked(df.loc[changed, col].to_numpy(), show_values)
-        after = _masked(res.value[changed].to_numpy(), show_values)
+        before = _masked(df[col][changed], show_values)
+        after = _masked(res.value[changed], show_values)
         parts.append(
             pd.DataFrame(
                 {

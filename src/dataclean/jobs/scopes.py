@@ -36,6 +36,10 @@ def expectation_scope(expectation_type: str) -> str:
         return "aggregate"
     if expectation_type in SHAPE:
         return "table"
+    from dataclean.engines.native import COLUMN_MAP_TYPES, PAIR_MAP_TYPES
+
+    if expectation_type in COLUMN_MAP_TYPES or expectation_type in PAIR_MAP_TYPES:
+        return "row"  # the native engine's types: known without importing GX
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation,
         ColumnPairMapExpectation,
@@ -57,6 +61,12 @@ def expectation_scope(expectation_type: str) -> str:
 @functools.cache
 def is_column_map(expectation_type: str) -> bool:
     """True for a GX column-map expectation type (one column, a verdict per row)."""
+    from dataclean.engines.native import COLUMN_MAP_TYPES, PAIR_MAP_TYPES
+
+    if expectation_type in COLUMN_MAP_TYPES:
+        return True
+    if expectation_type in PAIR_MAP_TYPES:
+        return False
     from great_expectations.expectations.expectation import ColumnMapExpectation
     from great_expectations.expectations.registry import get_expectation_impl
 

@@ -36,7 +36,7 @@ from dataclean.jobs.records import (  # noqa: F401  (re-exported: the stages' pu
     quarantine_mask,
 )
 from dataclean.jobs.scopes import expectation_scope, is_column_map
-from dataclean.jobs.validate import PARTIAL_UNEXPECTED, check_columns, run_gx, standardise_for_checks, validate
+from dataclean.jobs.validate import PARTIAL_UNEXPECTED, check_columns, run_gx, standardise_results, validate
 from dataclean.scorecard.build import ValidationReport, _exception_message, _score_results, build_scorecard
 from dataclean.scorecard.model import Scorecard
 from dataclean.suite import ExpectationSpec, Suite
@@ -119,7 +119,7 @@ def _score_input(
     """Standardise every field once and score the input as it came in. The three scorecards reuse
     the results (a field module on raw values, or on the canonical values it produced, gives the
     same validity and reasons)."""
-    _, standardised = standardise_for_checks(data, suite)
+    standardised = standardise_results(data, suite)
     return standardised, _score(data, suite, "before", standardised, show_values, dataset).scorecard
 
 
@@ -181,7 +181,7 @@ def score_kept_rows(
             results.append(restricted)
     if rerun:
         results += run_gx(kept, replace(suite, expectations=tuple(rerun)), standardised)
-    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values)
+    scores, _ = _score_results(results, suite, kept, kept, show_values=show_values, standardised=standardised)
     timings = {"standardise": 0.0, "great_expectations": time.perf_counter() - t}
     return build_scorecard(scores, suite, row_count=len(kept), dataset=dataset, stage="after", timings=timings)
 

@@ -17,6 +17,7 @@ import datetime as _dt
 import logging
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,9 @@ def validate(
         with timer("dedupe"):
             duplicates = _duplicate_persons(data, suite)
     with timer("scorecard"):
-        scores, failures = _score_results(gx_results, suite, frame, data, show_values=show_values)
+        scores, failures = _score_results(
+            gx_results, suite, frame, data, show_values=show_values, standardised=standardised
+        )
         if duplicates is not None:
             scores.append(duplicates)
         card = build_scorecard(
@@ -145,22 +148,70 @@ def _read_input(
 
 
 def run_gx(frame: pd.DataFrame, suite: Suite, standardised: Mapping[str, StandardiseResult]) -> list[Any]:
-    """Run the suite's GX form on ``frame``; kind metrics reuse ``standardised`` (no second pass)."""
-    from dataclean.gx import validate_frame_by_columns
-    from dataclean.gx.expectations import precomputed
+    """Run the suite's checks on ``frame``; kind rules reuse ``standardised`` (no second pass).
 
+    Expectations are taken in groups that read the same columns (the order GX's results come in,
+    :func:`dataclean.gx.validate_frame_by_columns`). A group whose every expectation the native
+    engine runs exactly as GX would (:func:`dataclean.engines.native.supports`) runs there, with
+    no GX import; any other group is compiled for GX and run by it (bad argument values raise one
+    :class:`~dataclean.exceptions.ConfigError` before anything runs). The results have GX's
+    shape either way."""
+    from dataclean.checks import precomputed
+    from dataclean.engines import native
+
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for spec in suite.expectations:
+        groups.setdefault(_group_columns(spec.kwargs), []).append(spec)
+    on_gx = [
+        g for g, specs in groups.items() if not all(native.supports(s.type, s.kwargs, frame.columns) for s in specs)
+    ]
+    compiled: dict[str, Any] = {}
+    if on_gx:
+        from dataclean.gx import suite_to_gx
+
+        gx_specs = tuple(s for g in on_gx for s in groups[g])
+        gx_suite = suite_to_gx(replace(suite, expectations=gx_specs))
+        compiled = {e.meta["dataclean_key"]: e for e in gx_suite.expectations}
     cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
+    results: list[Any] = []
     with precomputed(cache):
-        return validate_frame_by_columns(
-            frame,
-            suite.to_gx(),
-            # every failing row label, but not GX's query string that lists them all again
-            result_format={
-                "result_format": "COMPLETE",
-                "partial_unexpected_count": PARTIAL_UNEXPECTED,
-                "return_unexpected_index_query": False,
-            },
-        )
+        for cols, specs in groups.items():
+            if cols in on_gx:
+                results.extend(_run_on_gx(frame, suite.name, [compiled[s.key] for s in specs]))
+                continue
+            for s in specs:
+                meta = {"dataclean_key": s.key, "dimension": s.dimension, "weight": s.weight}
+                results.append(native.run_expectation(frame, s.type, s.kwargs, meta, partial=PARTIAL_UNEXPECTED))
+    return results
+
+
+def _group_columns(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns an expectation reads, as :func:`dataclean.gx.validate_frame_by_columns` groups them."""
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    return ()
+
+
+def _run_on_gx(frame: pd.DataFrame, name: str, expectations: list[Any]) -> list[Any]:
+    """GX's results for one column group of compiled expectations."""
+    import great_expectations as gx
+
+    from dataclean.gx import validate_frame_by_columns
+
+    return validate_frame_by_columns(
+        frame,
+        gx.ExpectationSuite(name=name, expectations=expectations),
+        # every failing row label, but not GX's query string that lists them all again
+        result_format={
+            "result_format": "COMPLETE",
+            "partial_unexpected_count": PARTIAL_UNEXPECTED,
+            "return_unexpected_index_query": False,
+        },
+    )
 
 
 def standardise_for_checks(
@@ -170,21 +221,29 @@ def standardise_for_checks(
 
     ``precomputed`` results (same rows) are reused instead of standardising those columns again.
     """
+    results = standardise_results(df, suite, precomputed=precomputed)
     out = df.copy(deep=False)
+    for col, res in results.items():
+        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
+        # Arrow-backed text: the checks that run on this frame then take pyarrow's string kernels
+        out[col] = res.value.where(res.valid, raw).astype(string_dtype())
+    return out, results
+
+
+def standardise_results(
+    df: pd.DataFrame, suite: Suite, *, precomputed: Mapping[str, StandardiseResult] | None = None
+) -> dict[str, StandardiseResult]:
+    """The field results of each standardisable column of ``df`` (``precomputed`` ones reused),
+    without building the standardised frame (:func:`standardise_for_checks` does both)."""
     results: dict[str, StandardiseResult] = {}
     for col in suite.standardise:
         kind = suite.columns[col].kind
         if kind is None:
             continue
-        if precomputed and col in precomputed:
-            res = precomputed[col]
-        else:
-            res = standardise_column(df[col], kind, suite)
-        results[col] = res
-        raw = df[col] if isinstance(df[col].dtype, pd.StringDtype) else df[col].astype("string")
-        # Arrow-backed text: the checks that run on this frame then take pyarrow's string kernels
-        out[col] = res.value.where(res.valid, raw).astype(string_dtype())
-    return out, results
+        results[col] = (
+            precomputed[col] if precomputed and col in precomputed else standardise_column(df[col], kind, suite)
+        )
+    return results
 
 
 def standardise_column(column: pd.Series, kind: str, suite: Suite) -> StandardiseResult:

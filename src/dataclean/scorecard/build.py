@@ -30,6 +30,7 @@ import pandas as pd
 
 from dataclean import registry
 from dataclean._core import StandardiseResult, mask_value
+from dataclean.checks.types import KIND_OF_VALID_TYPE
 from dataclean.exceptions import DataFileError
 from dataclean.scorecard.model import (
     DIMENSIONS,
@@ -167,13 +168,21 @@ def _exception_message(info: Any) -> str | None:
 
 
 def _score_results(
-    gx_results: list[Any], suite: Suite, frame: pd.DataFrame, raw: pd.DataFrame, *, show_values: bool
+    gx_results: list[Any],
+    suite: Suite,
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    *,
+    show_values: bool,
+    standardised: Mapping[str, StandardiseResult] | None = None,
 ) -> tuple[list[ExpectationScore], pd.DataFrame]:
     """Scores and row-level failures from GX validation results (one per expectation, in any
     order; results of expectations not in ``suite`` are ignored). ``raw`` is the data as it came
-    in: failing rows' reasons and record ids are read from it."""
+    in: failing rows' reasons and record ids are read from it (or from ``standardised``, the
+    field results of those raw values, when they cover the failing rows)."""
     ids = raw[suite.id_column] if suite.id_column else None
     by_key = {e.key: e for e in suite.expectations}
+    by_column = {c: (suite.columns[c].kind, r) for c, r in (standardised or {}).items() if c in suite.columns}
     scores: list[ExpectationScore] = []
     failure_parts: list[pd.DataFrame] = []
     for r in gx_results:
@@ -182,7 +191,7 @@ def _score_results(
             continue
         res = r.result or {}
         index_list = res.get("unexpected_index_list") or []
-        row_reasons = _row_reasons(r, spec, raw, index_list)
+        row_reasons = _row_reasons(r, spec, raw, index_list, by_column)
         reasons = {str(k): int(v) for k, v in row_reasons.value_counts().items()} if row_reasons is not None else {}
         examples = tuple(example(v, show_values) for v in (res.get("partial_unexpected_list") or [])[:_MAX_EXAMPLES])
         if "element_count" in res:
@@ -205,22 +214,50 @@ def _score_results(
 
 
 def _result_kind(result: Any) -> str | None:
-    """The field kind a GX result's expectation checks the validity of (dataclean's kind
-    expectations carry ``dataclean_kind``), read from the result itself: no GX import here."""
-    try:
-        return getattr(result.expectation_config.to_domain_obj(), "dataclean_kind", None)
-    except (AttributeError, KeyError, TypeError, ValueError):  # not a registered GX expectation
-        return None
+    """The field kind a result's expectation checks the validity of (dataclean's kind validity
+    types, ``expect_column_values_to_be_valid_<kind>``), read from the result itself."""
+    config = getattr(result, "expectation_config", None)
+    return KIND_OF_VALID_TYPE.get(getattr(config, "type", None) or "")
 
 
-def _row_reasons(result: Any, spec: ExpectationSpec, raw: pd.DataFrame, index_list: list) -> pd.Series | None:
+def _row_reasons(
+    result: Any,
+    spec: ExpectationSpec,
+    raw: pd.DataFrame,
+    index_list: list,
+    standardised: Mapping[str, tuple[str | None, StandardiseResult]] | None = None,
+) -> pd.Series | None:
     """The field module's reason code for each failing row of a kind-validity expectation."""
     if not index_list or len(spec.columns) != 1:
         return None
     kind = _result_kind(result)
     if kind is None:
         return None
-    return registry.get(kind).reason_series(raw.loc[index_list, spec.columns[0]]).fillna("invalid")
+    column = spec.columns[0]
+    known = _known_reasons(standardised, column, kind, index_list)
+    if known is not None:
+        return known
+    return registry.get(kind).reason_series(raw.loc[index_list, column]).fillna("invalid")
+
+
+def _known_reasons(
+    standardised: Mapping[str, tuple[str | None, StandardiseResult]] | None, column: str, kind: str, index_list: list
+) -> pd.Series | None:
+    """The reasons of the failing rows from the run's own field results (the field module gives
+    the same reason for the same value), or None when they cannot be used: another kind, row
+    labels they do not hold once each, or dates of birth (whose results depend on a reference
+    date that ``reason_series`` is not given)."""
+    found_kind, res = (standardised or {}).get(column, (None, None))
+    if res is None or found_kind != kind or kind == "date_of_birth":
+        return None
+    reasons = res.reason
+    if not reasons.index.is_unique:
+        return None
+    idx = pd.Index(index_list)
+    pos = reasons.index.get_indexer(idx)
+    if (pos < 0).any():
+        return None
+    return reasons.iloc[pos].set_axis(idx).fillna("invalid")
 
 
 def failure_rows(
