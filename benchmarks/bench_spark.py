@@ -14,9 +14,9 @@ Each run is its own process, so its seconds, CPU seconds and peak memory are its
 Spark runs on ``local[*]`` with dataclean's defaults. The session is started, and its Python
 workers warmed up (a validate of 2,000 rows; a linkage preparation of 200), before the clock
 starts: the figures are what a job pays on a running session; start-up is printed separately.
-Peak memory is the whole process tree's
-resident memory (driver, JVM and Python workers for Spark), sampled every 0.2 s. CPU seconds
-are user + system of the whole tree, start-up and data reading included (as last sampled).
+Peak memory is the whole process tree's resident memory (driver, JVM and Python workers for
+Spark), sampled every 0.2 s. CPU seconds are user + system of the whole tree, start-up and data
+reading included (as last sampled).
 The ratio is Spark / embedded seconds (above 1: Spark is slower).
 
     python benchmarks/bench_spark.py [--rows 100000,1000000] [--tasks validate,dedupe]
