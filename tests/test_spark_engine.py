@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -378,3 +379,38 @@ def test_cli_clean_dedupe_on_spark_counts_equal_pandas(spark, tmp_path):
         for volatile in ("generated_at", "timings", "dataset"):
             card.pop(volatile, None)
     assert cards[0] == cards[1]
+
+
+def test_training_records_are_bounded_and_all_kept_below_the_bound(spark):
+    """The model is trained on the driver: every prepared record up to the bound (the in-memory
+    engine's training, on the same records), a seeded sample of about the bound above it, one
+    frame per source when linking; the note says so."""
+    from dataclean.engines.spark import linkage as spark_linkage
+
+    records = synth.records(300, seed=5)
+    n = len(records)
+    prepared = spark.createDataFrame(
+        pd.DataFrame(
+            {
+                "unique_id": records["record_id"].astype(str),
+                "source": records["source"].astype(str),
+                "sn": records["surname"].astype(str),
+            }
+        )
+    )
+    inputs = spark_linkage._Inputs(
+        spark, None, "dedupe_only", "record_id", False, ["data"], [], prepared, None, {"sn"}, n
+    )
+    notes: list[str] = []
+    whole = spark_linkage._training_frames(inputs, ["unique_id", "sn"], n, notes)
+    assert len(whole) == 1 and sorted(whole[0]["unique_id"]) == sorted(records["record_id"].astype(str))
+    assert notes == []
+    sampled = spark_linkage._training_frames(inputs, ["unique_id", "sn"], 100, notes)
+    assert 50 <= len(sampled[0]) <= 150 and set(sampled[0]["unique_id"]) < set(whole[0]["unique_id"])
+    assert "random sample" in notes[0] and f"{n:,}" in notes[0]
+    again = spark_linkage._training_frames(inputs, ["unique_id", "sn"], 100, [])
+    assert list(again[0]["unique_id"]) == list(sampled[0]["unique_id"])  # seeded: the same sample
+    linking = replace(inputs, link_type="link_only", multi=True, sources=sorted(records["source"].unique()))
+    per_source = spark_linkage._training_frames(linking, ["unique_id", "source", "sn"], n, [])
+    assert [set(f["source"]) for f in per_source] == [{s} for s in linking.sources]
+    assert sum(len(f) for f in per_source) == n

@@ -187,50 +187,66 @@ def spark_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _SparkTraining:
-    """``linker.training`` for :func:`dataclean.linkage.api._train` on Spark: raw SQL rules are
-    translated to Spark's dialect and u is sampled in one chunk (each chunk costs Spark jobs).
-    Each step's seconds are added to ``timings`` (``train_prior``, ``train_u``, ``train_em``):
-    training is most of a Spark linkage run's time (docs/spark.md)."""
+#: Most prepared records the model is trained on (collected to the driver and trained with
+#: DuckDB there). Up to this size the training is the in-memory engine's, on the same records;
+#: above it, on a random sample of about this many records (splink's advice: train on a sample,
+#: score everything). Training on Spark runs hundreds of small Spark jobs (one per EM
+#: iteration per rule, one per u chunk) and costs minutes for any size (docs/spark.md).
+TRAINING_SAMPLE_MAX = 100_000
+
+
+_TRAINING_STEPS = {
+    "estimate_probability_two_random_records_match": "train_prior",
+    "estimate_u_using_random_sampling": "train_u",
+    "estimate_parameters_using_expectation_maximisation": "train_em",
+}
+
+
+class _TimedTraining:
+    """``linker.training`` for :func:`dataclean.linkage.api._train`, adding each step's seconds
+    to ``timings`` (``train_prior``, ``train_u``, ``train_em``)."""
 
     def __init__(self, training: Any, timings: dict[str, float]) -> None:
         self._training = training
         self._timings = timings
 
-    def _timed(self, key: str, call: Any, *args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return call(*args, **kwargs)
-        finally:
-            self._timings[key] = self._timings.get(key, 0.0) + time.perf_counter() - t
-
-    def estimate_probability_two_random_records_match(self, rules: Any, *args: Any, **kwargs: Any) -> Any:
-        rules = [to_spark_sql(r) if isinstance(r, str) else r for r in rules]
-        call = self._training.estimate_probability_two_random_records_match
-        return self._timed("train_prior", call, rules, *args, **kwargs)
-
-    def estimate_u_using_random_sampling(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("num_chunks", 1)
-        return self._timed("train_u", self._training.estimate_u_using_random_sampling, *args, **kwargs)
-
-    def estimate_parameters_using_expectation_maximisation(self, rule: Any, *args: Any, **kwargs: Any) -> Any:
-        rule = to_spark_sql(rule) if isinstance(rule, str) else rule
-        call = self._training.estimate_parameters_using_expectation_maximisation
-        return self._timed("train_em", call, rule, *args, **kwargs)
-
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._training, name)
+        call = getattr(self._training, name)
+        key = _TRAINING_STEPS.get(name)
+        if key is None:
+            return call
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self._timings[key] = self._timings.get(key, 0.0) + time.perf_counter() - t
+
+        return timed
 
 
-class _SparkLinker:
-    """A splink Linker whose ``training`` is :class:`_SparkTraining` (everything else as is)."""
+class _TimedLinker:
+    """A splink Linker whose ``training`` is :class:`_TimedTraining` (everything else as is)."""
 
     def __init__(self, linker: Any, timings: dict[str, float]) -> None:
         self._linker = linker
-        self.training = _SparkTraining(linker.training, timings)
+        self.training = _TimedTraining(linker.training, timings)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._linker, name)
+
+
+def _copy_parameters(trained: Any, target: Any) -> None:
+    """The trained prior and every level's m and u (with their training history, for splink's
+    charts) from one Linker to another built from the same settings on another engine."""
+    src, dst = trained._settings_obj, target._settings_obj
+    dst._probability_two_random_records_match = src._probability_two_random_records_match
+    for a, b in zip(src.comparisons, dst.comparisons, strict=True):
+        for la, lb in zip(a.comparison_levels, b.comparison_levels, strict=True):
+            lb._m_probability, lb._u_probability = la._m_probability, la._u_probability
+            lb._trained_m_probabilities = list(la._trained_m_probabilities)
+            lb._trained_u_probabilities = list(la._trained_u_probabilities)
 
 
 def _readable_pairs_spark(predictions: Any, model: Mapping[str, Any]) -> Any:
@@ -497,13 +513,54 @@ def _settings(inputs: _Inputs, table_arg: Any, model_in: Any, notes: list[str]) 
     return api.settings_creator(inputs.link_type, features, config, rules=rules)
 
 
-def _train_and_predict(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[str], timings: dict) -> tuple:
-    """(scored pairs as readable columns, the model as JSON): training as the in-memory engine
-    trains (unsupervised or hybrid; none for deterministic or a saved model), then scoring."""
+def _training_frames(inputs: _Inputs, keep: list[str], cap: int, notes: list[str]) -> list[pd.DataFrame]:
+    """The records to train on, in pandas on the driver: all of them up to ``cap``, else a
+    seeded random sample of about ``cap`` (bounded: nothing proportional to the data), one
+    frame per source when linking."""
     from pyspark.sql import functions as F
+
+    allp = inputs.allp.select(*keep)
+    if inputs.n > cap:
+        allp = allp.sample(fraction=cap / inputs.n, seed=1)
+    if inputs.link_type == "dedupe_only" or not inputs.multi:
+        sources = [allp]
+    else:
+        sources = [allp.filter(F.col("source") == name) for name in inputs.sources]
+    frames = [f.toPandas() for f in sources]
+    if inputs.n > cap:
+        msg = (
+            f"trained on a random sample of {sum(len(f) for f in frames):,} of the {inputs.n:,} records "
+            "(TRAINING_SAMPLE_MAX); every record was scored"
+        )
+        log.info(msg)
+        notes.append(msg)
+    return frames
+
+
+def _train_on_driver(
+    inputs: _Inputs, linker: Any, settings: Any, frames: list[pd.DataFrame], notes: list[str], timings: dict
+) -> None:
+    """Train the model as the in-memory engine does (:func:`dataclean.linkage.api._train`, on
+    DuckDB), on ``frames``, and give its parameters to the Spark ``linker`` that scores."""
     from splink import Linker
 
     from dataclean.linkage import api
+
+    duck = api._db_api(None)
+    tables = [duck.register(f, dataset_display_name=f"dataclean_train_{i}") for i, f in enumerate(frames)]
+    trained = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+    api._train(_TimedLinker(trained, timings), inputs.n, inputs.features, inputs.config, settings.comparisons, notes)
+    _copy_parameters(trained, linker)
+
+
+def _train_and_predict(
+    inputs: _Inputs, db_api: Any, model_in: Any, notes: list[str], timings: dict, training_sample: int
+) -> tuple:
+    """(scored pairs as readable columns, the model as JSON): training as the in-memory engine
+    trains (unsupervised or hybrid; none for deterministic or a saved model) on the driver, on
+    at most ``training_sample`` records; then scoring every candidate pair on Spark."""
+    from pyspark.sql import functions as F
+    from splink import Linker
 
     t = time.perf_counter()
     config, features = inputs.config, inputs.features
@@ -521,13 +578,24 @@ def _train_and_predict(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[
         db_api.register(f.select(*keep), dataset_display_name=f"dataclean_{run_id}_{i}") for i, f in enumerate(frames)
     ]
     table_arg = tables if len(tables) > 1 else tables[0]
-    settings = _settings(inputs, table_arg, model_in, notes)
-    linker = Linker(table_arg, settings, log_level=None)
     deterministic = config.training == "deterministic"
+    train = model_in is None and not deterministic
+    local = _training_frames(inputs, keep, training_sample, notes) if train else []
+    budget_tables = table_arg
+    if train and inputs.n <= training_sample:
+        # every record is on the driver: size the blocking rules there too (as the in-memory engine)
+        from dataclean.linkage import api
+
+        duck = api._db_api(None)
+        regs = [duck.register(f, dataset_display_name=f"dataclean_budget_{i}") for i, f in enumerate(local)]
+        budget_tables = regs if len(regs) > 1 else regs[0]
+    settings = _settings(inputs, budget_tables, model_in, notes)
+    linker = Linker(table_arg, settings, log_level=None)
     if model_in is not None:
         notes.append("parameters loaded from a saved model; not retrained")
-    elif not deterministic:
-        api._train(_SparkLinker(linker, timings), inputs.n, features, config, settings.comparisons, notes)
+    elif train:
+        _train_on_driver(inputs, linker, settings, local, notes, timings)
+    del local
     timings["train"] = time.perf_counter() - t
     t = time.perf_counter()
     if deterministic:
@@ -546,7 +614,7 @@ def _train_and_predict(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[
     return _readable_pairs_spark(predictions, model), model
 
 
-def _score(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[str], timings: dict) -> tuple:
+def _score(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[str], timings: dict, training_sample: int) -> tuple:
     """(pairs (persisted), model, match threshold, the model's quality estimates there)."""
     from pyspark import StorageLevel
 
@@ -559,7 +627,7 @@ def _score(inputs: _Inputs, db_api: Any, model_in: Any, notes: list[str], timing
         )
         note = {"note": "fewer than two records: nothing to compare", "config": inputs.config.to_dict()}
         return inputs.spark.createDataFrame([], schema), note, 0.95, {}
-    pairs, model = _train_and_predict(inputs, db_api, model_in, notes, timings)
+    pairs, model = _train_and_predict(inputs, db_api, model_in, notes, timings, training_sample)
     pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
     t = time.perf_counter()
     threshold = inputs.config.match_threshold
@@ -670,9 +738,16 @@ def run_linkage(
     source_configs: Mapping[str, Any] | None = None,
     output: str | Path | None = None,
     progress: Any = None,
+    training_sample: int = TRAINING_SAMPLE_MAX,
 ) -> SparkLinkageResult:
     """dedupe / link / link-and-dedupe on Spark (the body of :func:`dataclean.linkage.dedupe`
-    and friends when the backend is a SparkSession or the frames are Spark DataFrames)."""
+    and friends when the backend is a SparkSession or the frames are Spark DataFrames).
+
+    The model is trained on the driver on at most ``training_sample`` prepared records (all of
+    them when there are fewer: the in-memory engine's training) and every candidate pair is
+    scored, clustered and written on Spark."""
+    if training_sample < 2:
+        raise ConfigError(f"training_sample must be at least 2 records, not {training_sample!r}")
     step = progress or (lambda stage, fraction: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -686,7 +761,7 @@ def run_linkage(
     timings["prepare"] = time.perf_counter() - t0
     db_api = splink_api(spark)
     step("training the model", 0.2)
-    scored = _score(inputs, db_api, model_in, notes, timings)
+    scored = _score(inputs, db_api, model_in, notes, timings, training_sample)
     pairs, model, threshold, estimates = scored
     step("clustering", 0.75)
     by_uid, splits = _clusters(inputs, scored, db_api, notes, timings)
@@ -721,8 +796,16 @@ def dedupe(
     model: Any = None,
     output: str | Path | None = None,
     progress: Any = None,
+    training_sample: int = TRAINING_SAMPLE_MAX,
 ) -> SparkLinkageResult:
     """Find the same person within one Spark DataFrame (see :func:`run_linkage`)."""
     return run_linkage(
-        {"data": sdf}, config, "dedupe_only", spark=spark, model_in=model, output=output, progress=progress
+        {"data": sdf},
+        config,
+        "dedupe_only",
+        spark=spark,
+        model_in=model,
+        output=output,
+        progress=progress,
+        training_sample=training_sample,
     )
