@@ -253,7 +253,7 @@ class _Split:
         return (
             self.flagged.filter(F.col("quarantine_reasons").isNotNull())
             .orderBy(ROW)
-            .select(*columns, "quarantine_reasons")
+            .select(*columns, F.col("quarantine_reasons"))
         )
 
 

@@ -24,6 +24,7 @@ from dataclean.engines.spark.frames import (
     _q,
     _Standardised,
     _to_pandas_types,
+    map_in_pandas,
     split_suite,
 )
 
@@ -205,7 +206,7 @@ def check(layout: _Standardised, suite: Any, mode: str, *, show_values: bool = F
     def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         return _check_partition(iterator, shape, suite, local, native, mode, show_values)
 
-    return layout.sdf.mapInPandas(run, _score_schema()).persist(StorageLevel.MEMORY_AND_DISK)
+    return map_in_pandas(layout.sdf, run, _score_schema()).persist(StorageLevel.MEMORY_AND_DISK)
 
 
 @dataclass

@@ -7,7 +7,7 @@ The same field code as the pandas engine, so a standardised value is the same on
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -196,6 +196,19 @@ def _q(name: str) -> Any:
     return F.col(f"`{name.replace('`', '``')}`")
 
 
+def map_in_pandas(sdf: Any, fn: Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]], schema: Any) -> Any:
+    """``sdf.mapInPandas(fn, schema)`` for any column names. PySpark resolves each input column by
+    its name, so a dot (``D.O.B``, ``NHS No.``) would be read as a struct path and fail: the input
+    goes in under positional names (``toDF`` renames without parsing) and every batch ``fn`` sees
+    has the real names back."""
+    names = list(sdf.columns)
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        return fn(batch.set_axis(names, axis=1) for batch in batches)
+
+    return sdf.toDF(*[f"__dc_in_{i}" for i in range(len(names))]).mapInPandas(run, schema)
+
+
 @dataclass(frozen=True)
 class _Standardised:
     """A Spark DataFrame holding the raw columns, a row number and per standardised column its
@@ -271,12 +284,13 @@ def standardise(sdf: Any, suite: Any) -> _Standardised:
     def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         return _standardise_batches(iterator, std, kinds, ref, strings)
 
-    staged = sdf.mapInPandas(run, schema).persist(StorageLevel.MEMORY_AND_DISK)
+    staged = map_in_pandas(sdf, run, schema).persist(StorageLevel.MEMORY_AND_DISK)
     sizes = {int(r[0]): int(r[1]) for r in staged.groupBy(_PID).count().collect()}
     n_parts = max(sizes) + 1 if sizes else 1
     offsets = np.concatenate([[0], np.cumsum([sizes.get(p, 0) for p in range(n_parts)])])[:-1]
     offset = F.element_at(F.array(*[F.lit(int(o)) for o in offsets]), F.col(_PID) + 1)
-    numbered = staged.select((offset + F.col(_POS)).alias(ROW), *[c for c in staged.columns if c not in (_PID, _POS)])
+    kept = [_q(c) for c in staged.columns if c not in (_PID, _POS)]
+    numbered = staged.select((offset + F.col(_POS)).alias(ROW), *kept)
     return _Standardised(numbered, columns, std, frozenset(strings), int(sum(sizes.values())))
 
 

@@ -24,7 +24,7 @@ from dataclean.engines.spark.cluster import (
     golden_records_spark,
     split_incoherent_spark,
 )
-from dataclean.engines.spark.frames import _plain, _q, _string_columns, _to_pandas_types, from_pandas
+from dataclean.engines.spark.frames import _plain, _q, _string_columns, _to_pandas_types, from_pandas, map_in_pandas
 from dataclean.engines.spark.session import get_session, similarity_jar, work_dir
 from dataclean.exceptions import BackendUnavailable, ConfigError, DataFileError
 
@@ -108,7 +108,7 @@ def prepare_spark(sdf: Any, config: Any, *, source: str | None = None, prefix: s
     def run(iterator: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         return _prepare_batches(iterator, config, source, prefix, strings)
 
-    return sdf.mapInPandas(run, _prepared_schema())
+    return map_in_pandas(sdf, run, _prepared_schema())
 
 
 def splink_api(spark: Any) -> Any:
