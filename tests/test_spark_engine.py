@@ -150,8 +150,8 @@ def test_clustering_guards_run_distributed_with_the_in_memory_answer(spark):
     give exactly what the sequential in-memory pass gives."""
     from dataclean.engines import spark as engine
 
-    ids = list("ABCDEFGHIJKL")
-    nhs = pd.Series([None] * 10 + ["9990000018", "9990000026"], dtype="string")
+    ids = list("ABCDEFGHIJKLMN")
+    nhs = pd.Series([None] * 10 + ["9990000018", "9990000026", "9990000018", "9990000081"], dtype="string")
     pairs = pd.DataFrame(
         [
             ("A", "B", 0.995),  # strong: group AB
@@ -163,6 +163,7 @@ def test_clustering_guards_run_distributed_with_the_in_memory_answer(spark):
             ("H", "I", 0.96),  # weak lone + lone
             ("I", "J", 0.955),  # then lone J joins HI
             ("K", "L", 0.999),  # strong, but different NHS numbers: never linked
+            ("M", "N", 0.999),  # numbers one swap apart: may be one number mistyped (coherence decides)
             ("A", "X", 0.5),  # below the threshold (and an unknown id): ignored
         ],
         columns=["unique_id_l", "unique_id_r", "match_probability"],
@@ -172,7 +173,7 @@ def test_clustering_guards_run_distributed_with_the_in_memory_answer(spark):
     got = engine.cluster_spark(nodes, engine.from_pandas(spark, pairs), 0.95, engine.splink_api(spark)).toPandas()
     got = got.set_index("unique_id")["cluster_id"].sort_index()
     assert got.to_dict() == want.to_dict()
-    assert want["E"] == "A" and want["C"] == "C" and want["J"] == "H" and want["L"] == "L"
+    assert want["E"] == "A" and want["C"] == "C" and want["J"] == "H" and want["L"] == "L" and want["N"] == "M"
 
 
 def test_linkage_f1_within_half_a_point_of_duckdb(spark):

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def _usable_edges(nodes: Any, pairs: Any, threshold: float) -> Any:
-    """Links at or above ``threshold``, without those between different valid NHS numbers."""
+    """Links at or above ``threshold``, without those between valid NHS numbers more than one edit
+    apart (numbers one typo or swap apart go on to the coherence check, as in memory)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -24,10 +25,31 @@ def _usable_edges(nodes: Any, pairs: Any, threshold: float) -> Any:
         .select("unique_id_l", "unique_id_r", "match_probability")
         .join(nhs.withColumnRenamed("id", "unique_id_l").withColumnRenamed("nhs", "nhs_l"), "unique_id_l", "left")
         .join(nhs.withColumnRenamed("id", "unique_id_r").withColumnRenamed("nhs", "nhs_r"), "unique_id_r", "left")
-        .filter(~((F.col("nhs_l") != "") & (F.col("nhs_r") != "") & (F.col("nhs_l") != F.col("nhs_r"))))
+        .filter(
+            ~(
+                (F.col("nhs_l") != "")
+                & (F.col("nhs_r") != "")
+                & (F.col("nhs_l") != F.col("nhs_r"))
+                & ~_one_edit_apart("nhs_l", "nhs_r")
+            )
+        )
         .select("unique_id_l", "unique_id_r", "match_probability")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
+
+
+def _one_edit_apart(a: str, b: str) -> Any:
+    """Spark: ``a`` and ``b`` at most one Damerau-Levenshtein edit apart (one typo, or two
+    neighbouring characters swapped), the in-memory engine's rule (``linkage.api._within_edits``)
+    for numbers that may be one person's number mistyped; the coherence check decides those.
+    Spark's ``levenshtein`` counts a swap as two edits, so swaps are tested directly."""
+    from pyspark.sql import functions as F
+
+    swapped = F.expr(
+        f"exists(sequence(1, greatest(length({a}) - 1, 1)), i -> concat(substr({a}, 1, i - 1), "
+        f"substr({a}, i + 1, 1), substr({a}, i, 1), substr({a}, i + 2)) = {b})"
+    )
+    return (F.levenshtein(F.col(a), F.col(b)) <= 1) | swapped
 
 
 def _strong_components(nodes: Any, edges: Any, db_api: Any) -> Any:
