@@ -55,6 +55,8 @@ from dataclean.scorecard.model import ExpectationScore, Scorecard
 from dataclean.suite import Suite, load_suite
 
 log = logging.getLogger(__name__)
+
+
 def _hash_rows(frame: pd.DataFrame, columns: tuple[str, ...], ignore_row_if: str) -> np.ndarray:
     """64-bit hashes of the rows a uniqueness expectation evaluates (nulls skipped as GX does)."""
     sub = frame[list(columns)]
