@@ -118,17 +118,16 @@ def _null_counts(frame: pd.DataFrame, specs: Sequence[Any]) -> list[dict[str, An
 
 
 def _run_local(frame: pd.DataFrame, raw: pd.DataFrame, local: Any, show_values: bool, cache: dict) -> tuple[list, Any]:
-    from dataclean.gx import validate_frame_by_columns
-    from dataclean.gx.expectations import precomputed
+    """The partition's row-level checks, run as the pandas engine runs them
+    (:func:`dataclean.jobs.validate.run_gx`: the native engine where it gives GX's results, GX
+    for the rest), so a worker imports great-expectations only when the suite needs it."""
+    from dataclean.jobs.validate import run_gx
     from dataclean.scorecard.build import _score_results
 
     if not local.expectations:
         return [], None
-    with precomputed(cache):
-        gx_results = validate_frame_by_columns(
-            frame, local.to_gx(), result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20}
-        )
-    return _score_results(gx_results, local, frame, raw, show_values=show_values)
+    results = run_gx(frame, local, {column: result for column, (_, result) in cache.items()})
+    return _score_results(results, local, frame, raw, show_values=show_values)
 
 
 def _check_partition(
