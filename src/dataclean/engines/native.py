@@ -30,6 +30,7 @@ left to GX, which also reports bad argument values.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -249,3 +250,71 @@ def _result(element: int, missing: int | None, labels: pd.Index, values: list[An
     out["partial_unexpected_list"] = values
     out["unexpected_index_list"] = labels.tolist()
     return out
+
+
+#: failing values kept per expectation (GX's ``partial_unexpected_count``)
+PARTIAL_UNEXPECTED = 20
+
+
+def run_suite(frame: pd.DataFrame, suite: Any, standardised: Mapping[str, Any]) -> list[Any]:
+    """Run the suite's checks on ``frame``; kind rules reuse ``standardised`` (no second pass).
+
+    Expectations are taken in groups that read the same columns (the order GX's results come in,
+    :func:`dataclean.gx.validate_frame_by_columns`). A group whose every expectation the native
+    engine runs exactly as GX would (:func:`dataclean.engines.native.supports`) runs there, with
+    no GX import; any other group is compiled for GX and run by it (bad argument values raise one
+    :class:`~dataclean.exceptions.ConfigError` before anything runs). The results have GX's
+    shape either way."""
+    from dataclean.checks import precomputed
+
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for spec in suite.expectations:
+        groups.setdefault(_group_columns(spec.kwargs), []).append(spec)
+    on_gx = [g for g, specs in groups.items() if not all(supports(s.type, s.kwargs, frame.columns) for s in specs)]
+    compiled: dict[str, Any] = {}
+    if on_gx:
+        from dataclean.gx import suite_to_gx
+
+        gx_specs = tuple(s for g in on_gx for s in groups[g])
+        gx_suite = suite_to_gx(dataclasses.replace(suite, expectations=gx_specs))
+        compiled = {e.meta["dataclean_key"]: e for e in gx_suite.expectations}
+    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
+    results: list[Any] = []
+    with precomputed(cache):
+        for cols, specs in groups.items():
+            if cols in on_gx:
+                results.extend(_run_on_gx(frame, suite.name, [compiled[s.key] for s in specs]))
+                continue
+            for s in specs:
+                meta = {"dataclean_key": s.key, "dimension": s.dimension, "weight": s.weight}
+                results.append(run_expectation(frame, s.type, s.kwargs, meta, partial=PARTIAL_UNEXPECTED))
+    return results
+
+
+def _group_columns(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns an expectation reads, as :func:`dataclean.gx.validate_frame_by_columns` groups them."""
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    return ()
+
+
+def _run_on_gx(frame: pd.DataFrame, name: str, expectations: list[Any]) -> list[Any]:
+    """GX's results for one column group of compiled expectations."""
+    import great_expectations as gx
+
+    from dataclean.gx import validate_frame_by_columns
+
+    return validate_frame_by_columns(
+        frame,
+        gx.ExpectationSuite(name=name, expectations=expectations),
+        # every failing row label, but not GX's query string that lists them all again
+        result_format={
+            "result_format": "COMPLETE",
+            "partial_unexpected_count": PARTIAL_UNEXPECTED,
+            "return_unexpected_index_query": False,
+        },
+    )

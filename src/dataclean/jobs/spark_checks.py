@@ -119,14 +119,14 @@ def _null_counts(frame: pd.DataFrame, specs: Sequence[Any]) -> list[dict[str, An
 
 def _run_local(frame: pd.DataFrame, raw: pd.DataFrame, local: Any, show_values: bool, cache: dict) -> tuple[list, Any]:
     """The partition's row-level checks, run as the pandas engine runs them
-    (:func:`dataclean.jobs.validate.run_gx`: the native engine where it gives GX's results, GX
+    (:func:`dataclean.engines.native.run_suite`: the native engine where it gives GX's results, GX
     for the rest), so a worker imports great-expectations only when the suite needs it."""
-    from dataclean.jobs.validate import run_gx
+    from dataclean.engines.native import run_suite
     from dataclean.scorecard.build import _score_results
 
     if not local.expectations:
         return [], None
-    results = run_gx(frame, local, {column: result for column, (_, result) in cache.items()})
+    results = run_suite(frame, local, {column: result for column, (_, result) in cache.items()})
     return _score_results(results, local, frame, raw, show_values=show_values)
 
 

@@ -17,7 +17,6 @@ import datetime as _dt
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from dataclean import registry
 from dataclean._core import StandardiseResult
+from dataclean.engines.native import PARTIAL_UNEXPECTED, run_suite
 from dataclean.io import string_dtype
 from dataclean.scorecard.build import (
     ValidationReport,
@@ -37,10 +37,13 @@ from dataclean.scorecard.model import ExpectationScore
 from dataclean.suite import Suite, load_suite
 
 log = logging.getLogger(__name__)
-#: Failing values GX lists per expectation (scorecard examples are the first few).
-PARTIAL_UNEXPECTED = 20
 
-__all__ = ["ValidationReport", "check_columns", "standardise_for_checks", "validate"]
+#: the suite's checks on a frame (native engine, GX only where needed), kept under its old name
+#: (:func:`dataclean.engines.native.run_suite`)
+run_gx = run_suite
+#: Failing values GX lists per expectation (scorecard examples are the first few).
+
+__all__ = ["PARTIAL_UNEXPECTED", "ValidationReport", "check_columns", "run_gx", "standardise_for_checks", "validate"]
 
 
 def validate(
@@ -145,73 +148,6 @@ def _read_input(
     dataset = dataset or suite.name
     check_columns(data, suite, source=dataset)
     return data, dataset
-
-
-def run_gx(frame: pd.DataFrame, suite: Suite, standardised: Mapping[str, StandardiseResult]) -> list[Any]:
-    """Run the suite's checks on ``frame``; kind rules reuse ``standardised`` (no second pass).
-
-    Expectations are taken in groups that read the same columns (the order GX's results come in,
-    :func:`dataclean.gx.validate_frame_by_columns`). A group whose every expectation the native
-    engine runs exactly as GX would (:func:`dataclean.engines.native.supports`) runs there, with
-    no GX import; any other group is compiled for GX and run by it (bad argument values raise one
-    :class:`~dataclean.exceptions.ConfigError` before anything runs). The results have GX's
-    shape either way."""
-    from dataclean.checks import precomputed
-    from dataclean.engines import native
-
-    groups: dict[tuple[str, ...], list[Any]] = {}
-    for spec in suite.expectations:
-        groups.setdefault(_group_columns(spec.kwargs), []).append(spec)
-    on_gx = [
-        g for g, specs in groups.items() if not all(native.supports(s.type, s.kwargs, frame.columns) for s in specs)
-    ]
-    compiled: dict[str, Any] = {}
-    if on_gx:
-        from dataclean.gx import suite_to_gx
-
-        gx_specs = tuple(s for g in on_gx for s in groups[g])
-        gx_suite = suite_to_gx(replace(suite, expectations=gx_specs))
-        compiled = {e.meta["dataclean_key"]: e for e in gx_suite.expectations}
-    cache = {col: (suite.columns[col].kind, res) for col, res in standardised.items() if col in suite.columns}
-    results: list[Any] = []
-    with precomputed(cache):
-        for cols, specs in groups.items():
-            if cols in on_gx:
-                results.extend(_run_on_gx(frame, suite.name, [compiled[s.key] for s in specs]))
-                continue
-            for s in specs:
-                meta = {"dataclean_key": s.key, "dimension": s.dimension, "weight": s.weight}
-                results.append(native.run_expectation(frame, s.type, s.kwargs, meta, partial=PARTIAL_UNEXPECTED))
-    return results
-
-
-def _group_columns(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
-    """The columns an expectation reads, as :func:`dataclean.gx.validate_frame_by_columns` groups them."""
-    if "column" in kwargs:
-        return (kwargs["column"],)
-    if "column_A" in kwargs:
-        return (kwargs["column_A"], kwargs["column_B"])
-    if "column_list" in kwargs:
-        return tuple(kwargs["column_list"])
-    return ()
-
-
-def _run_on_gx(frame: pd.DataFrame, name: str, expectations: list[Any]) -> list[Any]:
-    """GX's results for one column group of compiled expectations."""
-    import great_expectations as gx
-
-    from dataclean.gx import validate_frame_by_columns
-
-    return validate_frame_by_columns(
-        frame,
-        gx.ExpectationSuite(name=name, expectations=expectations),
-        # every failing row label, but not GX's query string that lists them all again
-        result_format={
-            "result_format": "COMPLETE",
-            "partial_unexpected_count": PARTIAL_UNEXPECTED,
-            "return_unexpected_index_query": False,
-        },
-    )
 
 
 def standardise_for_checks(
