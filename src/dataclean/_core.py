@@ -626,10 +626,19 @@ def standardise_per_distinct(
     if not isinstance(values.dtype, pd.StringDtype) or len(values) < DISTINCT_MIN_ROWS:
         return standardise(values, *args, **kwargs)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    kwargs = {**kwargs, "distinct": True}  # the module skips its own factorising
+    return _expand_distinct(values, codes, uniques, lambda distinct: standardise(distinct, *args, **kwargs))
+
+
+def _expand_distinct(
+    values: pd.Series, codes: np.ndarray, uniques: Any, run: Callable[[pd.Series], StandardiseResult]
+) -> StandardiseResult:
+    """``run`` on the distinct values (``uniques`` of ``values`` plus one missing value), its four
+    result columns expanded back to the rows of ``values`` by position (Arrow/numpy ``take``)."""
     distinct = pd.concat(
         [pd.Series(uniques, dtype=values.dtype), pd.Series([pd.NA], dtype=values.dtype)], ignore_index=True
     ).rename(values.name)
-    result = standardise(distinct, *args, distinct=True, **kwargs)
+    result = run(distinct)
     take = np.where(codes < 0, len(uniques), codes)
 
     def expand(s: pd.Series) -> pd.Series:
@@ -660,20 +669,6 @@ def per_distinct_value(standardise: Callable[..., StandardiseResult]) -> Callabl
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if len(uniques) > 0.8 * len(values):
             return standardise(values, *args, **kwargs)
-        distinct = pd.concat(
-            [pd.Series(uniques, dtype=values.dtype), pd.Series([pd.NA], dtype=values.dtype)], ignore_index=True
-        ).rename(values.name)
-        result = standardise(distinct, *args, **kwargs)
-        take = np.where(codes < 0, len(uniques), codes)
-
-        def expand(s: pd.Series) -> pd.Series:
-            return pd.Series(s.array.take(take), index=values.index, name=s.name)
-
-        return StandardiseResult(
-            value=expand(result.value),
-            status=expand(result.status),
-            reason=expand(result.reason),
-            note=expand(result.note),
-        )
+        return _expand_distinct(values, codes, uniques, lambda distinct: standardise(distinct, *args, **kwargs))
 
     return wrapper
