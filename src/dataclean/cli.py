@@ -212,7 +212,7 @@ def _add_validate(sub: Any) -> None:
         "the first format is printed on stdout)",
     )
     v.add_argument(
-        "--output", help="folder for scorecard files and failures.csv; '-' prints the first --format on stdout"
+        "-o", "--output", help="folder for scorecard files and failures.csv; '-' prints the first --format on stdout"
     )
     v.add_argument(
         "--fail-under", type=_score, help="also fail (exit 1) when the overall score is below this (0.9 or 90%%)"
@@ -237,14 +237,14 @@ def _add_suite(sub: Any) -> None:
     si = _sub(ssub, "init", "draft a suite by profiling a data file")
     add_data_options(si)
     si.add_argument("--name", help="suite name (default: from the file name)")
-    si.add_argument("--output", help="write the draft here (default or '-': stdout)")
+    si.add_argument("-o", "--output", help="write the draft here (default or '-': stdout)")
     si.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     sc = _sub(ssub, "check", "check suite files and list their expectations (exit 2 if any is wrong)")
     sc.add_argument("suite", nargs="+", help="suite files (.yml) or bundled suite names (pre-commit passes several)")
     add_output_options(sc)
     sx = _sub(ssub, "compile", "write the compiled great-expectations suite JSON")
     sx.add_argument("suite", help="suite file (.yml) or the name of a bundled suite")
-    sx.add_argument("--output", help="file to write (default or '-': stdout)")
+    sx.add_argument("-o", "--output", help="file to write (default or '-': stdout)")
     add_output_options(sx)
 
 
@@ -257,7 +257,7 @@ def _add_scorecard(sub: Any) -> None:
     dd.add_argument(
         "--format", choices=("text", "md", "html"), default="text", help="text (default), md (Markdown) or html"
     )
-    dd.add_argument("--output", type=Path, help="write the comparison here (default: stdout)")
+    dd.add_argument("-o", "--output", type=Path, help="write the comparison here (default: stdout)")
     dd.add_argument("--tolerance", type=float, default=0.001, help="score drop tolerated, 0-1 (default 0.001)")
     add_output_options(dd)
     add_scorecard_history_parser(sdsub)
@@ -268,7 +268,7 @@ def _add_linkage(sub: Any) -> None:
     de = _sub(sub, "dedupe", "find the same person within one file")
     add_data_options(de)
     de.add_argument("--suite", required=True, help="suite with a dedupe: block (file or bundled name)")
-    de.add_argument("--output", type=Path, required=True, help="output folder for clusters, pairs, golden records")
+    de.add_argument("-o", "--output", type=Path, required=True, help="output folder: clusters, pairs, golden records")
     add_engine_options(de)
 
     li = _sub(sub, "link", "link person records across two or more files")
@@ -279,7 +279,7 @@ def _add_linkage(sub: Any) -> None:
         action="append",
         help="suite with a link: block; give one per file when the files differ",
     )
-    li.add_argument("--output", type=Path, required=True, help="output folder")
+    li.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     li.add_argument(
         "--within",
         action="store_true",
@@ -292,7 +292,7 @@ def _add_clean(sub: Any) -> None:
     cl = _sub(sub, "clean", "standardise, validate, quarantine, optionally dedupe; write clean data")
     add_data_options(cl)
     cl.add_argument("--suite", required=True, help="suite file (.yml) or the name of a bundled suite")
-    cl.add_argument("--output", type=Path, required=True, help="output folder (created; written all-or-nothing)")
+    cl.add_argument("-o", "--output", type=Path, required=True, help="output folder (created; written all-or-nothing)")
     cl.add_argument("--dedupe", action="store_true", help="also merge duplicate persons (suite dedupe block)")
     cl.add_argument(
         "--reference-date", help="evaluate as of this ISO date YYYY-MM-DD (default: the suite's, else today)"
@@ -324,7 +324,7 @@ def _add_other(sub: Any) -> None:
     ps = _sub(sub, "pseudonymise", "replace identifiers with keyed HMAC-SHA256 tokens")
     add_data_options(ps)
     ps.add_argument("--columns", required=True, help="column[:kind],... e.g. nhs_number:nhs_number,nino:nino")
-    ps.add_argument("--output", required=True, help="output data file (format from its suffix)")
+    ps.add_argument("-o", "--output", required=True, help="output data file (format from its suffix)")
     ps.add_argument("--key-file", type=Path, help="file holding the key (else $DATACLEAN_PSEUDONYMISATION_KEY)")
 
     ex = _sub(sub, "example", "write the bundled synthetic example data to a directory")
@@ -493,7 +493,7 @@ def add_scorecard_history_parser(scorecard_subparsers: Any) -> argparse.Argument
         scorecard_subparsers, "history", "draw each dimension and the overall score over runs (self-contained HTML)"
     )
     h.add_argument("paths", nargs="+", type=Path, help="scorecard JSON files, or folders searched for *.json")
-    h.add_argument("--output", type=Path, required=True, help="the HTML page to write, e.g. trend.html")
+    h.add_argument("-o", "--output", type=Path, required=True, help="the HTML page to write, e.g. trend.html")
     h.add_argument("--suite", help="the suite to draw when the scorecards are of more than one")
     h.add_argument("--tolerance", type=float, default=0.001, help="fall since the previous run tolerated (0-1)")
     add_output_options(h)
