@@ -557,6 +557,84 @@ def _coherence_checks(model: Mapping[str, Any], notes: list[str]) -> set[str]:
     return checks
 
 
+def _conflict_pairs(
+    cluster_ids: pd.Series, prepared: pd.DataFrame, checks: set[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Record pairs inside one checked cluster (2..MAX_CHECKED_CLUSTER records) that cannot be one
+    person, as positions ``a``/``b`` with ``why`` and cluster ``c``, and the checked members
+    (``pos``, ``c``); ``None`` when there is none."""
+    labels = cluster_ids.to_numpy(dtype=object)
+    size = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
+    members = np.flatnonzero((size > 1) & (size <= MAX_CHECKED_CLUSTER))
+    if not len(members):
+        return None
+    frame = pd.DataFrame({"pos": members, "c": labels[members]})
+    m = frame.merge(frame, on="c", suffixes=("_a", "_b"))
+    m = m[m["pos_a"] < m["pos_b"]]
+    pa, pb = m["pos_a"].to_numpy(), m["pos_b"].to_numpy()
+    cols = ["nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc"]
+    why = _conflicts(prepared[cols].iloc[pa].reset_index(drop=True), prepared[cols].iloc[pb].reset_index(drop=True))
+    if checks is not None:
+        why = why.where(~why.isin(set(_CHECKS) - set(checks)), "")
+    bad = why.to_numpy() != ""
+    if not bad.any():
+        return None
+    conflict_pairs = pd.DataFrame({"a": pa[bad], "b": pb[bad], "why": why.to_numpy()[bad], "c": m["c"].to_numpy()[bad]})
+    return conflict_pairs, frame
+
+
+def _links_strongest_first(
+    ids: pd.Series, pairs: pd.DataFrame, threshold: float, labels: np.ndarray, conflicted: set[Any]
+) -> pd.DataFrame:
+    """The links (positions ``l``/``r``, probability ``p``, cluster ``c``) inside the clusters that
+    hold a conflict, strongest first; equal probabilities by the pair's record ids (not the
+    engine's row order)."""
+    pos_of = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    edges = pairs[pairs["match_probability"] >= threshold]
+    el = pos_of.reindex(edges["unique_id_l"].astype(str)).to_numpy()
+    er = pos_of.reindex(edges["unique_id_r"].astype(str)).to_numpy()
+    edge_frame = pd.DataFrame({"l": el, "r": er, "p": edges["match_probability"].to_numpy(dtype=float)}).dropna()
+    edge_frame = edge_frame.astype({"l": np.int64, "r": np.int64})
+    edge_frame["c"] = labels[edge_frame["l"].to_numpy()]
+    edge_frame = edge_frame[
+        (labels[edge_frame["r"].to_numpy()] == edge_frame["c"].to_numpy()) & edge_frame["c"].isin(conflicted).to_numpy()
+    ]
+    ends = np.concatenate([edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy()])
+    id_rank = pd.factorize(ids.to_numpy(dtype=object)[ends], sort=True)[0].reshape(2, -1)
+    lo, hi = id_rank.min(axis=0), id_rank.max(axis=0)
+    return edge_frame.iloc[np.lexsort((hi, lo, -edge_frame["p"].to_numpy()))]
+
+
+def _by_cluster(codes: np.ndarray, n: int, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``columns`` sorted by cluster code (stable) and the slice bounds of clusters 0..n-1."""
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(n + 1))
+    return (starts, *(c[order] for c in columns))
+
+
+def _replay(nodes: np.ndarray, left: np.ndarray, right: np.ndarray, cannot: set[tuple[int, int]]) -> list[set[int]]:
+    """Add the links (strongest first) back between ``nodes``, skipping any that would join two
+    records in ``cannot``; returns the resulting groups of positions."""
+    parent = {int(v): int(v) for v in nodes}
+    comp = {int(v): {int(v)} for v in nodes}
+
+    def find(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for a, b in zip(left, right):
+        ra, rb = find(int(a)), find(int(b))
+        if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
+            continue
+        if len(comp[ra]) < len(comp[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        comp[ra] |= comp.pop(rb)
+    return [comp[root] for root in {find(int(v)) for v in nodes}]
+
+
 def split_incoherent(
     ids: pd.Series,
     pairs: pd.DataFrame,
@@ -572,85 +650,37 @@ def split_incoherent(
     numbers or NINOs always count). Returns the new cluster ids and one row per record moved
     (``record``, ``cluster_id_before``, ``cluster_id``, ``reason``)."""
     empty = pd.DataFrame(columns=["record", "cluster_id_before", "cluster_id", "reason"])
+    found = _conflict_pairs(cluster_ids, prepared, checks)
+    if found is None:
+        return cluster_ids, empty
+    conflict_pairs, frame = found
     labels = cluster_ids.to_numpy(dtype=object)
-    size = pd.Series(labels).map(pd.Series(labels).value_counts()).to_numpy()
-    members = np.flatnonzero((size > 1) & (size <= MAX_CHECKED_CLUSTER))
-    if not len(members):
-        return cluster_ids, empty
-    frame = pd.DataFrame({"pos": members, "c": labels[members]})
-    m = frame.merge(frame, on="c", suffixes=("_a", "_b"))
-    m = m[m["pos_a"] < m["pos_b"]]
-    pa, pb = m["pos_a"].to_numpy(), m["pos_b"].to_numpy()
-    cols = ["nhs", "nino", "ident", "ident2", "dob", "fn", "fn_nick", "sn", "addr", "pc"]
-    why = _conflicts(prepared[cols].iloc[pa].reset_index(drop=True), prepared[cols].iloc[pb].reset_index(drop=True))
-    if checks is not None:
-        why = why.where(~why.isin(set(_CHECKS) - set(checks)), "")
-    bad = why.to_numpy() != ""
-    if not bad.any():
-        return cluster_ids, empty
-    conflict_pairs = pd.DataFrame({"a": pa[bad], "b": pb[bad], "why": why.to_numpy()[bad], "c": m["c"].to_numpy()[bad]})
-    pos_of = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-    edges = pairs[pairs["match_probability"] >= threshold]
-    el = pos_of.reindex(edges["unique_id_l"].astype(str)).to_numpy()
-    er = pos_of.reindex(edges["unique_id_r"].astype(str)).to_numpy()
-    edge_frame = pd.DataFrame({"l": el, "r": er, "p": edges["match_probability"].to_numpy(dtype=float)}).dropna()
-    edge_frame = edge_frame.astype({"l": np.int64, "r": np.int64})
-    edge_frame["c"] = labels[edge_frame["l"].to_numpy()]
-    # only the links inside clusters that hold a conflict are replayed
-    edge_frame = edge_frame[
-        (labels[edge_frame["r"].to_numpy()] == edge_frame["c"].to_numpy())
-        & edge_frame["c"].isin(set(conflict_pairs["c"])).to_numpy()
-    ]
-    new_labels = labels.copy()
-    moved = []
-    ids_arr = ids.to_numpy(dtype=object)
+    strongest = _links_strongest_first(ids, pairs, threshold, labels, set(conflict_pairs["c"]))
     # each conflicting cluster (in order of its first conflict) gets its conflicts, records and
-    # links (strongest first) as slices of arrays sorted by cluster: no pandas object per cluster
+    # links as slices of arrays sorted by cluster: no pandas object per cluster
     cp_code, conflicted = pd.factorize(conflict_pairs["c"])
-    lookup = pd.Index(conflicted)
-    bounds = np.arange(len(conflicted) + 1)
-    cp_order = np.argsort(cp_code, kind="stable")
-    cp_starts = np.searchsorted(cp_code[cp_order], bounds)
-    ca, cb = conflict_pairs["a"].to_numpy()[cp_order], conflict_pairs["b"].to_numpy()[cp_order]
-    cwhy = conflict_pairs["why"].to_numpy()[cp_order]
-    # strongest first; equal probabilities by the pair's record ids (not the engine's row order)
-    ends = np.concatenate([edge_frame["l"].to_numpy(), edge_frame["r"].to_numpy()])
-    id_rank = pd.factorize(ids_arr[ends], sort=True)[0].reshape(2, -1)
-    lo, hi = id_rank.min(axis=0), id_rank.max(axis=0)
-    strongest = edge_frame.iloc[np.lexsort((hi, lo, -edge_frame["p"].to_numpy()))]
-    e_code = lookup.get_indexer(strongest["c"])
-    e_order = np.argsort(e_code, kind="stable")
-    e_starts = np.searchsorted(e_code[e_order], bounds)
-    el, er = strongest["l"].to_numpy()[e_order], strongest["r"].to_numpy()[e_order]
+    lookup, n = pd.Index(conflicted), len(conflicted)
+    cp_starts, ca, cb, cwhy = _by_cluster(
+        cp_code, n, conflict_pairs["a"].to_numpy(), conflict_pairs["b"].to_numpy(), conflict_pairs["why"].to_numpy()
+    )
+    e_starts, el, er = _by_cluster(
+        lookup.get_indexer(strongest["c"]), n, strongest["l"].to_numpy(), strongest["r"].to_numpy()
+    )
     in_conflict = frame[frame["c"].isin(lookup)]
     n_code, n_pos = lookup.get_indexer(in_conflict["c"]), in_conflict["pos"].to_numpy()
     n_order = np.lexsort((n_pos, n_code))
-    n_starts, n_sorted = np.searchsorted(n_code[n_order], bounds), n_pos[n_order]
+    n_starts, n_sorted = np.searchsorted(n_code[n_order], np.arange(n + 1)), n_pos[n_order]
+    new_labels, moved = labels.copy(), []
+    ids_arr = ids.to_numpy(dtype=object)
     for j, c in enumerate(conflicted):
         lo, hi = cp_starts[j], cp_starts[j + 1]
         cannot = {(int(x), int(y)) for x, y in zip(ca[lo:hi], cb[lo:hi])}
         cannot |= {(y, x) for x, y in cannot}
-        nodes = n_sorted[n_starts[j] : n_starts[j + 1]]
-        parent = {int(v): int(v) for v in nodes}
-        comp = {int(v): {int(v)} for v in nodes}
-
-        def find(v: int, parent: dict[int, int] = parent) -> int:
-            while parent[v] != v:
-                parent[v] = parent[parent[v]]
-                v = parent[v]
-            return v
-
-        for left, right in zip(el[e_starts[j] : e_starts[j + 1]], er[e_starts[j] : e_starts[j + 1]]):
-            ra, rb = find(int(left)), find(int(right))
-            if ra == rb or any((x, y) in cannot for x in comp[ra] for y in comp[rb]):
-                continue
-            if len(comp[ra]) < len(comp[rb]):
-                ra, rb = rb, ra
-            parent[rb] = ra
-            comp[ra] |= comp.pop(rb)
+        edges = slice(e_starts[j], e_starts[j + 1])
+        groups = _replay(n_sorted[n_starts[j] : n_starts[j + 1]], el[edges], er[edges], cannot)
         reason = "; ".join(sorted(set(cwhy[lo:hi])))
-        for root in {find(int(v)) for v in nodes}:
-            part = sorted(comp[root], key=lambda v: ids_arr[v])
+        for group in groups:
+            part = sorted(group, key=lambda v: ids_arr[v])
             new_id = min(ids_arr[v] for v in part)
             for v in part:
                 new_labels[v] = new_id
