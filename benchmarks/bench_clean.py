@@ -77,16 +77,25 @@ def realistic(rows: int, chunk_size: int, compare_src: str | None = None) -> Non
     """Whole CLI runs of ``dataclean clean`` on realistic rows against the pandas floor."""
     sys.path.insert(0, str(HERE))
     import _cpu
-    from realistic_data import draft_suite, write_realistic
+    from realistic_data import draft_suite
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         data, suite = tmp / "people.csv", tmp / "suite.yml"
-        distinct = write_realistic(data, rows, seed=4)
-        print(
-            f"realistic profile: {rows:,} rows; distinct per column: "
-            + ", ".join(f"{c} {n:,}" for c, n in distinct.items())
-        )
+        # written by a child process: a child's peak RSS starts from its parent's peak (execve keeps
+        # the high-water mark), so generating here would inflate the peaks measured below
+        gen = [
+            sys.executable,
+            str(HERE / "realistic_data.py"),
+            "--rows",
+            str(rows),
+            "--seed",
+            "4",
+            "--output",
+            str(data),
+        ]
+        distinct = subprocess.run(gen, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        print(f"realistic profile: {distinct.replace('distinct:', 'distinct per column:')}")
         draft_suite(data, suite)
         floor = _cpu.floor(data, tmp / "copy.csv")
         base = [sys.executable, "-m", "dataclean.cli", "--no-progress", "clean", str(data), "--suite", str(suite),

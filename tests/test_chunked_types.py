@@ -252,3 +252,17 @@ def test_hash_spill_counts_duplicates_in_buckets_like_one_pass():
     empty = _HashSpill()
     assert (empty.count, empty.duplicated_rows()) == (0, 0)
     empty.close()
+
+
+def test_rows_in_repeats_counts_every_copy_of_a_repeated_hash():
+    import numpy as np
+
+    from dataclean.jobs.chunked import _rows_in_repeats
+
+    def count(values):
+        return _rows_in_repeats(np.array(values, dtype=np.uint64))
+
+    assert count([]) == count([5]) == count([1, 2, 3]) == 0
+    assert count([7, 7]) == 2
+    assert count([3, 9, 3, 3, 1, 9, 2**64 - 1]) == 5  # three 3s and two 9s
+    assert count([4] * 6) == 6

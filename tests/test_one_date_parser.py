@@ -187,3 +187,152 @@ def test_before_and_after_scorecards_agree_with_the_cleaner(tmp_path, written):
         ):
             assert by_type[etype].unexpected_count == 0, (card.stage, etype, by_type[etype].examples)
     assert result.before.overall_score == result.after.overall_score == 1.0
+
+
+# --- the standardiser's dates are reused: a date-of-birth column is read once per run ------------
+
+# every shape, and what judging makes of it: valid, two-digit years, sentinels, future, too early,
+# impossible, outside datetime64[ns], placeholders, partial dates, junk, missing
+MIXED = [
+    *WRITTEN,
+    "01/01/1900",  # sentinel: a date all the same (parse_series does not judge)
+    "01/01/1901",  # sentinel, 125 years old on REF: plausible at 125 if not for the reason
+    "1899-12-30",
+    "24/11/1900",  # too early (126)
+    "23/11/1901",  # implausible for the cleaner at 125, plausible for max_age_years=130
+    "2030-01-01",  # future
+    "25/11/2026",
+    "29/02/00",  # two-digit year: 1900 is no leap year (impossible), 2000 is
+    "29/02/1900",
+    "31/02/1984",
+    "0000-00-00",
+    "00/00/0000",
+    "31/12/9999",
+    "0001-01-01",
+    "1984",
+    "03/1984",
+    "UNKNOWN",
+    "n/k",
+    "junk",
+    "  07/03/1984 ",
+    "",
+    None,
+]
+
+
+def _mixed(n: int, dtype) -> pd.Series:
+    values = (MIXED * (n // len(MIXED) + 1))[:n]
+    return pd.Series(values, name="date_of_birth", dtype=dtype)
+
+
+@pytest.mark.parametrize("n", [len(MIXED), 5_000])  # direct, and per distinct value (>= 2,048 rows)
+@pytest.mark.parametrize("dtype", [object, "string", pd.StringDtype("pyarrow")])
+def test_the_standardiser_keeps_the_dates_parse_series_reads(n, dtype):
+    raw = _mixed(n, dtype).set_axis(pd.RangeIndex(n) * 3 + 7)  # an index that is not 0..n-1
+    result = dob.standardise_series(raw, reference_date=REF)
+    assert isinstance(result.parsed, dob.ParsedDates)
+    assert result.parsed.reference_date == REF
+    pd.testing.assert_series_equal(result.parsed.dates, dob.parse_series(raw, reference_date=REF))
+    # the valid rows' canonical values are those same dates
+    valid = result.valid.to_numpy(dtype=bool)
+    canonical = pd.to_datetime(result.value[valid], format="%Y-%m-%d")
+    assert (canonical == result.parsed.dates[valid]).all()
+
+
+def test_date_objects_keep_no_parsed_dates():
+    # their text form in a frame ("1984-03-07 10:30:00") is not what the standardiser read
+    raw = pd.Series([dt.datetime(1984, 3, 7, 10, 30), "07/03/1984", None], dtype=object)
+    assert dob.standardise_series(raw, reference_date=REF).parsed is None
+
+
+def _count(monkeypatch, module, name: str) -> list[int]:
+    """Record the length of what ``module.name`` is called on."""
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def counting(values, *args, **kwargs):
+        calls.append(len(values))
+        return original(values, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+@pytest.mark.parametrize("max_age", [125, 130])
+def test_date_rules_reuse_the_standardisers_dates(monkeypatch, max_age):
+    import dataclean.checks.dates as date_rules
+
+    raw = _mixed(5_000, pd.StringDtype("pyarrow"))
+    result = dob.standardise_series(raw, reference_date=REF)
+    standardised = result.value.where(result.valid, raw).astype(pd.StringDtype("pyarrow"))
+    ages = pd.Series(["42"] * len(raw), name="age")
+    # without a run's results: the rules parse the column themselves
+    expected = {
+        name: (plausible_dob_mask(col, REF.isoformat(), max_age), age_matches_mask(col, ages, REF.isoformat(), 0))
+        for name, col in (("raw", raw), ("standardised", standardised))
+    }
+    other = dt.date(2001, 1, 1)
+    elsewhere = plausible_dob_mask(raw, other.isoformat())
+    parses = _count(monkeypatch, date_rules, "parse_dates")
+    with precomputed({"date_of_birth": ("date_of_birth", result)}):
+        for name, col in (("raw", raw), ("standardised", standardised)):
+            plausible, age = expected[name]
+            assert plausible_dob_mask(col, REF.isoformat(), max_age).tolist() == plausible.tolist(), name
+            assert age_matches_mask(col, ages, REF.isoformat(), 0).tolist() == age.tolist(), name
+        assert parses == []  # nothing parsed again
+        # on another reference date (two-digit years read differently) the rule parses again
+        assert plausible_dob_mask(raw, other.isoformat()).tolist() == elsewhere.tolist()
+        assert parses == [len(raw)]
+
+
+def test_a_clean_run_reads_the_date_of_birth_column_once(monkeypatch):
+    """Issue 9: the plausible-date-of-birth check parsed the column again in every scorecard."""
+    import dataclean.checks.dates as date_rules
+    from dataclean.suite import Suite
+
+    n = 3_000
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"R{i:05d}" for i in range(n)],
+            "date_of_birth": _mixed(n, pd.StringDtype("pyarrow")),
+            "age": ["42"] * n,
+        }
+    )
+    suite = Suite.from_dict(
+        {
+            "dataclean_suite": 1,
+            "name": "dob",
+            "reference_date": REF.isoformat(),
+            "columns": {
+                "record_id": {"role": "id", "required": True},
+                "date_of_birth": {"role": "date_of_birth", "required": True},
+                "age": {"role": "age"},
+            },
+            "expectations": [
+                {
+                    "type": "expect_column_pair_age_to_match_date_of_birth",
+                    "column_A": "date_of_birth",
+                    "column_B": "age",
+                    "tolerance_years": 1,
+                }
+            ],
+        }
+    )
+    assert any(e.type == "expect_column_values_to_be_plausible_date_of_birth" for e in suite.expectations)
+    with monkeypatch.context() as m:  # as it was: each rule parses the column itself
+        m.setattr(date_rules, "_birth_dates", lambda col, ref: date_rules.parse_dates(col, reference_date=ref))
+        expected = clean(frame, suite)
+    parses = _count(monkeypatch, date_rules, "parse_dates")
+    reads = _count(monkeypatch, dob, "_fast_parts")  # the reader under both the standardiser and parse_series
+    result = clean(frame, suite)
+    assert parses == []
+    assert len(reads) == 1  # the standardiser's read, once, on the distinct values
+    for stage in ("before", "after"):
+        got, want = getattr(result, stage), getattr(expected, stage)
+        assert [(e.key, e.unexpected_count, e.missing_count) for e in got.expectations] == [
+            (e.key, e.unexpected_count, e.missing_count) for e in want.expectations
+        ]
+    # the input's implausible dates are caught (the output holds none: they are quarantined)
+    assert any(e.unexpected_count for e in result.before.expectations if "plausible" in e.type)
+    pd.testing.assert_frame_equal(result.clean, expected.clean)
+    pd.testing.assert_frame_equal(result.quarantine, expected.quarantine)

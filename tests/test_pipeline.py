@@ -136,6 +136,24 @@ def test_masked_audit_values_are_mask_value_of_each_value():
         assert list(mask_texts(text)) == [mask_value(v) for v in text]
 
 
+def test_audit_is_built_in_arrow_with_the_masked_values(planted):
+    """The audit is Arrow-backed text (a quarter of a chunked run's peak was its Python strings);
+    its values are mask_value's of each changed cell, or the cells themselves when shown."""
+    from dataclean._core import mask_value
+
+    for show in (False, True):
+        result = clean(planted, SUITE, show_values=show)
+        audit = result.audit
+        assert len(audit) > 0
+        assert all(isinstance(t, pd.StringDtype) and t.storage == "pyarrow" for t in audit.dtypes)
+        for row in audit.head(200).itertuples(index=False):
+            original = planted.loc[int(row.row), row.column]
+            written = result.clean.loc[int(row.row), row.column]
+            assert row.before == (original if show else mask_value(original))
+            assert row.after == (written if show else mask_value(written))
+            assert row.rule.startswith("standardise:")
+
+
 def test_quarantine_reasons_keep_first_appearance_order_once_each():
     from dataclean.jobs.stages import quarantine_mask
 
@@ -165,9 +183,10 @@ def test_checked_frame_is_arrow_text_and_the_input_is_untouched(planted):
     for col in results:
         assert frame[col].dtype == pd.StringDtype("pyarrow")
         expected = results[col].value.where(results[col].valid, planted[col].astype("string"))
-        assert frame[col].astype(object).where(frame[col].notna(), None).tolist() == expected.astype(object).where(
-            expected.notna(), None
-        ).tolist()
+        assert (
+            frame[col].astype(object).where(frame[col].notna(), None).tolist()
+            == expected.astype(object).where(expected.notna(), None).tolist()
+        )
 
 
 @pytest.mark.parametrize(

@@ -97,12 +97,19 @@ class StandardiseResult:
     *note* on a valid row worth a look but not a failure (for example ``"bfpo"`` on a forces
     postcode, ``"administrative_prefix"`` on an unusual NINO; the kind's ``Note`` enum), ``<NA>``
     otherwise. A result built without notes gets an all-``<NA>`` note column.
+
+    ``parsed`` is what a kind read each row into on the way, for rules that would otherwise read
+    the column again (dates of birth: a :class:`dataclean.fields.date_of_birth.ParsedDates`, the
+    dates :func:`~dataclean.fields.date_of_birth.parse_series` gives); ``None`` for most kinds
+    and for results rebuilt by hand. It offers ``take(positions, index)`` (its rows by position,
+    onto ``index``), so :func:`standardise_per_distinct` expands it as it expands the columns.
     """
 
     value: pd.Series
     status: pd.Series
     reason: pd.Series
     note: pd.Series = None  # type: ignore[assignment]  # filled in __post_init__
+    parsed: Any = None
 
     def __post_init__(self) -> None:
         if self.note is None:
@@ -615,8 +622,8 @@ def standardise_per_distinct(
 
     For ``string`` columns of :data:`DISTINCT_MIN_ROWS` rows or more: one hash pass over the raw
     column, then ``standardise(distinct, *args, distinct=True, **kwargs)`` on the distinct values
-    (plus one missing value), whose four result columns are expanded back to the rows by position
-    (Arrow/numpy ``take``). ``standardise`` must accept ``distinct`` and then skip its own
+    (plus one missing value), whose four result columns (and ``parsed``) are expanded back to
+    the rows by position (Arrow/numpy ``take``). ``standardise`` must accept ``distinct`` and then skip its own
     factorising (see :func:`factorize_text`). Unlike :func:`per_distinct_value` this runs however
     distinct the column is: the one hash pass replaces the module's own, and every per-row
     output (canonical text, status, reason, note) is built only once per distinct value.
@@ -649,6 +656,7 @@ def _expand_distinct(
         status=expand(result.status),
         reason=expand(result.reason),
         note=expand(result.note),
+        parsed=None if result.parsed is None else result.parsed.take(take, values.index),
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from dataclean import registry
 from dataclean.checks.precomputed import cached
 from dataclean.checks.types import PLACEHOLDER_REASONS
-from dataclean.fields.date_of_birth import age_years
+from dataclean.fields.date_of_birth import ParsedDates, age_years
 from dataclean.fields.date_of_birth import parse_series as parse_dates
 
 
@@ -38,6 +38,24 @@ def _ages(dates: pd.Series, on: _dt.date) -> pd.Series:
     return age_years(on, dates.dt.year, dates.dt.month, dates.dt.day)
 
 
+def _birth_dates(column: pd.Series, ref: _dt.date) -> pd.Series:
+    """``parse_dates(column, pivot="birth", reference_date=ref)``; inside a run that standardised
+    this column as a date of birth on the same reference date, the dates the standardiser read
+    (:class:`~dataclean.fields.date_of_birth.ParsedDates`) instead of a second parse. The same
+    dates either way: the standardised frame holds, on valid rows, the ISO form of exactly the
+    date read from the raw value, and the raw value elsewhere."""
+    result = cached(column, "date_of_birth")
+    parsed = result.parsed if result is not None else None
+    if (
+        isinstance(parsed, ParsedDates)
+        and parsed.reference_date == ref
+        and not pd.api.types.is_datetime64_any_dtype(column.dtype)
+    ):
+        dates = parsed.dates if parsed.dates.index.equals(column.index) else parsed.dates.reindex(column.index)
+        return dates.rename(column.name)
+    return parse_dates(column, pivot="birth", reference_date=ref)
+
+
 def plausible_dob_mask(column: pd.Series, reference_date: Any = None, max_age_years: int = 125) -> pd.Series:
     """True where a date of birth parses, is not in the future or a sentinel, and gives an age of at
     most ``max_age_years`` on ``reference_date`` (default today).
@@ -46,7 +64,7 @@ def plausible_dob_mask(column: pd.Series, reference_date: Any = None, max_age_ye
     [False, True, False, True]
     """
     ref = as_date(reference_date) or _dt.date.today()
-    dates = parse_dates(column, pivot="birth", reference_date=ref)
+    dates = _birth_dates(column, ref)
     ok = dates.notna() & (dates <= pd.Timestamp(ref)) & (_ages(dates, ref) <= int(max_age_years))
     result = cached(column, "date_of_birth")
     reasons = (
@@ -106,7 +124,7 @@ def age_matches_mask(
     [True, False]
     """
     when = as_date(reference_date) or _dt.date.today()
-    dob = parse_dates(dob_column, pivot="birth", reference_date=when)
+    dob = _birth_dates(dob_column, when)
     stated = pd.to_numeric(age_column, errors="coerce").set_axis(dob.index)
     ok = (_ages(dob, when) - stated).abs() <= int(tolerance_years)
     return (ok | dob.isna() | stated.isna()).fillna(True).astype(bool)

@@ -63,6 +63,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -262,6 +263,7 @@ class _Outcome(NamedTuple):
     iso: str | None
     reason: str | None  # the failure, or a note on a valid date
     ambiguous: bool = False
+    parts: _Parts | None = None  # the date as read, judged or not (None: no date)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +410,8 @@ def _analyse_text(text: str, ref: _dt.date) -> _Outcome:
     parts = _parse_text(text, ref)
     if isinstance(parts, str):
         return _Outcome(None, parts)
-    return _judge(parts.year, parts.month, parts.day, ref, note=parts.note, day_first=parts.day_first)
+    judged = _judge(parts.year, parts.month, parts.day, ref, note=parts.note, day_first=parts.day_first)
+    return judged._replace(parts=parts)
 
 
 def _analyse(value: Any, reference_date: _dt.date | None) -> _Outcome:
@@ -580,8 +583,9 @@ def _fast_parts(u: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return handled, y, m, d, day_first
 
 
-def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_fast_parts` judged as dates of birth: (handled, iso, reason, valid, ambiguous)."""
+def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, ...]:
+    """:func:`_fast_parts` judged as dates of birth: (handled, iso, reason, valid, ambiguous, year,
+    month, day)."""
     n = len(u)
     handled, y, m, d, day_first = _fast_parts(u)
     zero = handled & (y == 0) & (m == 0) & (d == 0)
@@ -592,7 +596,7 @@ def _fast_path(u: pd.Series, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.
     iso = np.full(n, None, dtype=object)
     if valid.any():
         iso[valid] = _iso_from_keys(key[valid]).to_numpy(zero_copy_only=False)
-    return handled, iso, reason, valid, ambiguous
+    return handled, iso, reason, valid, ambiguous, y, m, d
 
 
 def _iso_from_keys(keys: np.ndarray) -> Any:
@@ -611,34 +615,81 @@ def _pad(a: np.ndarray, fill: Any) -> np.ndarray:
     return np.append(a, np.array([fill], dtype=a.dtype))
 
 
-def _analyse_series(
-    values: pd.Series, reference_date: _dt.date | None, *, distinct: bool = False
-) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(text column, per-row iso, reason, valid, ambiguous), all work once per distinct value
-    (``distinct``: ``values`` are already distinct, see :func:`~dataclean._core.factorize_text`)."""
+class _Analysis(NamedTuple):
+    """:func:`_analyse_series`'s per-row arrays."""
+
+    col: Any  # the TextColumn
+    iso: np.ndarray
+    reason: np.ndarray
+    valid: np.ndarray
+    ambiguous: np.ndarray
+    dates: np.ndarray  # datetime64[ns]: what parse_series(pivot="birth") gives each row
+
+
+def _analyse_series(values: pd.Series, reference_date: _dt.date | None, *, distinct: bool = False) -> _Analysis:
+    """Per-row iso, reason, valid, ambiguous and parsed date, all work once per distinct value
+    (``distinct``: ``values`` are already distinct, see :func:`~dataclean._core.factorize_text`).
+    Every value is read once, by the reader :func:`parse_series` uses, then judged."""
     ref = _reference(reference_date)
     if not isinstance(values, pd.Series):
         raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
     col = to_text(_object_dates_to_text(values), max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text, distinct=distinct)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype=STRING)
-    handled, iso_u, reason_u, valid_u, amb_u = _fast_path(u, ref)
+    handled, iso_u, reason_u, valid_u, amb_u, y, m, d = _fast_path(u, ref)
+    read = handled.copy()
     rest = np.flatnonzero(~handled)
     texts = u.to_numpy(dtype=object)
     for i in rest:
         out = _analyse_text(texts[i], ref)
         iso_u[i], reason_u[i], amb_u[i] = out.iso, out.reason, out.ambiguous
         valid_u[i] = out.iso is not None
+        if out.parts is not None:
+            y[i], m[i], d[i] = out.parts.year, out.parts.month, out.parts.day
+            read[i] = True
     logger.debug("date_of_birth: %d distinct values, %d by the fallback parser", len(u), len(rest))
     # restore the original column for "unchanged" (before date objects became text)
     col = col.__class__(values, col.text, col.missing, col.bad_type, col.too_long)
-    return (
+    return _Analysis(
         col,
         _pad(iso_u, None)[codes],
         _pad(reason_u, None)[codes],
         _pad(valid_u, False)[codes],
         _pad(amb_u, False)[codes],
+        _pad(_datetimes(read, y, m, d), np.datetime64("NaT", "ns"))[codes],
     )
+
+
+def _datetimes(read: np.ndarray, y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``datetime64[ns]`` of the values ``read`` into (year, month, day), ``NaT`` where a value was
+    not read, is no day (31 February, the zero date) or lies outside what ``datetime64[ns]`` holds
+    (before 1677-09-22 or after 2262-04-11)."""
+    ok = read & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days_in_month(y, m)) & (y >= 1)
+    key = y * 10000 + m * 100 + d
+    ok &= (key >= 16770922) & (key <= 22620411)
+    days = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[D]")
+    if ok.any():
+        months = (y[ok] - 1970) * 12 + (m[ok] - 1)
+        days[ok] = months.astype("datetime64[M]").astype("datetime64[D]") + (d[ok] - 1).astype("timedelta64[D]")
+    return days.astype("datetime64[ns]")
+
+
+class ParsedDates(NamedTuple):
+    """A date-of-birth column as :func:`parse_series` reads it (``pivot="birth"``, two-digit years
+    against ``reference_date``): the dates :func:`standardise_series` read on its way to judging
+    them, kept on its result (:attr:`~dataclean._core.StandardiseResult.parsed`) so the rules that
+    need the dates themselves (plausible date of birth, age against date of birth) do not parse
+    the column a second time. ``NaT`` where a row is no date (future, sentinel and too-early
+    dates are dates here; judging them is the rules' business)."""
+
+    dates: pd.Series
+    reference_date: _dt.date
+
+    def take(self, positions: np.ndarray, index: pd.Index) -> ParsedDates:
+        """These dates picked by position, onto ``index``."""
+        return ParsedDates(
+            pd.Series(self.dates.to_numpy()[positions], index=index, name=self.dates.name), self.reference_date
+        )
 
 
 def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> StandardiseResult:
@@ -649,13 +700,27 @@ def standardise_series(values: pd.Series, *, reference_date: _dt.date | None = N
 def _standardise(
     values: pd.Series, *, reference_date: _dt.date | None = None, distinct: bool = False
 ) -> StandardiseResult:
-    col, iso, reason, valid, _ = _analyse_series(values, reference_date, distinct=distinct)
+    col, iso, reason, valid, _, dates = _analyse_series(values, reference_date, distinct=distinct)
     index = values.index
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         canonical = pd.Series(pd.array(iso, dtype=pd.StringDtype("pyarrow")), index=index)  # stays in Arrow
     else:
         canonical = pd.Series(iso, index=index, dtype=object)
-    return build_result(col, canonical, pd.Series(reason, index=index, dtype=object), valid)
+    result = build_result(col, canonical, pd.Series(reason, index=index, dtype=object), valid)
+    if not _textual(values):  # date objects: the rules read their text form, which may differ
+        return result
+    parsed = ParsedDates(pd.Series(dates, index=index, name=values.name), _reference(reference_date))
+    return replace(result, parsed=parsed)
+
+
+def _textual(values: pd.Series) -> bool:
+    """True for a column of text (what :func:`parse_series` reads as it is)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    return pd.api.types.is_object_dtype(values.dtype) and pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    )
 
 
 _COLUMNS = FieldColumns(standardise_series)
@@ -680,7 +745,7 @@ def note_series(values: pd.Series, *, reference_date: _dt.date | None = None) ->
 def is_ambiguous_series(values: pd.Series, *, reference_date: _dt.date | None = None) -> pd.Series:
     """True where a valid date was written day/month numerically and swapping them gives another
     date (see :func:`is_ambiguous`)."""
-    _, _, _, _, ambiguous = _analyse_series(values, reference_date)
+    ambiguous = _analyse_series(values, reference_date).ambiguous
     return pd.Series(np.asarray(ambiguous, dtype=bool), index=values.index, name=values.name)
 
 
@@ -736,16 +801,8 @@ def parse_series(values: pd.Series, *, pivot: str = "birth", reference_date: _dt
             ok[i] = False
         else:
             y[i], m[i], d[i] = parts.year, parts.month, parts.day
-    dim = days_in_month(y, m)
-    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim) & (y >= 1)
-    key = y * 10000 + m * 100 + d
-    ok &= (key >= 16770922) & (key <= 22620411)  # what datetime64[ns] holds
-    days = np.full(len(u), np.datetime64("NaT"), dtype="datetime64[D]")
-    if ok.any():
-        months = (y[ok] - 1970) * 12 + (m[ok] - 1)
-        days[ok] = months.astype("datetime64[M]").astype("datetime64[D]") + (d[ok] - 1).astype("timedelta64[D]")
     logger.debug("parse_series: %d distinct values, %d by the fallback parser", len(u), len(rest))
-    per_row = _pad(days.astype("datetime64[ns]"), np.datetime64("NaT"))[codes]
+    per_row = _pad(_datetimes(ok, y, m, d), np.datetime64("NaT", "ns"))[codes]
     return pd.Series(per_row, index=values.index, name=values.name, dtype="datetime64[ns]")
 
 
