@@ -51,6 +51,7 @@ import pandas as pd
 from dataclean import refdata
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
+    STATUS_DTYPE,
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
@@ -61,6 +62,7 @@ from dataclean._core import (
     factorize_text,
     scalar_text,
     standardise_per_distinct,
+    strings_from_codes,
     to_text,
 )
 from dataclean.exceptions import (
@@ -1293,7 +1295,23 @@ def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value)."""
+    """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value).
+
+    ``string`` columns (Arrow or Python storage) take the row path (:func:`_standardise_rows`):
+    numbers of the default country in the usual shapes are decided on every row at once from
+    the bytes and phonenumbers' compiled metadata, with no hashing of the texts; everything else
+    goes through the distinct-value path (:func:`_standardise_distinct`), the library once per
+    distinct key. Both give the same answers (tested).
+    """
+    if isinstance(values.dtype, pd.StringDtype):
+        result = _standardise_rows(values)
+        if result is not None:
+            return result
+    return _standardise_distinct(values)
+
+
+def _standardise_distinct(values: pd.Series) -> StandardiseResult:
+    """The distinct-value path: every value's work done once per distinct text."""
     return standardise_per_distinct(values, _standardise)
 
 
@@ -1365,3 +1383,366 @@ def details_series(values: pd.Series) -> pd.DataFrame:
 def line_type_series(values: pd.Series) -> pd.Series:
     """Line type per row (see :func:`line_type`), ``<NA>`` for invalid and missing rows."""
     return details_series(values)["line_type"].rename(values.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# row path: every row at once, on the bytes and a digit automaton of the compiled metadata
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RowRules:
+    """:func:`_country_rules` as one digit automaton (:mod:`._digit_dfa`) and its tag numbers."""
+
+    rules: _CountryRules
+    automaton: Any  # _digit_dfa.DigitAutomaton
+    literals: tuple[str, ...]  # the national prefix for parsing, as alternatives tried in order
+    general: tuple[int, ...]  # per region: tag of the general description (-1: none)
+    types: tuple[tuple[tuple[int, int, tuple[int, ...]], ...], ...]  # per region: (code, tag, lengths)
+    fixed: tuple[tuple[int, tuple[int, ...]], ...]  # per region: (tag, lengths)
+    mobile: tuple[tuple[int, tuple[int, ...]], ...]
+    leading: tuple[int, ...]  # per region: tag of the leading digits (-1: none)
+    viable: int  # tag: the main general pattern matches the national prefix + the number
+    drama: np.ndarray  # the 7 digits after the country code of each 10-digit drama prefix
+
+
+def _raw_pattern(anchored: str, *, prefix: bool = False) -> str:
+    """``^(?:p)$`` (or ``^(?:p)`` with ``prefix``) -> ``p``."""
+    return anchored[4 : len(anchored) - (1 if prefix else 2)]
+
+
+@functools.lru_cache(maxsize=4)
+def _row_rules(region: str = DEFAULT_REGION) -> _RowRules | None:
+    """The row path's rules for ``region``'s country code, None when it does not apply (then
+    every row takes the distinct-value path): no compiled metadata, a parsing prefix that is
+    not a list of digit strings, or a pattern construct the automaton does not model."""
+    from dataclean.fields._digit_dfa import DigitAutomaton, NotModelled, Tag
+
+    rules = _country_rules(region)
+    if rules is None:
+        return None
+    literals = _literal_alternatives(rules.prefix_for_parsing)
+    main_general = rules.regions[0].general
+    if literals is None or main_general is None or not rules.national_prefix.isdigit():
+        return None
+    tags: list[Any] = []
+
+    def tag_of(desc: _Desc | None) -> tuple[int, tuple[int, ...]]:
+        if desc is None:
+            return -1, ()
+        tags.append(Tag(_raw_pattern(desc.pattern)))
+        return len(tags) - 1, desc.lengths
+
+    general, types, fixed, mobile, leading = [], [], [], [], []
+    for r in rules.regions:
+        general.append(tag_of(r.general)[0])
+        types.append(tuple((code, *tag_of(desc)) for code, desc in r.types))
+        fixed.append(tag_of(r.fixed_line))
+        mobile.append(tag_of(r.mobile))
+        if r.leading_digits:
+            tags.append(Tag(_raw_pattern(r.leading_digits, prefix=True), prefix=True))
+            leading.append(len(tags) - 1)
+        else:
+            leading.append(-1)
+    tags.append(Tag(_raw_pattern(main_general.pattern), after=rules.national_prefix))
+    if len(tags) > 62:
+        return None
+    try:
+        automaton = DigitAutomaton(tags)
+    except NotModelled:
+        logger.info("phone: metadata for %s has a pattern the row path does not model", region)
+        return None
+    cc = int(rules.country_code)
+    drama = [int(p[1:]) for p in DRAMA_PREFIXES if len(p) == 10 and p[1:].isdigit()]
+    drama = [code - cc * 10**7 for code in drama if code // 10**7 == cc]
+    return _RowRules(
+        rules=rules,
+        automaton=automaton,
+        literals=literals,
+        general=tuple(general),
+        types=tuple(types),
+        fixed=tuple(fixed),
+        mobile=tuple(mobile),
+        leading=tuple(leading),
+        viable=len(tags) - 1,
+        drama=np.array(sorted(drama), dtype=np.int64),
+    )
+
+
+def _decide(rr: _RowRules, accepted: int, length: int) -> tuple[int, int]:
+    """(type code, region index) of a possible number of ``length`` digits whose automaton
+    state accepts the tags ``accepted``: :func:`_fast_types` and :func:`_number_types` on one
+    number (``phonenumbers``' ``_number_type_helper`` and ``_region_code_for_number_from_list``)."""
+
+    def match(tag: int, lengths: tuple[int, ...]) -> bool:
+        return tag >= 0 and (not lengths or length in lengths) and bool(accepted >> tag & 1)
+
+    def kind_of(i: int) -> int:
+        r = rr.rules.regions[i]
+        if not match(rr.general[i], r.general.lengths if r.general else ()):
+            return -1
+        for code, tag, lengths in rr.types[i]:
+            if match(tag, lengths):
+                return code
+        flom = _FAST_TYPES.index("fixed_line_or_mobile")
+        if match(*rr.fixed[i]):
+            if r.same_mobile_and_fixed or match(*rr.mobile[i]):
+                return flom
+            return _FAST_TYPES.index("fixed_line")
+        if not r.same_mobile_and_fixed and match(*rr.mobile[i]):
+            return _FAST_TYPES.index("mobile")
+        return -1
+
+    regions = rr.rules.regions
+    for i, r in enumerate(regions):
+        if len(regions) == 1:
+            return kind_of(i), i
+        if r.leading_digits:
+            if accepted >> rr.leading[i] & 1:
+                return kind_of(i), i
+            continue
+        kind = kind_of(i)
+        if kind >= 0:
+            return kind, i
+    return -1, -1
+
+
+_MAX_ROW_DIGITS = MAX_DIGITS + 1  # lengths the decision table covers (index: digits of the number)
+
+
+@functools.lru_cache(maxsize=4)
+def _decision_cache(region: str) -> dict[str, Any]:
+    empty = np.zeros((0, _MAX_ROW_DIGITS), np.int8)
+    return {"size": 0, "kind": empty, "region": empty.astype(np.int16)}
+
+
+def _decisions(rr: _RowRules, region: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per automaton state and number length: the type code and region index (-1: invalid)."""
+    cache = _decision_cache(region)
+    size = rr.automaton.size
+    if cache["size"] < size:
+        accepted = rr.automaton.accepted(np.arange(size))
+        kind = np.full((size, _MAX_ROW_DIGITS), -1, np.int8)
+        reg = np.full((size, _MAX_ROW_DIGITS), -1, np.int16)
+        kind[: cache["size"]], reg[: cache["size"]] = cache["kind"], cache["region"]
+        for state in range(cache["size"], size):
+            for length in rr.rules.possible_lengths:
+                if 0 < length < _MAX_ROW_DIGITS:
+                    kind[state, length], reg[state, length] = _decide(rr, int(accepted[state]), length)
+        cache.update(size=size, kind=kind, region=reg)
+    return cache["kind"], cache["region"]
+
+
+def _starts_with_digits(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, literal: str) -> np.ndarray:
+    return _starts_with_at(data, starts, lengths, literal)
+
+
+def _ext_mains(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, Any]:
+    """For the texts at ``rows`` (not all simple characters): which are a simple number and an
+    extension (as :func:`_prepare_arrow` reads them: trimmed, lower case, :data:`_SIMPLE_EXT_RE`),
+    and the number part of those."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sub = pc.utf8_trim(arr.take(pa.array(rows)), WHITESPACE)
+    parts = pc.extract_regex(pc.ascii_lower(sub), _SIMPLE_EXT_RE)
+    found = _bools(parts.is_valid())
+    return found, pc.struct_field(parts.filter(pa.array(found)), [0])
+
+
+def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
+    """:func:`standardise_series` for a ``string`` column, row by row on the bytes.
+
+    A row is decided here when its text is digits, spaces, ``().-`` and a leading ``+`` (and
+    optionally an extension, ``ext 12``) and its digits are a number of the default country
+    written nationally (``0``), with ``+44``/``0044`` or as ``44`` and too long to be national:
+    the digits, the placeholder and length checks, the national significant number, the
+    metadata's validity, the Ofcom drama note and the E.164 text are all computed for every such
+    row at once (numpy on the Arrow bytes; the metadata as one digit automaton, see
+    :mod:`._digit_dfa`). The other rows (letters, other countries, odd prefixes and lengths) take
+    :func:`_standardise_distinct`. None when the compiled metadata do not apply.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rr = _row_rules()
+    if rr is None:
+        return None
+    rules = rr.rules
+    n = len(values)
+    arr = arrow_text(values)
+    present = _bools(arr.is_valid()) if arr.null_count else np.ones(n, dtype=bool)
+    data, offsets = _byte_view(arr)
+    raw_len = np.diff(offsets)
+    simple = present & (_row_sums(~_is_simple_byte(data), offsets) == 0) & (raw_len <= MAX_LENGTH)
+    had_ext = np.zeros(n, dtype=bool)
+    work = arr
+    maybe_ext = np.flatnonzero(present & ~simple & (raw_len <= MAX_LENGTH))
+    if len(maybe_ext):
+        found, mains = _ext_mains(arr, maybe_ext)
+        if found.any():
+            had_ext[maybe_ext[found]] = True
+            work = pc.replace_with_mask(arr, pa.array(had_ext), mains)
+            data, offsets = _byte_view(work)
+    simple |= had_ext
+    starts = offsets[:-1]
+    # "+": at most one, the first byte (leading spaces before it: the distinct-value path)
+    is_plus = data == ord("+")
+    plus_at = np.flatnonzero(is_plus)
+    plus = np.zeros(n, dtype=bool)
+    if len(plus_at):
+        row = np.searchsorted(offsets, plus_at, side="right") - 1
+        plus[row] = True
+        first = plus_at == starts[row]
+        simple[row[~first]] = False
+    # "(0)" is dropped; the key is "+" and the digits, as _prepare_simple builds it
+    drop = np.zeros(len(data), dtype=bool)
+    at = np.flatnonzero(data[: max(len(data) - 2, 0)] == ord("("))
+    at = at[(data[at + 1] == ord("0")) & (data[at + 2] == ord(")"))]
+    drop[at + 1] = True
+    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
+    kdata, koffsets = _byte_view(kb)
+    count = klen - plus
+    simple &= count >= 2  # the simple placeholder tokens ("0", "-", ".") and blanks: the other path
+    placeholder = simple & _placeholder_keys(kb, klen, plus, simple)
+    bad_len = simple & ~placeholder & ((count < MIN_DIGITS) | (count > MAX_DIGITS))
+    keyed = simple & ~placeholder & ~bad_len
+    # the shapes of the default country (_fast_shape)
+    cc, ds = rules.country_code, koffsets[:-1] + plus
+    national = ~plus & _starts_with_digits(kdata, ds, count, rules.national_prefix)
+    second = _byte_at(kdata, ds, 1)
+    national &= (count >= 2) & (second >= ord("1")) & (second <= ord("9"))
+    intl_plus = plus & _starts_with_digits(kdata, ds, count, cc)
+    intl_00 = ~plus & _starts_with_digits(kdata, ds, count, "00" + cc)
+    bare_cc = ~plus & _starts_with_digits(kdata, ds, count, cc) & (klen > max(rules.possible_lengths))
+    bare_cc &= ~np.isin(klen, rules.local_only_lengths)
+    skip = np.zeros(n, dtype=np.int64)
+    skip[intl_plus], skip[intl_00], skip[bare_cc] = len(cc), 2 + len(cc), len(cc)
+    shape = keyed & (national | intl_plus | intl_00 | bare_cc)
+    rest_start, rest_len = ds + skip, count - skip
+    prefix_len = np.full(n, -1, dtype=np.int64)
+    strips = np.zeros(n, dtype=bool)
+    for literal in rr.literals:
+        hit = (prefix_len < 0) & _starts_with_digits(kdata, rest_start, rest_len, literal)
+        prefix_len[hit] = len(literal)
+        strips |= hit & (literal == rules.national_prefix)
+    shape &= (prefix_len < 0) & ~national | strips
+    cut = strips * len(rules.national_prefix)
+    nsn_start, nsn_len = rest_start + cut, rest_len - cut
+    first_digit = _byte_at(kdata, nsn_start, 0)
+    shape &= (nsn_len > 0) & (first_digit >= ord("1")) & (first_digit <= ord("9"))
+    if bare_cc.any():
+        again = np.zeros(n, dtype=bool)
+        for literal in rr.literals:
+            again |= _starts_with_digits(kdata, nsn_start, nsn_len, literal)
+        shape &= ~(bare_cc & again)
+    # the automaton over the national significant numbers (and the viability of prefix + number)
+    rows = np.flatnonzero(shape)
+    state = np.zeros(len(rows), dtype=np.int32)
+    head7 = np.zeros(len(rows), dtype=np.int64)
+    r_start, r_len = nsn_start[rows], nsn_len[rows]
+    active = np.arange(len(rows))
+    for k in range(int(r_len.max(initial=0))):
+        if k >= 10:
+            active = active[r_len[active] > k]
+            digit = kdata[r_start[active] + k].astype(np.int32) - ord("0")
+            state[active] = rr.automaton.step(state[active], digit)
+            continue
+        live = r_len > k
+        digit = kdata[np.minimum(r_start + k, len(kdata) - 1)].astype(np.int32) - ord("0")
+        state = np.where(live, rr.automaton.step(state, np.where(live, digit, 0)), state)
+        if k < 7:
+            head7 = head7 * 10 + np.where(live, digit, 0)
+    accepted = rr.automaton.accepted(state)
+    viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
+    decided_rows = ~viable
+    length_ok = np.isin(r_len, rules.possible_lengths) & ~np.isin(r_len, rules.local_only_lengths)
+    too_long = decided_rows & (r_len > max(rules.possible_lengths)) & ~np.isin(r_len, rules.local_only_lengths)
+    possible = decided_rows & length_ok
+    kinds, _ = _decisions(rr, DEFAULT_REGION)
+    kind = np.where(possible, kinds[state, np.minimum(r_len, _MAX_ROW_DIGITS - 1)], -1)
+    valid_r = possible & (kind >= 0)
+    # per row: decided here, valid, reason
+    decided = placeholder | bad_len
+    decided[rows] = possible | too_long
+    valid = np.zeros(n, dtype=bool)
+    valid[rows] = valid_r
+    reason = np.full(n, -1, dtype=np.int32)
+    categories = [*(r for r in _REASONS[1:] if r is not None), "missing"]
+    code = {name: i for i, name in enumerate(categories)}
+    reason[placeholder] = code["placeholder"]
+    reason[bad_len] = code["invalid_length"]
+    reason[rows[too_long]] = code["invalid_length"]
+    reason[rows[possible & ~valid_r]] = code["invalid_number"]
+    reason[~present] = code["missing"]
+    decided |= ~present
+    # notes: an Ofcom drama number, else an extension dropped
+    drama_r = valid_r & (r_len == 10) & np.isin(head7, rr.drama)
+    note = np.full(n, -1, dtype=np.int32)
+    note[valid & had_ext] = code["extension"]
+    note[rows[drama_r]] = code["drama_range"]
+    # E.164: "+", the country code and the national significant number
+    v_rows = rows[valid_r]
+    e164 = _e164_from_key(kdata, "+" + cc, nsn_start[v_rows], nsn_len[v_rows], v_rows, n)
+    same = np.zeros(n, dtype=bool)
+    same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
+    same &= (raw_len == klen) & ~had_ext
+    status = np.where(valid, np.where(same, 0, 1), 2).astype(np.int8)
+    status[~present] = 3
+    # the rest: the distinct-value path, merged back by position
+    storage = "pyarrow" if values.dtype.storage == "pyarrow" else None
+    rest = np.flatnonzero(~decided)
+    if len(rest):
+        slow = _standardise_distinct(values.iloc[rest])
+        status[rest] = np.asarray(slow.status.cat.codes, dtype=np.int8)
+        reason[rest] = _codes_into(slow.reason, categories)
+        note[rest] = _codes_into(slow.note, categories)
+        slow_values = arrow_text(slow.value)
+        e164 = pc.replace_with_mask(e164, pa.array(~decided), slow_values)
+    logger.debug("phone: %d rows, %d decided on the row path, %d on the distinct path", n, n - len(rest), len(rest))
+    index = values.index
+    value = pd.array(e164, dtype=pd.StringDtype("pyarrow"))
+    if storage is None:
+        value = pd.array(np.asarray(e164.to_numpy(zero_copy_only=False), dtype=object), dtype=STRING)
+    return StandardiseResult(
+        value=pd.Series(value, index=index, name=values.name),
+        status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
+        reason=pd.Series(strings_from_codes(reason, categories, storage=storage), index=index, name="reason"),
+        note=pd.Series(strings_from_codes(note, categories, storage=storage), index=index, name="note"),
+    )
+
+
+def _codes_into(strings: pd.Series, categories: list[str]) -> np.ndarray:
+    """Codes of a few rows' reason/note strings into ``categories`` (extended in place), -1 for NA."""
+    codes, uniques = pd.factorize(strings.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    for name in uniques:
+        if name not in categories:
+            categories.append(name)
+    lookup = np.array([categories.index(name) for name in uniques] + [-1], dtype=np.int32)
+    return lookup[codes]
+
+
+def _e164_from_key(
+    kdata: np.ndarray, prefix: str, nsn_start: np.ndarray, nsn_len: np.ndarray, rows: np.ndarray, n: int
+) -> Any:
+    """A pyarrow string array of ``n`` rows: at ``rows``, ``prefix`` + the digits of ``kdata`` at
+    ``nsn_start`` (``nsn_len`` of them); null elsewhere."""
+    import pyarrow as pa
+
+    width = len(prefix)
+    out_len = np.zeros(n, dtype=np.int32)
+    out_len[rows] = width + nsn_len
+    out_offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(out_len, out=out_offsets[1:])
+    buf = np.empty(int(out_offsets[-1]), dtype=np.uint8)
+    row_start = out_offsets[rows]
+    head = np.zeros(len(buf), dtype=bool)
+    for i, ch in enumerate(prefix.encode()):
+        buf[row_start + i] = ch
+        head[row_start + i] = True
+    body = np.flatnonzero(~head)
+    buf[body] = kdata[body + np.repeat(nsn_start - row_start - width, nsn_len)]
+    valid = np.zeros(n, dtype=bool)
+    valid[rows] = True
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(out_offsets), pa.py_buffer(buf), bitmap, int(n - len(rows)))
