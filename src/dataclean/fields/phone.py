@@ -1403,7 +1403,7 @@ class _RowRules:
     mobile: tuple[tuple[int, tuple[int, ...]], ...]
     leading: tuple[int, ...]  # per region: tag of the leading digits (-1: none)
     viable: int  # tag: the main general pattern matches the national prefix + the number
-    drama: np.ndarray  # the 7 digits after the country code of each 10-digit drama prefix
+    drama: np.ndarray  # the 9 digits after "+" of each 10-character drama prefix (:func:`note`)
 
 
 def _raw_pattern(anchored: str, *, prefix: bool = False) -> str:
@@ -1452,9 +1452,8 @@ def _row_rules(region: str = DEFAULT_REGION) -> _RowRules | None:
     except NotModelled:
         logger.info("phone: metadata for %s has a pattern the row path does not model", region)
         return None
-    cc = int(rules.country_code)
-    drama = [int(p[1:]) for p in DRAMA_PREFIXES if len(p) == 10 and p[1:].isdigit()]
-    drama = [code - cc * 10**7 for code in drama if code // 10**7 == cc]
+    cc = rules.country_code
+    drama = [int(p[1:]) for p in DRAMA_PREFIXES if len(p) == 10 and p[1:].isdigit() and p[1:].startswith(cc)]
     return _RowRules(
         rules=rules,
         automaton=automaton,
@@ -1533,8 +1532,27 @@ def _decisions(rr: _RowRules, region: str) -> tuple[np.ndarray, np.ndarray]:
     return cache["kind"], cache["region"]
 
 
-def _starts_with_digits(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, literal: str) -> np.ndarray:
-    return _starts_with_at(data, starts, lengths, literal)
+def _has_literal(
+    data: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    first: np.ndarray,
+    literal: str,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per string (``lengths`` bytes at ``starts``): does it start with the ASCII ``literal``?
+    ``first`` is each string's first byte; only ``rows`` (a mask) are looked at, and only the
+    strings whose first byte matches are read further."""
+    out = (lengths >= len(literal)) & (first == ord(literal[0]))
+    if rows is not None:
+        out &= rows
+    if len(literal) > 1:
+        idx = np.flatnonzero(out)
+        for i, ch in enumerate(literal.encode()[1:], 1):
+            idx = idx[data[starts[idx] + i] == ch]
+        out = np.zeros(len(starts), dtype=bool)
+        out[idx] = True
+    return out
 
 
 def _ext_mains(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, Any]:
@@ -1609,56 +1627,61 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     keyed = simple & ~placeholder & ~bad_len
     # the shapes of the default country (_fast_shape)
     cc, ds = rules.country_code, koffsets[:-1] + plus
-    national = ~plus & _starts_with_digits(kdata, ds, count, rules.national_prefix)
-    second = _byte_at(kdata, ds, 1)
+    top = len(kdata) - 1
+    first = kdata[np.minimum(ds, top)] if len(kdata) else np.zeros(n, np.uint8)
+    second = kdata[np.minimum(ds + 1, top)] if len(kdata) else np.zeros(n, np.uint8)
+    national = ~plus & keyed & _has_literal(kdata, ds, count, first, rules.national_prefix)
     national &= (count >= 2) & (second >= ord("1")) & (second <= ord("9"))
-    intl_plus = plus & _starts_with_digits(kdata, ds, count, cc)
-    intl_00 = ~plus & _starts_with_digits(kdata, ds, count, "00" + cc)
-    bare_cc = ~plus & _starts_with_digits(kdata, ds, count, cc) & (klen > max(rules.possible_lengths))
-    bare_cc &= ~np.isin(klen, rules.local_only_lengths)
+    with_cc = keyed & _has_literal(kdata, ds, count, first, cc)
+    intl_plus = plus & with_cc
+    intl_00 = ~plus & keyed & _has_literal(kdata, ds, count, first, "00" + cc)
+    bare_cc = ~plus & with_cc & (klen > max(rules.possible_lengths)) & ~np.isin(klen, rules.local_only_lengths)
     skip = np.zeros(n, dtype=np.int64)
     skip[intl_plus], skip[intl_00], skip[bare_cc] = len(cc), 2 + len(cc), len(cc)
-    shape = keyed & (national | intl_plus | intl_00 | bare_cc)
+    shape = national | intl_plus | intl_00 | bare_cc
     rest_start, rest_len = ds + skip, count - skip
+    rest_first = kdata[np.minimum(rest_start, top)] if len(kdata) else first
     prefix_len = np.full(n, -1, dtype=np.int64)
     strips = np.zeros(n, dtype=bool)
     for literal in rr.literals:
-        hit = (prefix_len < 0) & _starts_with_digits(kdata, rest_start, rest_len, literal)
+        hit = (prefix_len < 0) & _has_literal(kdata, rest_start, rest_len, rest_first, literal, shape)
         prefix_len[hit] = len(literal)
         strips |= hit & (literal == rules.national_prefix)
     shape &= (prefix_len < 0) & ~national | strips
     cut = strips * len(rules.national_prefix)
     nsn_start, nsn_len = rest_start + cut, rest_len - cut
-    first_digit = _byte_at(kdata, nsn_start, 0)
-    shape &= (nsn_len > 0) & (first_digit >= ord("1")) & (first_digit <= ord("9"))
-    if bare_cc.any():
-        again = np.zeros(n, dtype=bool)
+    nsn_first = kdata[np.minimum(nsn_start, top)] if len(kdata) else first
+    shape &= (nsn_len > 0) & (nsn_first >= ord("1")) & (nsn_first <= ord("9"))
+    if bare_cc.any():  # parse() strips that number once more: it must hold no prefix either
         for literal in rr.literals:
-            again |= _starts_with_digits(kdata, nsn_start, nsn_len, literal)
-        shape &= ~(bare_cc & again)
-    # the automaton over the national significant numbers (and the viability of prefix + number)
+            shape &= ~_has_literal(kdata, nsn_start, nsn_len, nsn_first, literal, bare_cc & shape)
+    # the automaton over the national significant numbers (and the viability of prefix + number),
+    # the digits kept in a fixed-width matrix behind "+" and the country code for the E.164 text
     rows = np.flatnonzero(shape)
-    state = np.zeros(len(rows), dtype=np.int32)
-    head7 = np.zeros(len(rows), dtype=np.int64)
     r_start, r_len = nsn_start[rows], nsn_len[rows]
+    state = np.zeros(len(rows), dtype=np.int32)
+    head = "+" + cc
+    width = max(rules.possible_lengths)
+    text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
+    text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
     active = np.arange(len(rows))
     for k in range(int(r_len.max(initial=0))):
-        if k >= 10:
+        if k >= width:  # longer than any possible number: only the prefix's viability is still read
             active = active[r_len[active] > k]
             digit = kdata[r_start[active] + k].astype(np.int32) - ord("0")
             state[active] = rr.automaton.step(state[active], digit)
             continue
         live = r_len > k
-        digit = kdata[np.minimum(r_start + k, len(kdata) - 1)].astype(np.int32) - ord("0")
-        state = np.where(live, rr.automaton.step(state, np.where(live, digit, 0)), state)
-        if k < 7:
-            head7 = head7 * 10 + np.where(live, digit, 0)
+        byte = kdata[np.minimum(r_start + k, top)]
+        text[:, len(head) + k] = byte
+        digit = np.where(live, byte, ord("0")).astype(np.int32) - ord("0")
+        state = np.where(live, rr.automaton.step(state, digit), state)
     accepted = rr.automaton.accepted(state)
     viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
     decided_rows = ~viable
-    length_ok = np.isin(r_len, rules.possible_lengths) & ~np.isin(r_len, rules.local_only_lengths)
-    too_long = decided_rows & (r_len > max(rules.possible_lengths)) & ~np.isin(r_len, rules.local_only_lengths)
-    possible = decided_rows & length_ok
+    local_only = np.isin(r_len, rules.local_only_lengths)
+    too_long = decided_rows & (r_len > width) & ~local_only
+    possible = decided_rows & np.isin(r_len, rules.possible_lengths) & ~local_only
     kinds, _ = _decisions(rr, DEFAULT_REGION)
     kind = np.where(possible, kinds[state, np.minimum(r_len, _MAX_ROW_DIGITS - 1)], -1)
     valid_r = possible & (kind >= 0)
@@ -1676,14 +1699,16 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     reason[rows[possible & ~valid_r]] = code["invalid_number"]
     reason[~present] = code["missing"]
     decided |= ~present
-    # notes: an Ofcom drama number, else an extension dropped
-    drama_r = valid_r & (r_len == 10) & np.isin(head7, rr.drama)
+    # E.164: the valid rows' bytes of the matrix, each cut at its length
+    v_text, v_len = text[valid_r], r_len[valid_r] + len(head)
+    e164 = _strings_from_matrix(v_text, v_len, rows[valid_r], n)
+    # notes: an Ofcom drama number (the first 10 characters of a 13-character E.164), else an extension
     note = np.full(n, -1, dtype=np.int32)
     note[valid & had_ext] = code["extension"]
-    note[rows[drama_r]] = code["drama_range"]
-    # E.164: "+", the country code and the national significant number
-    v_rows = rows[valid_r]
-    e164 = _e164_from_key(kdata, "+" + cc, nsn_start[v_rows], nsn_len[v_rows], v_rows, n)
+    ten = np.flatnonzero(v_len == 13)
+    if len(ten) and len(rr.drama):
+        drama_head = (v_text[ten, 1:10].astype(np.int64) - ord("0")) @ (10 ** np.arange(8, -1, -1, dtype=np.int64))
+        note[rows[valid_r][ten[np.isin(drama_head, rr.drama)]]] = code["drama_range"]
     same = np.zeros(n, dtype=bool)
     same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
     same &= (raw_len == klen) & ~had_ext
@@ -1722,26 +1747,19 @@ def _codes_into(strings: pd.Series, categories: list[str]) -> np.ndarray:
     return lookup[codes]
 
 
-def _e164_from_key(
-    kdata: np.ndarray, prefix: str, nsn_start: np.ndarray, nsn_len: np.ndarray, rows: np.ndarray, n: int
-) -> Any:
-    """A pyarrow string array of ``n`` rows: at ``rows``, ``prefix`` + the digits of ``kdata`` at
-    ``nsn_start`` (``nsn_len`` of them); null elsewhere."""
+def _strings_from_matrix(matrix: np.ndarray, lengths: np.ndarray, rows: np.ndarray, n: int) -> Any:
+    """A pyarrow string array of ``n`` rows: at ``rows``, the first ``lengths`` bytes of each row
+    of the ASCII ``matrix`` (in order); null elsewhere."""
     import pyarrow as pa
 
-    width = len(prefix)
     out_len = np.zeros(n, dtype=np.int32)
-    out_len[rows] = width + nsn_len
+    out_len[rows] = lengths
     out_offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(out_len, out=out_offsets[1:])
-    buf = np.empty(int(out_offsets[-1]), dtype=np.uint8)
-    row_start = out_offsets[rows]
-    head = np.zeros(len(buf), dtype=bool)
-    for i, ch in enumerate(prefix.encode()):
-        buf[row_start + i] = ch
-        head[row_start + i] = True
-    body = np.flatnonzero(~head)
-    buf[body] = kdata[body + np.repeat(nsn_start - row_start - width, nsn_len)]
+    if len(lengths) and (lengths == matrix.shape[1]).all():
+        buf = matrix.reshape(-1)
+    else:
+        buf = matrix[np.arange(matrix.shape[1]) < lengths[:, None]]
     valid = np.zeros(n, dtype=bool)
     valid[rows] = True
     bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
