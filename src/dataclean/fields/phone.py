@@ -1555,17 +1555,55 @@ def _has_literal(
     return out
 
 
-def _ext_mains(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, Any]:
-    """For the texts at ``rows`` (not all simple characters): which are a simple number and an
-    extension (as :func:`_prepare_arrow` reads them: trimmed, lower case, :data:`_SIMPLE_EXT_RE`),
-    and the number part of those."""
+def _odd_texts(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, Any, np.ndarray, np.ndarray]:
+    """For the texts at ``rows`` (not simple numbers): (ext, mains, blank, token). ``ext``: a
+    simple number and an extension as :func:`_prepare_arrow` reads them (trimmed, lower case,
+    :data:`_SIMPLE_EXT_RE`), with ``mains`` their number parts; ``blank``: empty once trimmed
+    (missing, as :func:`~dataclean._core.to_text` says); ``token``: a placeholder word of
+    :data:`PHONE_PLACEHOLDER_TOKENS` (ASCII, spaces only: others take the distinct-value path)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     sub = pc.utf8_trim(arr.take(pa.array(rows)), WHITESPACE)
+    length = np.asarray(pc.binary_length(sub).to_numpy(zero_copy_only=False))
     parts = pc.extract_regex(pc.ascii_lower(sub), _SIMPLE_EXT_RE)
-    found = _bools(parts.is_valid())
-    return found, pc.struct_field(parts.filter(pa.array(found)), [0])
+    found = _bools(parts.is_valid()) & (length <= MAX_LENGTH)
+    token = _bools(pc.is_in(pc.ascii_upper(sub), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS)))) & ~found
+    return found, pc.struct_field(parts.filter(pa.array(found)), [0]), length == 0, token
+
+
+_PLACEHOLDER_TAIL_TABLE = np.zeros(1000, dtype=bool)
+
+
+def _placeholder_rows(
+    kb: Any,
+    klen: np.ndarray,
+    kdata: np.ndarray,
+    koffsets: np.ndarray,
+    plus: np.ndarray,
+    count: np.ndarray,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """:func:`_placeholder_keys` for the keys ``kb`` (``+?digits``, at least 2 digits where
+    ``rows``), run only on the keys that can be one: fewer than 7 digits, the last two digits
+    equal (a run covers all but the first two national digits, and the national digits of 7 or
+    more are at least 4), or the last three digits those of a listed placeholder."""
+    import pyarrow as pa
+
+    if not _PLACEHOLDER_TAIL_TABLE.any():
+        _PLACEHOLDER_TAIL_TABLE[_placeholder_tails()] = True
+    top = max(len(kdata) - 1, 0)
+    ends = koffsets[1:]
+    last = kdata[np.maximum(ends - 1, 0)] if len(kdata) else np.zeros(len(klen), np.uint8)
+    last2 = kdata[np.clip(ends - 2, 0, top)] if len(kdata) else last
+    last3 = kdata[np.clip(ends - 3, 0, top)] if len(kdata) else last
+    tail = (last3.astype(np.int32) * 100 + last2.astype(np.int32) * 10 + last) - int("111") * ord("0")
+    cand = rows & ((count < 7) | (last == last2) | _PLACEHOLDER_TAIL_TABLE[np.clip(tail, 0, 999)])
+    out = np.zeros(len(klen), dtype=bool)
+    idx = np.flatnonzero(cand)
+    if len(idx):
+        out[idx] = _placeholder_keys(kb.take(pa.array(idx)), klen[idx], plus[idx], np.ones(len(idx), dtype=bool))
+    return out
 
 
 def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
@@ -1594,12 +1632,15 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     raw_len = np.diff(offsets)
     simple = present & (_row_sums(~_is_simple_byte(data), offsets) == 0) & (raw_len <= MAX_LENGTH)
     had_ext = np.zeros(n, dtype=bool)
+    blank = np.zeros(n, dtype=bool)  # empty once trimmed: missing
+    token = np.zeros(n, dtype=bool)  # a placeholder word (N/A, ex-directory...)
     work = arr
-    maybe_ext = np.flatnonzero(present & ~simple & (raw_len <= MAX_LENGTH))
-    if len(maybe_ext):
-        found, mains = _ext_mains(arr, maybe_ext)
+    odd = np.flatnonzero(present & ~simple)
+    if len(odd):
+        found, mains, odd_blank, odd_token = _odd_texts(arr, odd)
+        blank[odd[odd_blank]], token[odd[odd_token]] = True, True
         if found.any():
-            had_ext[maybe_ext[found]] = True
+            had_ext[odd[found]] = True
             work = pc.replace_with_mask(arr, pa.array(had_ext), mains)
             data, offsets = _byte_view(work)
     simple |= had_ext
@@ -1621,8 +1662,12 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
     kdata, koffsets = _byte_view(kb)
     count = klen - plus
-    simple &= count >= 2  # the simple placeholder tokens ("0", "-", ".") and blanks: the other path
-    placeholder = simple & _placeholder_keys(kb, klen, plus, simple)
+    short = np.flatnonzero(simple & (count < 2))  # "0", "-", ".", blanks: tokens and missing values
+    if len(short):
+        _, _, short_blank, short_token = _odd_texts(arr, short)
+        blank[short[short_blank]], token[short[short_token]] = True, True
+        simple[short] = False
+    placeholder = simple & _placeholder_rows(kb, klen, kdata, koffsets, plus, count, simple)
     bad_len = simple & ~placeholder & ((count < MIN_DIGITS) | (count > MAX_DIGITS))
     keyed = simple & ~placeholder & ~bad_len
     # the shapes of the default country (_fast_shape)
@@ -1686,7 +1731,8 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     kind = np.where(possible, kinds[state, np.minimum(r_len, _MAX_ROW_DIGITS - 1)], -1)
     valid_r = possible & (kind >= 0)
     # per row: decided here, valid, reason
-    decided = placeholder | bad_len
+    placeholder |= token
+    decided = placeholder | bad_len | blank
     decided[rows] = possible | too_long
     valid = np.zeros(n, dtype=bool)
     valid[rows] = valid_r
@@ -1697,7 +1743,7 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     reason[bad_len] = code["invalid_length"]
     reason[rows[too_long]] = code["invalid_length"]
     reason[rows[possible & ~valid_r]] = code["invalid_number"]
-    reason[~present] = code["missing"]
+    reason[~present | blank] = code["missing"]
     decided |= ~present
     # E.164: the valid rows' bytes of the matrix, each cut at its length
     v_text, v_len = text[valid_r], r_len[valid_r] + len(head)
@@ -1707,13 +1753,16 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     note[valid & had_ext] = code["extension"]
     ten = np.flatnonzero(v_len == 13)
     if len(ten) and len(rr.drama):
-        drama_head = (v_text[ten, 1:10].astype(np.int64) - ord("0")) @ (10 ** np.arange(8, -1, -1, dtype=np.int64))
+        drama_head = np.zeros(len(ten), dtype=np.int64)
+        for i in range(1, 10):
+            drama_head = drama_head * 10 + v_text[ten, i]
+        drama_head -= int("1" * 9) * ord("0")  # each digit's "0" byte, weighted 10**8 ... 10**0
         note[rows[valid_r][ten[np.isin(drama_head, rr.drama)]]] = code["drama_range"]
     same = np.zeros(n, dtype=bool)
     same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
     same &= (raw_len == klen) & ~had_ext
     status = np.where(valid, np.where(same, 0, 1), 2).astype(np.int8)
-    status[~present] = 3
+    status[~present | blank] = 3
     # the rest: the distinct-value path, merged back by position
     storage = "pyarrow" if values.dtype.storage == "pyarrow" else None
     rest = np.flatnonzero(~decided)
