@@ -3,7 +3,8 @@
 Phone metadata (``phonenumbers``' national number patterns) are regular expressions over the
 digits ``0``-``9``. :class:`DigitAutomaton` compiles several of them ("tags") into one product
 automaton, built lazily: a state is the set of positions of every tag's NFA, and a transition is
-computed in Python the first time a column needs it, then kept in a numpy table. Running it over
+computed in Python the first time a column needs it, then kept in a numpy table (16 entries
+per state, indexed by the low four bits of the digit's ASCII byte, so bytes need no decoding). Running it over
 a column is one table lookup per digit position for all rows at once; at the end each row's state
 says which tags matched the digits read (:meth:`DigitAutomaton.accepted`).
 
@@ -206,26 +207,27 @@ class DigitAutomaton:
             for n in nodes:
                 acc |= self._accept_bit.get(n, 0)
             self._accepted.append(acc)
-            if len(self._table) < 10 * len(self._states):
-                grown = np.full(max(20 * len(self._states), 1024), -1, dtype=np.int32)
+            if len(self._table) < 16 * len(self._states):
+                grown = np.full(max(32 * len(self._states), 1024), -1, dtype=np.int32)
                 grown[: len(self._table)] = self._table
                 self._table = grown
         return i
 
     def _fill(self, pairs: np.ndarray) -> None:
         for pair in np.unique(pairs).tolist():
-            state, digit = divmod(pair, 10)
+            state, digit = divmod(pair, 16)
             nxt = self._state_of(self._step_nodes(self._states[state], digit))
             self._table[pair] = nxt
 
     # --- running over columns ----------------------------------------------------------------
     def step(self, state: np.ndarray, digit: np.ndarray) -> np.ndarray:
-        """Next state of every row (``digit`` 0-9 per row)."""
-        pair = state * 10 + digit
+        """Next state of every row (int32 ``state``; ``digit`` 0-9 per row, or the ASCII byte
+        of the digit: only its low four bits are read)."""
+        pair = state << 4
+        pair |= digit & 15
         nxt = self._table[pair]
-        unknown = nxt < 0
-        if unknown.any():
-            self._fill(pair[unknown])
+        if len(nxt) and nxt.min() < 0:  # transitions not built yet
+            self._fill(pair[nxt < 0])
             nxt = self._table[pair]
         return nxt
 

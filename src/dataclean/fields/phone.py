@@ -1555,21 +1555,29 @@ def _has_literal(
     return out
 
 
-def _odd_texts(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, Any, np.ndarray, np.ndarray]:
-    """For the texts at ``rows`` (not simple numbers): (ext, mains, blank, token). ``ext``: a
-    simple number and an extension as :func:`_prepare_arrow` reads them (trimmed, lower case,
-    :data:`_SIMPLE_EXT_RE`), with ``mains`` their number parts; ``blank``: empty once trimmed
-    (missing, as :func:`~dataclean._core.to_text` says); ``token``: a placeholder word of
+def _odd_texts(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the texts at ``rows`` (not simple numbers): (ext, lead, main_len, blank, token).
+    ``ext``: a simple number and an extension as :func:`_prepare_arrow` reads them (trimmed,
+    lower case, :data:`_SIMPLE_EXT_RE`), whose number part is ``main_len`` bytes from byte
+    ``lead`` of the text; ``blank``: empty once trimmed (missing, as
+    :func:`~dataclean._core.to_text` says); ``token``: a placeholder word of
     :data:`PHONE_PLACEHOLDER_TOKENS` (ASCII, spaces only: others take the distinct-value path)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    sub = pc.utf8_trim(arr.take(pa.array(rows)), WHITESPACE)
-    length = np.asarray(pc.binary_length(sub).to_numpy(zero_copy_only=False))
+    def lengths(a: Any) -> np.ndarray:
+        return np.asarray(pc.binary_length(a).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    taken = arr.take(pa.array(rows))
+    left = pc.utf8_ltrim(taken, WHITESPACE)
+    sub = pc.utf8_rtrim(left, WHITESPACE)
+    length = lengths(sub)
     parts = pc.extract_regex(pc.ascii_lower(sub), _SIMPLE_EXT_RE)
     found = _bools(parts.is_valid()) & (length <= MAX_LENGTH)
+    main_len = np.zeros(len(rows), dtype=np.int64)
+    main_len[found] = lengths(pc.struct_field(parts.filter(pa.array(found)), [0]))
     token = _bools(pc.is_in(pc.ascii_upper(sub), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS)))) & ~found
-    return found, pc.struct_field(parts.filter(pa.array(found)), [0]), length == 0, token
+    return found, lengths(taken) - lengths(left), main_len, length == 0, token
 
 
 _PLACEHOLDER_TAIL_TABLE = np.zeros(1000, dtype=bool)
@@ -1585,9 +1593,9 @@ def _placeholder_rows(
     rows: np.ndarray,
 ) -> np.ndarray:
     """:func:`_placeholder_keys` for the keys ``kb`` (``+?digits``, at least 2 digits where
-    ``rows``), run only on the keys that can be one: fewer than 7 digits, the last two digits
-    equal (a run covers all but the first two national digits, and the national digits of 7 or
-    more are at least 4), or the last three digits those of a listed placeholder."""
+    ``rows``), run only on the keys that can be one: fewer than 9 digits, the last three digits
+    equal (a run covers all but the first two national digits, at least 3 of them when the key
+    has 9 digits or more, even after ``0044``), or the last three those of a listed placeholder."""
     import pyarrow as pa
 
     if not _PLACEHOLDER_TAIL_TABLE.any():
@@ -1598,7 +1606,7 @@ def _placeholder_rows(
     last2 = kdata[np.clip(ends - 2, 0, top)] if len(kdata) else last
     last3 = kdata[np.clip(ends - 3, 0, top)] if len(kdata) else last
     tail = (last3.astype(np.int32) * 100 + last2.astype(np.int32) * 10 + last) - int("111") * ord("0")
-    cand = rows & ((count < 7) | (last == last2) | _PLACEHOLDER_TAIL_TABLE[np.clip(tail, 0, 999)])
+    cand = rows & ((count < 9) | ((last == last2) & (last == last3)) | _PLACEHOLDER_TAIL_TABLE[np.clip(tail, 0, 999)])
     out = np.zeros(len(klen), dtype=bool)
     idx = np.flatnonzero(cand)
     if len(idx):
@@ -1634,37 +1642,45 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     had_ext = np.zeros(n, dtype=bool)
     blank = np.zeros(n, dtype=bool)  # empty once trimmed: missing
     token = np.zeros(n, dtype=bool)  # a placeholder word (N/A, ex-directory...)
-    work = arr
+    starts = offsets[:-1].copy()  # where each text's number starts (after blanks, for an extension)
+    tail = None  # bytes after the number of a text with an extension
     odd = np.flatnonzero(present & ~simple)
     if len(odd):
-        found, mains, odd_blank, odd_token = _odd_texts(arr, odd)
+        found, lead, main_len, odd_blank, odd_token = _odd_texts(arr, odd)
         blank[odd[odd_blank]], token[odd[odd_token]] = True, True
         if found.any():
-            had_ext[odd[found]] = True
-            work = pc.replace_with_mask(arr, pa.array(had_ext), mains)
-            data, offsets = _byte_view(work)
+            ext_rows = odd[found]
+            had_ext[ext_rows] = True
+            starts[ext_rows] += lead[found]
+            cut_at, cut_len = starts[ext_rows] + main_len[found], offsets[ext_rows + 1] - starts[ext_rows]
+            cut_len -= main_len[found]
+            tail = np.zeros(len(data), dtype=bool)
+            tail[np.repeat(cut_at - np.cumsum(cut_len) + cut_len, cut_len) + np.arange(int(cut_len.sum()))] = True
     simple |= had_ext
-    starts = offsets[:-1]
-    # "+": at most one, the first byte (leading spaces before it: the distinct-value path)
+    # "+": at most one, the first byte of the number (blanks before it: the distinct-value path)
     is_plus = data == ord("+")
     plus_at = np.flatnonzero(is_plus)
     plus = np.zeros(n, dtype=bool)
     if len(plus_at):
         row = np.searchsorted(offsets, plus_at, side="right") - 1
         plus[row] = True
-        first = plus_at == starts[row]
-        simple[row[~first]] = False
+        simple[row[plus_at != starts[row]]] = False
     # "(0)" is dropped; the key is "+" and the digits, as _prepare_simple builds it
     drop = np.zeros(len(data), dtype=bool)
     at = np.flatnonzero(data[: max(len(data) - 2, 0)] == ord("("))
     at = at[(data[at + 1] == ord("0")) & (data[at + 2] == ord(")"))]
     drop[at + 1] = True
-    kb, klen = _compact_bytes(data, offsets, (_is_digit_byte(data) & ~drop) | is_plus)
+    keep = _is_digit_byte(data)
+    keep &= ~drop
+    if tail is not None:
+        keep &= ~tail
+    keep |= is_plus
+    kb, klen = _compact_bytes(data, offsets, keep)
     kdata, koffsets = _byte_view(kb)
     count = klen - plus
     short = np.flatnonzero(simple & (count < 2))  # "0", "-", ".", blanks: tokens and missing values
     if len(short):
-        _, _, short_blank, short_token = _odd_texts(arr, short)
+        _, _, _, short_blank, short_token = _odd_texts(arr, short)
         blank[short[short_blank]], token[short[short_token]] = True, True
         simple[short] = False
     placeholder = simple & _placeholder_rows(kb, klen, kdata, koffsets, plus, count, simple)
@@ -1709,18 +1725,19 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     width = max(rules.possible_lengths)
     text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
     text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
-    active = np.arange(len(rows))
+    shortest = int(r_len.min(initial=0))
     for k in range(int(r_len.max(initial=0))):
-        if k >= width:  # longer than any possible number: only the prefix's viability is still read
-            active = active[r_len[active] > k]
-            digit = kdata[r_start[active] + k].astype(np.int32) - ord("0")
-            state[active] = rr.automaton.step(state[active], digit)
+        if k < shortest:  # every number has a digit k
+            byte = kdata[r_start + k]
+            if k < width:
+                text[:, len(head) + k] = byte
+            state = rr.automaton.step(state, byte)
             continue
-        live = r_len > k
-        byte = kdata[np.minimum(r_start + k, top)]
-        text[:, len(head) + k] = byte
-        digit = np.where(live, byte, ord("0")).astype(np.int32) - ord("0")
-        state = np.where(live, rr.automaton.step(state, digit), state)
+        active = np.flatnonzero(r_len > k)
+        byte = kdata[r_start[active] + k]
+        if k < width:
+            text[active, len(head) + k] = byte
+        state[active] = rr.automaton.step(state[active], byte)
     accepted = rr.automaton.accepted(state)
     viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
     decided_rows = ~viable
@@ -1746,18 +1763,17 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     reason[~present | blank] = code["missing"]
     decided |= ~present
     # E.164: the valid rows' bytes of the matrix, each cut at its length
-    v_text, v_len = text[valid_r], r_len[valid_r] + len(head)
-    e164 = _strings_from_matrix(v_text, v_len, rows[valid_r], n)
+    e164_len = np.where(valid_r, r_len + len(head), 0)
+    e164 = _strings_from_matrix(text, e164_len, rows, valid_r, n)
     # notes: an Ofcom drama number (the first 10 characters of a 13-character E.164), else an extension
     note = np.full(n, -1, dtype=np.int32)
     note[valid & had_ext] = code["extension"]
-    ten = np.flatnonzero(v_len == 13)
-    if len(ten) and len(rr.drama):
-        drama_head = np.zeros(len(ten), dtype=np.int64)
+    if len(rr.drama) and text.shape[1] >= 10 and (e164_len == 13).any():
+        drama_head = np.zeros(len(rows), dtype=np.int32)  # 9 digits fit (rows not valid: ignored)
         for i in range(1, 10):
-            drama_head = drama_head * 10 + v_text[ten, i]
-        drama_head -= int("1" * 9) * ord("0")  # each digit's "0" byte, weighted 10**8 ... 10**0
-        note[rows[valid_r][ten[np.isin(drama_head, rr.drama)]]] = code["drama_range"]
+            drama_head *= 10
+            drama_head += text[:, i] - np.uint8(ord("0"))
+        note[rows[(e164_len == 13) & np.isin(drama_head, rr.drama)]] = code["drama_range"]
     same = np.zeros(n, dtype=bool)
     same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
     same &= (raw_len == klen) & ~had_ext
@@ -1796,20 +1812,17 @@ def _codes_into(strings: pd.Series, categories: list[str]) -> np.ndarray:
     return lookup[codes]
 
 
-def _strings_from_matrix(matrix: np.ndarray, lengths: np.ndarray, rows: np.ndarray, n: int) -> Any:
-    """A pyarrow string array of ``n`` rows: at ``rows``, the first ``lengths`` bytes of each row
-    of the ASCII ``matrix`` (in order); null elsewhere."""
+def _strings_from_matrix(matrix: np.ndarray, lengths: np.ndarray, rows: np.ndarray, valid: np.ndarray, n: int) -> Any:
+    """A pyarrow string array of ``n`` rows: at ``rows[valid]``, the first ``lengths`` bytes of
+    the matching row of the ASCII ``matrix`` (``lengths`` 0 where not ``valid``); null elsewhere."""
     import pyarrow as pa
 
     out_len = np.zeros(n, dtype=np.int32)
     out_len[rows] = lengths
     out_offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(out_len, out=out_offsets[1:])
-    if len(lengths) and (lengths == matrix.shape[1]).all():
-        buf = matrix.reshape(-1)
-    else:
-        buf = matrix[np.arange(matrix.shape[1]) < lengths[:, None]]
-    valid = np.zeros(n, dtype=bool)
-    valid[rows] = True
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.StringArray.from_buffers(n, pa.py_buffer(out_offsets), pa.py_buffer(buf), bitmap, int(n - len(rows)))
+    buf = matrix[np.arange(matrix.shape[1], dtype=np.int32) < lengths[:, None].astype(np.int32)]
+    present = np.zeros(n, dtype=bool)
+    present[rows[valid]] = True
+    bitmap = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(out_offsets), pa.py_buffer(buf), bitmap, int(n - valid.sum()))
