@@ -16,6 +16,7 @@ package (plain ``re`` parsing and numpy).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,8 @@ class _Nfa:
             parsed = sre_parse.parse(pattern)
         except Exception as err:  # a pattern Python cannot parse: not modelled
             raise NotModelled(str(err)) from None
+        if parsed.state.flags & ~(re.UNICODE | re.ASCII):  # inline global flags ((?i), (?x)...)
+            raise NotModelled("flags")
         return self._seq(list(parsed))
 
     def _seq(self, items: list[Any]) -> tuple[int, int]:

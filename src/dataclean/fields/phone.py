@@ -1726,9 +1726,11 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
     text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
     shortest = int(r_len.min(initial=0))
+    pos = r_start.copy()  # the byte of digit k of each number
     for k in range(int(r_len.max(initial=0))):
         if k < shortest:  # every number has a digit k
-            byte = kdata[r_start + k]
+            byte = kdata[pos]
+            pos += 1
             if k < width:
                 text[:, len(head) + k] = byte
             state = rr.automaton.step(state, byte)
