@@ -219,13 +219,17 @@ class DigitAutomaton:
     def _fill(self, pairs: np.ndarray) -> None:
         for pair in np.unique(pairs).tolist():
             state, digit = divmod(pair, 16)
+            if digit >= 10:  # not a digit: a row already read to its end stays where it is
+                self._table[pair] = state
+                continue
             nxt = self._state_of(self._step_nodes(self._states[state], digit))
             self._table[pair] = nxt
 
     # --- running over columns ----------------------------------------------------------------
     def step(self, state: np.ndarray, digit: np.ndarray) -> np.ndarray:
         """Next state of every row (int32 ``state``; ``digit`` 0-9 per row, or the ASCII byte
-        of the digit: only its low four bits are read)."""
+        of the digit: only its low four bits are read). Low bits 10-15 (the byte ``:``, for
+        instance) leave the state as it is: rows already read to their end pass one."""
         pair = state << 4
         pair |= digit & 15
         nxt = self._table[pair]

@@ -470,6 +470,8 @@ def _is_simple_byte(data: np.ndarray) -> np.ndarray:
 
 #: A simple number and an extension, lower case (the extension forms of ``_EXT_RE``, without ``;ext=``).
 _SIMPLE_EXT_RE = r"^(?P<main>[0-9 ().+\-]*?) *(?:extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
+#: The same language without groups (the number part's class already takes the blanks).
+_SIMPLE_EXT_MATCH_RE = r"^[0-9 ().+\-]*(?:extension|extn\.?|ext\.?|x|#) *[0-9]{1,7}$"
 #: Placeholder tokens written with the simple characters only (``-``, ``0``): left to the general path.
 _SIMPLE_TOKENS = sorted(t for t in PHONE_PLACEHOLDER_TOKENS if set(t) <= set(_SIMPLE_CHARS))
 
@@ -1572,10 +1574,23 @@ def _odd_texts(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     left = pc.utf8_ltrim(taken, WHITESPACE)
     sub = pc.utf8_rtrim(left, WHITESPACE)
     length = lengths(sub)
-    parts = pc.extract_regex(pc.ascii_lower(sub), _SIMPLE_EXT_RE)
-    found = _bools(parts.is_valid()) & (length <= MAX_LENGTH)
+    low = pc.ascii_lower(sub)
+    # the language of _SIMPLE_EXT_RE without its groups (a DFA match, no submatch extraction)
+    found = _bools(pc.match_substring_regex(low, _SIMPLE_EXT_MATCH_RE)) & (length <= MAX_LENGTH)
     main_len = np.zeros(len(rows), dtype=np.int64)
-    main_len[found] = lengths(pc.struct_field(parts.filter(pa.array(found)), [0]))
+    if found.any():
+        # the lazy number part ends before the blanks in front of the first letter or "#"
+        first_mark = pc.find_substring_regex(low.filter(pa.array(found)), "[a-z#]")
+        mark = np.asarray(first_mark.to_numpy(zero_copy_only=False), dtype=np.int64)
+        sub_data, sub_offsets = _byte_view(sub.filter(pa.array(found)))
+        end = sub_offsets[:-1] + mark
+        back = np.flatnonzero(mark > 0)
+        while len(back):
+            blank_before = sub_data[end[back] - 1] == ord(" ")
+            back = back[blank_before]
+            end[back] -= 1
+            back = back[end[back] > sub_offsets[:-1][back]]
+        main_len[found] = end - sub_offsets[:-1]
     token = _bools(pc.is_in(pc.ascii_upper(sub), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS)))) & ~found
     return found, lengths(taken) - lengths(left), main_len, length == 0, token
 
@@ -1726,20 +1741,16 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
     text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
     shortest = int(r_len.min(initial=0))
+    padded = np.concatenate([kdata, np.full(_MAX_ROW_DIGITS + 1, ord(":"), dtype=np.uint8)])
     pos = r_start.copy()  # the byte of digit k of each number
     for k in range(int(r_len.max(initial=0))):
-        if k < shortest:  # every number has a digit k
-            byte = kdata[pos]
-            pos += 1
-            if k < width:
-                text[:, len(head) + k] = byte
-            state = rr.automaton.step(state, byte)
-            continue
-        active = np.flatnonzero(r_len > k)
-        byte = kdata[r_start[active] + k]
+        byte = padded[pos]
+        pos += 1
+        if k >= shortest:  # numbers already read to their end pass ":" (the automaton stays)
+            byte[r_len <= k] = ord(":")
         if k < width:
-            text[active, len(head) + k] = byte
-        state[active] = rr.automaton.step(state[active], byte)
+            text[:, len(head) + k] = byte
+        state = rr.automaton.step(state, byte)
     accepted = rr.automaton.accepted(state)
     viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
     decided_rows = ~viable
