@@ -385,3 +385,25 @@ def test_automaton_agrees_with_re_on_hand_written_patterns(strings):
 def test_automaton_refuses_constructs_it_does_not_model(pattern):
     with pytest.raises(_digit_dfa.NotModelled):
         _digit_dfa.DigitAutomaton([_digit_dfa.Tag(pattern)])
+
+
+def test_repetitive_columns_are_hashed_first_with_the_same_answers(monkeypatch):
+    frame = _bench_module("_data").messy_extract(20_000, seed=7)
+    values = frame["phone"].tolist()
+    s = pd.Series(values, dtype=pd.StringDtype("pyarrow"))
+    assert not phone._repeats(s)  # too short to sample
+    monkeypatch.setattr(phone, "_REPEAT_SAMPLE", 256)
+    assert phone._repeats(s)  # a few thousand numbers over 20,000 rows
+    assert not phone._repeats(pd.Series([f"07911 {i:06d}" for i in range(20_000)], dtype=pd.StringDtype("pyarrow")))
+    hashed = []
+    original = phone._standardise_hashed
+
+    def spy(v, *, distinct=False):
+        hashed.append(len(v))
+        return original(v, distinct=distinct)
+
+    monkeypatch.setattr(phone, "_standardise_hashed", spy)
+    for storage in STORAGES:
+        rows, distinct = _both_paths(values, storage)
+        _assert_same(rows, distinct)
+    assert hashed and max(hashed) < len(values) // 2

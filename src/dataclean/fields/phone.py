@@ -1301,15 +1301,40 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
 
     ``string`` columns (Arrow or Python storage) take the row path (:func:`_standardise_rows`):
     numbers of the default country in the usual shapes are decided on every row at once from
-    the bytes and phonenumbers' compiled metadata, with no hashing of the texts; everything else
-    goes through the distinct-value path (:func:`_standardise_distinct`), the library once per
-    distinct key. Both give the same answers (tested).
+    the bytes and phonenumbers' compiled metadata; everything else goes through the
+    distinct-value path (:func:`_standardise_distinct`), the library once per distinct key. A
+    column that repeats a lot (:func:`_repeats`) is hashed first and the row path runs on its
+    distinct values. All give the same answers (tested).
     """
     if isinstance(values.dtype, pd.StringDtype):
+        if _repeats(values):
+            return standardise_per_distinct(values, _standardise_hashed)
         result = _standardise_rows(values)
         if result is not None:
             return result
     return _standardise_distinct(values)
+
+
+#: Rows sampled (evenly spaced) to judge whether a column repeats enough to hash it first.
+_REPEAT_SAMPLE = 32_768
+
+
+def _repeats(values: pd.Series) -> bool:
+    """True when fewer than half of an evenly spaced sample of the non-missing rows are distinct:
+    then hashing the column first (one pass) and working on its distinct values is cheaper than
+    working on every row (a few thousand phone numbers over a million rows). Mostly distinct
+    columns (one phone per person) skip the hash pass."""
+    n = len(values)
+    if n < 2 * _REPEAT_SAMPLE:
+        return False
+    sample = values.iloc[:: n // _REPEAT_SAMPLE].dropna()
+    return len(sample) > 0 and sample.nunique() < len(sample) // 2
+
+
+def _standardise_hashed(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
+    """The row path on a column's distinct values (:func:`standardise_per_distinct` hashed it)."""
+    result = _standardise_rows(values)
+    return result if result is not None else _standardise(values, distinct=distinct)
 
 
 def _standardise_distinct(values: pd.Series) -> StandardiseResult:
