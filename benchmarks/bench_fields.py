@@ -138,6 +138,24 @@ def realistic(args) -> None:
         "std r/s: wall clock, best of the repeats; cpu r/s: this process's CPU time (less sensitive to "
         "other load); python-str: the same column as pandas' python-backed strings"
     )
+    if any(col == "phone" for col, _, _ in fields):
+        phone_paths(arrow["phone"], args.repeat)
+
+
+def phone_paths(s, repeat: int) -> None:
+    """The phone column through the row path (what ``standardise_series`` does) and through the
+    distinct-value path it replaced for mostly distinct columns, measured in the same run."""
+    from dataclean.fields import phone
+
+    distinct_path = getattr(phone, "_standardise_distinct", None)
+    if distinct_path is None:  # a version without the row path
+        return
+    print("\nphone routes on the same column (wall s, CPU rows/s):")
+    for label, fn in (("row path", phone.standardise_series), ("distinct-value path", distinct_path)):
+        c = time.process_time()
+        t = best_of(lambda: fn(s), repeat)  # noqa: B023
+        cpu = (time.process_time() - c) / repeat
+        print(f"  {label:<22}{t:>7.2f} s{len(s) / t:>12,.0f} r/s{len(s) / cpu:>12,.0f} cpu r/s")
 
 
 def messy(args) -> None:
