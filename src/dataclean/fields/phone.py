@@ -51,6 +51,7 @@ import pandas as pd
 from dataclean import refdata
 from dataclean._core import (
     PLACEHOLDER_TOKENS,
+    STATUS_DTYPE,
     STRING,
     WHITESPACE,
     WHITESPACE_RE,
@@ -61,6 +62,7 @@ from dataclean._core import (
     factorize_text,
     scalar_text,
     standardise_per_distinct,
+    strings_from_codes,
     to_text,
 )
 from dataclean.exceptions import (
@@ -468,6 +470,8 @@ def _is_simple_byte(data: np.ndarray) -> np.ndarray:
 
 #: A simple number and an extension, lower case (the extension forms of ``_EXT_RE``, without ``;ext=``).
 _SIMPLE_EXT_RE = r"^(?P<main>[0-9 ().+\-]*?) *(?:extension|extn\.?|ext\.?|x|#) *(?P<ext>[0-9]{1,7})$"
+#: The same language without groups (the number part's class already takes the blanks).
+_SIMPLE_EXT_MATCH_RE = r"^[0-9 ().+\-]*(?:extension|extn\.?|ext\.?|x|#) *[0-9]{1,7}$"
 #: Placeholder tokens written with the simple characters only (``-``, ``0``): left to the general path.
 _SIMPLE_TOKENS = sorted(t for t in PHONE_PLACEHOLDER_TOKENS if set(t) <= set(_SIMPLE_CHARS))
 
@@ -1293,7 +1297,48 @@ def _expand(take: np.ndarray, distinct: dict[str, Any]) -> dict[str, np.ndarray]
 
 
 def standardise_series(values: pd.Series) -> StandardiseResult:
-    """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value)."""
+    """Validate and canonicalise a whole column to E.164 (phonenumbers once per distinct value).
+
+    ``string`` columns (Arrow or Python storage) take the row path (:func:`_standardise_rows`):
+    numbers of the default country in the usual shapes are decided on every row at once from
+    the bytes and phonenumbers' compiled metadata; everything else goes through the
+    distinct-value path (:func:`_standardise_distinct`), the library once per distinct key. A
+    column that repeats a lot (:func:`_repeats`) is hashed first and the row path runs on its
+    distinct values. All give the same answers (tested).
+    """
+    if isinstance(values.dtype, pd.StringDtype):
+        if _repeats(values):
+            return standardise_per_distinct(values, _standardise_hashed)
+        result = _standardise_rows(values)
+        if result is not None:
+            return result
+    return _standardise_distinct(values)
+
+
+#: Rows sampled (evenly spaced) to judge whether a column repeats enough to hash it first.
+_REPEAT_SAMPLE = 32_768
+
+
+def _repeats(values: pd.Series) -> bool:
+    """True when fewer than half of an evenly spaced sample of the non-missing rows are distinct:
+    then hashing the column first (one pass) and working on its distinct values is cheaper than
+    working on every row (a few thousand phone numbers over a million rows). Mostly distinct
+    columns (one phone per person) skip the hash pass."""
+    n = len(values)
+    if n < 2 * _REPEAT_SAMPLE:
+        return False
+    sample = values.iloc[:: n // _REPEAT_SAMPLE].dropna()
+    return len(sample) > 0 and sample.nunique() < len(sample) // 2
+
+
+def _standardise_hashed(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
+    """The row path on a column's distinct values (:func:`standardise_per_distinct` hashed it)."""
+    result = _standardise_rows(values)
+    return result if result is not None else _standardise(values, distinct=distinct)
+
+
+def _standardise_distinct(values: pd.Series) -> StandardiseResult:
+    """The distinct-value path: every value's work done once per distinct text."""
     return standardise_per_distinct(values, _standardise)
 
 
@@ -1365,3 +1410,457 @@ def details_series(values: pd.Series) -> pd.DataFrame:
 def line_type_series(values: pd.Series) -> pd.Series:
     """Line type per row (see :func:`line_type`), ``<NA>`` for invalid and missing rows."""
     return details_series(values)["line_type"].rename(values.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# row path: every row at once, on the bytes and a digit automaton of the compiled metadata
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RowRules:
+    """:func:`_country_rules` as one digit automaton (:mod:`._digit_dfa`) and its tag numbers."""
+
+    rules: _CountryRules
+    automaton: Any  # _digit_dfa.DigitAutomaton
+    literals: tuple[str, ...]  # the national prefix for parsing, as alternatives tried in order
+    general: tuple[int, ...]  # per region: tag of the general description (-1: none)
+    types: tuple[tuple[tuple[int, int, tuple[int, ...]], ...], ...]  # per region: (code, tag, lengths)
+    fixed: tuple[tuple[int, tuple[int, ...]], ...]  # per region: (tag, lengths)
+    mobile: tuple[tuple[int, tuple[int, ...]], ...]
+    leading: tuple[int, ...]  # per region: tag of the leading digits (-1: none)
+    viable: int  # tag: the main general pattern matches the national prefix + the number
+    drama: np.ndarray  # the 9 digits after "+" of each 10-character drama prefix (:func:`note`)
+
+
+def _raw_pattern(anchored: str, *, prefix: bool = False) -> str:
+    """``^(?:p)$`` (or ``^(?:p)`` with ``prefix``) -> ``p``."""
+    return anchored[4 : len(anchored) - (1 if prefix else 2)]
+
+
+@functools.lru_cache(maxsize=4)
+def _row_rules(region: str = DEFAULT_REGION) -> _RowRules | None:
+    """The row path's rules for ``region``'s country code, None when it does not apply (then
+    every row takes the distinct-value path): no compiled metadata, a parsing prefix that is
+    not a list of digit strings, or a pattern construct the automaton does not model."""
+    from dataclean.fields._digit_dfa import DigitAutomaton, NotModelled, Tag
+
+    rules = _country_rules(region)
+    if rules is None:
+        return None
+    literals = _literal_alternatives(rules.prefix_for_parsing)
+    main_general = rules.regions[0].general
+    if literals is None or main_general is None or not rules.national_prefix.isdigit():
+        return None
+    tags: list[Any] = []
+
+    def tag_of(desc: _Desc | None) -> tuple[int, tuple[int, ...]]:
+        if desc is None:
+            return -1, ()
+        tags.append(Tag(_raw_pattern(desc.pattern)))
+        return len(tags) - 1, desc.lengths
+
+    general, types, fixed, mobile, leading = [], [], [], [], []
+    for r in rules.regions:
+        general.append(tag_of(r.general)[0])
+        types.append(tuple((code, *tag_of(desc)) for code, desc in r.types))
+        fixed.append(tag_of(r.fixed_line))
+        mobile.append(tag_of(r.mobile))
+        if r.leading_digits:
+            tags.append(Tag(_raw_pattern(r.leading_digits, prefix=True), prefix=True))
+            leading.append(len(tags) - 1)
+        else:
+            leading.append(-1)
+    tags.append(Tag(_raw_pattern(main_general.pattern), after=rules.national_prefix))
+    if len(tags) > 62:
+        return None
+    try:
+        automaton = DigitAutomaton(tags)
+    except NotModelled:
+        logger.info("phone: metadata for %s has a pattern the row path does not model", region)
+        return None
+    cc = rules.country_code
+    drama = [int(p[1:]) for p in DRAMA_PREFIXES if len(p) == 10 and p[1:].isdigit() and p[1:].startswith(cc)]
+    return _RowRules(
+        rules=rules,
+        automaton=automaton,
+        literals=literals,
+        general=tuple(general),
+        types=tuple(types),
+        fixed=tuple(fixed),
+        mobile=tuple(mobile),
+        leading=tuple(leading),
+        viable=len(tags) - 1,
+        drama=np.array(sorted(drama), dtype=np.int64),
+    )
+
+
+def _decide(rr: _RowRules, accepted: int, length: int) -> tuple[int, int]:
+    """(type code, region index) of a possible number of ``length`` digits whose automaton
+    state accepts the tags ``accepted``: :func:`_fast_types` and :func:`_number_types` on one
+    number (``phonenumbers``' ``_number_type_helper`` and ``_region_code_for_number_from_list``)."""
+
+    def match(tag: int, lengths: tuple[int, ...]) -> bool:
+        return tag >= 0 and (not lengths or length in lengths) and bool(accepted >> tag & 1)
+
+    def kind_of(i: int) -> int:
+        r = rr.rules.regions[i]
+        if not match(rr.general[i], r.general.lengths if r.general else ()):
+            return -1
+        for code, tag, lengths in rr.types[i]:
+            if match(tag, lengths):
+                return code
+        flom = _FAST_TYPES.index("fixed_line_or_mobile")
+        if match(*rr.fixed[i]):
+            if r.same_mobile_and_fixed or match(*rr.mobile[i]):
+                return flom
+            return _FAST_TYPES.index("fixed_line")
+        if not r.same_mobile_and_fixed and match(*rr.mobile[i]):
+            return _FAST_TYPES.index("mobile")
+        return -1
+
+    regions = rr.rules.regions
+    for i, r in enumerate(regions):
+        if len(regions) == 1:
+            return kind_of(i), i
+        if r.leading_digits:
+            if accepted >> rr.leading[i] & 1:
+                return kind_of(i), i
+            continue
+        kind = kind_of(i)
+        if kind >= 0:
+            return kind, i
+    return -1, -1
+
+
+_MAX_ROW_DIGITS = MAX_DIGITS + 1  # lengths the decision table covers (index: digits of the number)
+
+
+@functools.lru_cache(maxsize=4)
+def _decision_cache(region: str) -> dict[str, Any]:
+    empty = np.zeros((0, _MAX_ROW_DIGITS), np.int8)
+    return {"size": 0, "kind": empty, "region": empty.astype(np.int16)}
+
+
+def _decisions(rr: _RowRules, region: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per automaton state and number length: the type code and region index (-1: invalid)."""
+    cache = _decision_cache(region)
+    size = rr.automaton.size
+    if cache["size"] < size:
+        accepted = rr.automaton.accepted(np.arange(size))
+        kind = np.full((size, _MAX_ROW_DIGITS), -1, np.int8)
+        reg = np.full((size, _MAX_ROW_DIGITS), -1, np.int16)
+        kind[: cache["size"]], reg[: cache["size"]] = cache["kind"], cache["region"]
+        for state in range(cache["size"], size):
+            for length in rr.rules.possible_lengths:
+                if 0 < length < _MAX_ROW_DIGITS:
+                    kind[state, length], reg[state, length] = _decide(rr, int(accepted[state]), length)
+        cache.update(size=size, kind=kind, region=reg)
+    return cache["kind"], cache["region"]
+
+
+def _has_literal(
+    data: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    first: np.ndarray,
+    literal: str,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per string (``lengths`` bytes at ``starts``): does it start with the ASCII ``literal``?
+    ``first`` is each string's first byte; only ``rows`` (a mask) are looked at, and only the
+    strings whose first byte matches are read further."""
+    out = (lengths >= len(literal)) & (first == ord(literal[0]))
+    if rows is not None:
+        out &= rows
+    if len(literal) > 1:
+        idx = np.flatnonzero(out)
+        for i, ch in enumerate(literal.encode()[1:], 1):
+            idx = idx[data[starts[idx] + i] == ch]
+        out = np.zeros(len(starts), dtype=bool)
+        out[idx] = True
+    return out
+
+
+def _odd_texts(arr: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the texts at ``rows`` (not simple numbers): (ext, lead, main_len, blank, token).
+    ``ext``: a simple number and an extension as :func:`_prepare_arrow` reads them (trimmed,
+    lower case, :data:`_SIMPLE_EXT_RE`), whose number part is ``main_len`` bytes from byte
+    ``lead`` of the text; ``blank``: empty once trimmed (missing, as
+    :func:`~dataclean._core.to_text` says); ``token``: a placeholder word of
+    :data:`PHONE_PLACEHOLDER_TOKENS` (ASCII, spaces only: others take the distinct-value path)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def lengths(a: Any) -> np.ndarray:
+        return np.asarray(pc.binary_length(a).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    taken = arr.take(pa.array(rows))
+    left = pc.utf8_ltrim(taken, WHITESPACE)
+    sub = pc.utf8_rtrim(left, WHITESPACE)
+    length = lengths(sub)
+    low = pc.ascii_lower(sub)
+    # the language of _SIMPLE_EXT_RE without its groups (a DFA match, no submatch extraction)
+    found = _bools(pc.match_substring_regex(low, _SIMPLE_EXT_MATCH_RE)) & (length <= MAX_LENGTH)
+    main_len = np.zeros(len(rows), dtype=np.int64)
+    if found.any():
+        # the lazy number part ends before the blanks in front of the first letter or "#"
+        first_mark = pc.find_substring_regex(low.filter(pa.array(found)), "[a-z#]")
+        mark = np.asarray(first_mark.to_numpy(zero_copy_only=False), dtype=np.int64)
+        sub_data, sub_offsets = _byte_view(sub.filter(pa.array(found)))
+        end = sub_offsets[:-1] + mark
+        back = np.flatnonzero(mark > 0)
+        while len(back):
+            blank_before = sub_data[end[back] - 1] == ord(" ")
+            back = back[blank_before]
+            end[back] -= 1
+            back = back[end[back] > sub_offsets[:-1][back]]
+        main_len[found] = end - sub_offsets[:-1]
+    token = _bools(pc.is_in(pc.ascii_upper(sub), pa.array(sorted(PHONE_PLACEHOLDER_TOKENS)))) & ~found
+    return found, lengths(taken) - lengths(left), main_len, length == 0, token
+
+
+_PLACEHOLDER_TAIL_TABLE = np.zeros(1000, dtype=bool)
+
+
+def _placeholder_rows(
+    kb: Any,
+    klen: np.ndarray,
+    kdata: np.ndarray,
+    koffsets: np.ndarray,
+    plus: np.ndarray,
+    count: np.ndarray,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """:func:`_placeholder_keys` for the keys ``kb`` (``+?digits``, at least 2 digits where
+    ``rows``), run only on the keys that can be one: fewer than 9 digits, the last three digits
+    equal (a run covers all but the first two national digits, at least 3 of them when the key
+    has 9 digits or more, even after ``0044``), or the last three those of a listed placeholder."""
+    import pyarrow as pa
+
+    if not _PLACEHOLDER_TAIL_TABLE.any():
+        _PLACEHOLDER_TAIL_TABLE[_placeholder_tails()] = True
+    top = max(len(kdata) - 1, 0)
+    ends = koffsets[1:]
+    last = kdata[np.maximum(ends - 1, 0)] if len(kdata) else np.zeros(len(klen), np.uint8)
+    last2 = kdata[np.clip(ends - 2, 0, top)] if len(kdata) else last
+    last3 = kdata[np.clip(ends - 3, 0, top)] if len(kdata) else last
+    tail = (last3.astype(np.int32) * 100 + last2.astype(np.int32) * 10 + last) - int("111") * ord("0")
+    cand = rows & ((count < 9) | ((last == last2) & (last == last3)) | _PLACEHOLDER_TAIL_TABLE[np.clip(tail, 0, 999)])
+    out = np.zeros(len(klen), dtype=bool)
+    idx = np.flatnonzero(cand)
+    if len(idx):
+        out[idx] = _placeholder_keys(kb.take(pa.array(idx)), klen[idx], plus[idx], np.ones(len(idx), dtype=bool))
+    return out
+
+
+def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
+    """:func:`standardise_series` for a ``string`` column, row by row on the bytes.
+
+    A row is decided here when its text is digits, spaces, ``().-`` and a leading ``+`` (and
+    optionally an extension, ``ext 12``) and its digits are a number of the default country
+    written nationally (``0``), with ``+44``/``0044`` or as ``44`` and too long to be national:
+    the digits, the placeholder and length checks, the national significant number, the
+    metadata's validity, the Ofcom drama note and the E.164 text are all computed for every such
+    row at once (numpy on the Arrow bytes; the metadata as one digit automaton, see
+    :mod:`._digit_dfa`). The other rows (letters, other countries, odd prefixes and lengths) take
+    :func:`_standardise_distinct`. None when the compiled metadata do not apply.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rr = _row_rules()
+    if rr is None:
+        return None
+    rules = rr.rules
+    n = len(values)
+    arr = arrow_text(values)
+    present = _bools(arr.is_valid()) if arr.null_count else np.ones(n, dtype=bool)
+    data, offsets = _byte_view(arr)
+    raw_len = np.diff(offsets)
+    simple = present & (_row_sums(~_is_simple_byte(data), offsets) == 0) & (raw_len <= MAX_LENGTH)
+    had_ext = np.zeros(n, dtype=bool)
+    blank = np.zeros(n, dtype=bool)  # empty once trimmed: missing
+    token = np.zeros(n, dtype=bool)  # a placeholder word (N/A, ex-directory...)
+    starts = offsets[:-1].copy()  # where each text's number starts (after blanks, for an extension)
+    tail = None  # bytes after the number of a text with an extension
+    odd = np.flatnonzero(present & ~simple)
+    if len(odd):
+        found, lead, main_len, odd_blank, odd_token = _odd_texts(arr, odd)
+        blank[odd[odd_blank]], token[odd[odd_token]] = True, True
+        if found.any():
+            ext_rows = odd[found]
+            had_ext[ext_rows] = True
+            starts[ext_rows] += lead[found]
+            cut_at, cut_len = starts[ext_rows] + main_len[found], offsets[ext_rows + 1] - starts[ext_rows]
+            cut_len -= main_len[found]
+            tail = np.zeros(len(data), dtype=bool)
+            tail[np.repeat(cut_at - np.cumsum(cut_len) + cut_len, cut_len) + np.arange(int(cut_len.sum()))] = True
+    simple |= had_ext
+    # "+": at most one, the first byte of the number (blanks before it: the distinct-value path)
+    is_plus = data == ord("+")
+    plus_at = np.flatnonzero(is_plus)
+    plus = np.zeros(n, dtype=bool)
+    if len(plus_at):
+        row = np.searchsorted(offsets, plus_at, side="right") - 1
+        plus[row] = True
+        simple[row[plus_at != starts[row]]] = False
+    # "(0)" is dropped; the key is "+" and the digits, as _prepare_simple builds it
+    drop = np.zeros(len(data), dtype=bool)
+    at = np.flatnonzero(data[: max(len(data) - 2, 0)] == ord("("))
+    at = at[(data[at + 1] == ord("0")) & (data[at + 2] == ord(")"))]
+    drop[at + 1] = True
+    keep = _is_digit_byte(data)
+    keep &= ~drop
+    if tail is not None:
+        keep &= ~tail
+    keep |= is_plus
+    kb, klen = _compact_bytes(data, offsets, keep)
+    kdata, koffsets = _byte_view(kb)
+    count = klen - plus
+    short = np.flatnonzero(simple & (count < 2))  # "0", "-", ".", blanks: tokens and missing values
+    if len(short):
+        _, _, _, short_blank, short_token = _odd_texts(arr, short)
+        blank[short[short_blank]], token[short[short_token]] = True, True
+        simple[short] = False
+    placeholder = simple & _placeholder_rows(kb, klen, kdata, koffsets, plus, count, simple)
+    bad_len = simple & ~placeholder & ((count < MIN_DIGITS) | (count > MAX_DIGITS))
+    keyed = simple & ~placeholder & ~bad_len
+    # the shapes of the default country (_fast_shape)
+    cc, ds = rules.country_code, koffsets[:-1] + plus
+    top = len(kdata) - 1
+    first = kdata[np.minimum(ds, top)] if len(kdata) else np.zeros(n, np.uint8)
+    second = kdata[np.minimum(ds + 1, top)] if len(kdata) else np.zeros(n, np.uint8)
+    national = ~plus & keyed & _has_literal(kdata, ds, count, first, rules.national_prefix)
+    national &= (count >= 2) & (second >= ord("1")) & (second <= ord("9"))
+    with_cc = keyed & _has_literal(kdata, ds, count, first, cc)
+    intl_plus = plus & with_cc
+    intl_00 = ~plus & keyed & _has_literal(kdata, ds, count, first, "00" + cc)
+    bare_cc = ~plus & with_cc & (klen > max(rules.possible_lengths)) & ~np.isin(klen, rules.local_only_lengths)
+    skip = np.zeros(n, dtype=np.int64)
+    skip[intl_plus], skip[intl_00], skip[bare_cc] = len(cc), 2 + len(cc), len(cc)
+    shape = national | intl_plus | intl_00 | bare_cc
+    rest_start, rest_len = ds + skip, count - skip
+    rest_first = kdata[np.minimum(rest_start, top)] if len(kdata) else first
+    prefix_len = np.full(n, -1, dtype=np.int64)
+    strips = np.zeros(n, dtype=bool)
+    for literal in rr.literals:
+        hit = (prefix_len < 0) & _has_literal(kdata, rest_start, rest_len, rest_first, literal, shape)
+        prefix_len[hit] = len(literal)
+        strips |= hit & (literal == rules.national_prefix)
+    shape &= (prefix_len < 0) & ~national | strips
+    cut = strips * len(rules.national_prefix)
+    nsn_start, nsn_len = rest_start + cut, rest_len - cut
+    nsn_first = kdata[np.minimum(nsn_start, top)] if len(kdata) else first
+    shape &= (nsn_len > 0) & (nsn_first >= ord("1")) & (nsn_first <= ord("9"))
+    if bare_cc.any():  # parse() strips that number once more: it must hold no prefix either
+        for literal in rr.literals:
+            shape &= ~_has_literal(kdata, nsn_start, nsn_len, nsn_first, literal, bare_cc & shape)
+    # the automaton over the national significant numbers (and the viability of prefix + number),
+    # the digits kept in a fixed-width matrix behind "+" and the country code for the E.164 text
+    rows = np.flatnonzero(shape)
+    r_start, r_len = nsn_start[rows], nsn_len[rows]
+    state = np.zeros(len(rows), dtype=np.int32)
+    head = "+" + cc
+    width = max(rules.possible_lengths)
+    text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
+    text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
+    shortest = int(r_len.min(initial=0))
+    padded = np.concatenate([kdata, np.full(_MAX_ROW_DIGITS + 1, ord(":"), dtype=np.uint8)])
+    pos = r_start.copy()  # the byte of digit k of each number
+    for k in range(int(r_len.max(initial=0))):
+        byte = padded[pos]
+        pos += 1
+        if k >= shortest:  # numbers already read to their end pass ":" (the automaton stays)
+            byte[r_len <= k] = ord(":")
+        if k < width:
+            text[:, len(head) + k] = byte
+        state = rr.automaton.step(state, byte)
+    accepted = rr.automaton.accepted(state)
+    viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
+    decided_rows = ~viable
+    local_only = np.isin(r_len, rules.local_only_lengths)
+    too_long = decided_rows & (r_len > width) & ~local_only
+    possible = decided_rows & np.isin(r_len, rules.possible_lengths) & ~local_only
+    kinds, _ = _decisions(rr, DEFAULT_REGION)
+    kind = np.where(possible, kinds[state, np.minimum(r_len, _MAX_ROW_DIGITS - 1)], -1)
+    valid_r = possible & (kind >= 0)
+    # per row: decided here, valid, reason
+    placeholder |= token
+    decided = placeholder | bad_len | blank
+    decided[rows] = possible | too_long
+    valid = np.zeros(n, dtype=bool)
+    valid[rows] = valid_r
+    reason = np.full(n, -1, dtype=np.int32)
+    categories = [*(r for r in _REASONS[1:] if r is not None), "missing"]
+    code = {name: i for i, name in enumerate(categories)}
+    reason[placeholder] = code["placeholder"]
+    reason[bad_len] = code["invalid_length"]
+    reason[rows[too_long]] = code["invalid_length"]
+    reason[rows[possible & ~valid_r]] = code["invalid_number"]
+    reason[~present | blank] = code["missing"]
+    decided |= ~present
+    # E.164: the valid rows' bytes of the matrix, each cut at its length
+    e164_len = np.where(valid_r, r_len + len(head), 0)
+    e164 = _strings_from_matrix(text, e164_len, rows, valid_r, n)
+    # notes: an Ofcom drama number (the first 10 characters of a 13-character E.164), else an extension
+    note = np.full(n, -1, dtype=np.int32)
+    note[valid & had_ext] = code["extension"]
+    if len(rr.drama) and text.shape[1] >= 10 and (e164_len == 13).any():
+        drama_head = np.zeros(len(rows), dtype=np.int32)  # 9 digits fit (rows not valid: ignored)
+        for i in range(1, 10):
+            drama_head *= 10
+            drama_head += text[:, i] - np.uint8(ord("0"))
+        note[rows[(e164_len == 13) & np.isin(drama_head, rr.drama)]] = code["drama_range"]
+    same = np.zeros(n, dtype=bool)
+    same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
+    same &= (raw_len == klen) & ~had_ext
+    status = np.where(valid, np.where(same, 0, 1), 2).astype(np.int8)
+    status[~present | blank] = 3
+    # the rest: the distinct-value path, merged back by position
+    storage = "pyarrow" if values.dtype.storage == "pyarrow" else None
+    rest = np.flatnonzero(~decided)
+    if len(rest):
+        slow = _standardise_distinct(values.iloc[rest])
+        status[rest] = np.asarray(slow.status.cat.codes, dtype=np.int8)
+        reason[rest] = _codes_into(slow.reason, categories)
+        note[rest] = _codes_into(slow.note, categories)
+        slow_values = arrow_text(slow.value)
+        e164 = pc.replace_with_mask(e164, pa.array(~decided), slow_values)
+    logger.debug("phone: %d rows, %d decided on the row path, %d on the distinct path", n, n - len(rest), len(rest))
+    index = values.index
+    value = pd.array(e164, dtype=pd.StringDtype("pyarrow"))
+    if storage is None:
+        value = pd.array(np.asarray(e164.to_numpy(zero_copy_only=False), dtype=object), dtype=STRING)
+    return StandardiseResult(
+        value=pd.Series(value, index=index, name=values.name),
+        status=pd.Series(pd.Categorical.from_codes(status, dtype=STATUS_DTYPE), index=index, name="status"),
+        reason=pd.Series(strings_from_codes(reason, categories, storage=storage), index=index, name="reason"),
+        note=pd.Series(strings_from_codes(note, categories, storage=storage), index=index, name="note"),
+    )
+
+
+def _codes_into(strings: pd.Series, categories: list[str]) -> np.ndarray:
+    """Codes of a few rows' reason/note strings into ``categories`` (extended in place), -1 for NA."""
+    codes, uniques = pd.factorize(strings.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    for name in uniques:
+        if name not in categories:
+            categories.append(name)
+    lookup = np.array([categories.index(name) for name in uniques] + [-1], dtype=np.int32)
+    return lookup[codes]
+
+
+def _strings_from_matrix(matrix: np.ndarray, lengths: np.ndarray, rows: np.ndarray, valid: np.ndarray, n: int) -> Any:
+    """A pyarrow string array of ``n`` rows: at ``rows[valid]``, the first ``lengths`` bytes of
+    the matching row of the ASCII ``matrix`` (``lengths`` 0 where not ``valid``); null elsewhere."""
+    import pyarrow as pa
+
+    out_len = np.zeros(n, dtype=np.int32)
+    out_len[rows] = lengths
+    out_offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(out_len, out=out_offsets[1:])
+    buf = matrix[np.arange(matrix.shape[1], dtype=np.int32) < lengths[:, None].astype(np.int32)]
+    present = np.zeros(n, dtype=bool)
+    present[rows[valid]] = True
+    bitmap = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(out_offsets), pa.py_buffer(buf), bitmap, int(n - valid.sum()))
