@@ -80,6 +80,7 @@ from dataclean.exceptions import (
     PlaceholderValue,
     ValidationError,
 )
+from dataclean.fields._address_fast import drop_tail_bytes, trailing_postcodes, upper_tail_bytes
 
 
 class Reason(StrEnum):
@@ -557,6 +558,121 @@ _SUFFIX_SPELLINGS = sorted(_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v
 _COUNTY_LAST_WORDS = sorted({c.split()[-1] for c in COUNTIES})
 
 
+# --- the comma shape as one DFA match over the distinct texts (no capture groups) ---------------
+#
+# ``[SUB[,] ][NAME, ...]NUM STREET[, LOCALITY ...], TOWN[[,] POSTCODE]`` (a line break counts as a
+# comma), with each word's class written into the pattern (see ``_address_fast``): what the parser
+# does with such a text is then known without extracting anything. The canonical line is the
+# text title-cased, with line breaks as commas, a comma after the sub-building, the street word
+# expanded (``RD`` to ``ROAD``) and the postcode in its canonical form.
+
+_SEP = r"(?:, |\r?\n)"
+_SEP_OR_SPACE = r"(?:, |\r?\n| )"
+_WORDS = rf"{_W}(?: {_W})*"
+#: The structure, with any words: a sub-building followed by a space is followed by the number.
+_COMMA_SHAPE = (
+    rf"^(?:{_SUB}(?: |{_SEP}(?:{_WORDS}{_SEP})*)|(?:{_WORDS}{_SEP})*)[0-9]{{1,5}}[A-Z]? {_WORDS}"
+    rf"(?:{_SEP}{_WORDS})*{_SEP}{_WORDS}(?:{_SEP_OR_SPACE}{_PC})?$"
+)
+
+
+def _alternation(words: Any) -> str:
+    return "(?:" + "|".join(sorted(w for w in words if w.isascii() and w.isalpha())) + ")"
+
+
+_ANY_WORD_SP = r"(?:[A-Z'\-]+ )"
+_SP_ANY_WORD = r"(?: [A-Z'\-]+)"
+_STREET_START = r"(?:^| |, |\n)[0-9]{1,5}[A-Z]? "
+_PART_END = rf"(?:{_SEP}|$| [A-Z]{{1,2}}[0-9])"
+#: In a text of :data:`_COMMA_SHAPE`, words the parser reads otherwise than as plain title-cased
+#: words (so the text is left to the other paths): a special word in a part without digits (a
+#: building name, locality or town), a special word first in the street (unless it is the only
+#: word), a street word inside it, a last street word that is special (street words, expanded
+#: when abbreviated, and sub-building words stand: Faker's ``Joel Flat``, as the parser looks for
+#: those only at the start of the first part), and a town ending in a county's last word.
+_COMMA_SHAPE_OTHERWISE = "|".join(
+    [
+        rf"(?:^|{_SEP}){_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
+        rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}{_ANY_WORD_SP}*"
+        rf"{_alternation(set(_SPECIAL_OR_SUFFIX) - set(_SUFFIX_SPELLINGS) - SUB_BUILDING_WORDS)}{_SEP}",
+        rf"(?:^|[ ,\n'\-]){_alternation(_COUNTY_LAST_WORDS)}(?:{_SEP_OR_SPACE}{_PC})?$",
+    ]
+)
+#: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
+_STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
+#: What a text of the comma shape may need besides title case: a line break, no comma after the
+#: sub-building, an abbreviated street word (these before title-casing), ``Mc`` or a hyphen
+#: (title-cased by :func:`_title_arrow`).
+_COMMA_FIXES = rf"\n|^{_SUB} | (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
+
+
+def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """(decided, canonical, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
+    with a valid postcode (or none) are decided; the others are left to the other paths."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(upper)
+    decided = _bools_a(pc.match_substring_regex(upper, _COMMA_SHAPE))
+    if decided.any():
+        otherwise = _bools_a(pc.match_substring_regex(upper.filter(pa.array(decided)), _COMMA_SHAPE_OTHERWISE))
+        decided[np.flatnonzero(decided)[otherwise]] = False
+    if not decided.any():
+        return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+    sub = upper.filter(pa.array(decided))
+    tail = trailing_postcodes(sub)
+    pc_ok, pc_canon = _postcodes(pc.if_else(pa.array(tail.has), tail.spaced, ""))
+    keep = ~tail.has | (pc_ok & _bools_a(pc.equal(pc_canon, tail.spaced)))
+    if not keep.all():
+        decided[np.flatnonzero(decided)[~keep]] = False
+        sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
+    # lines that need more than title case and the postcode in upper case: fixed apart
+    fix = (tail.has & ~(tail.comma & tail.has_space)) | _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
+    line = pc.ascii_title(sub)
+    if fix.any():
+        fix_a = pa.array(fix)
+        line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
+    line = upper_tail_bytes(line, np.where(tail.has, tail.spaced_length, 0))
+    canonical = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(decided), line)
+    no_postcode = np.zeros(n, dtype=bool)
+    no_postcode[decided] = ~tail.has
+    return decided, canonical, no_postcode
+
+
+def _comma_fixed(sub: Any, tail: Any) -> Any:
+    """:func:`_comma_canonical`'s lines (postcode still title-cased) for the texts that need more
+    than title case: postcode separator and spacing, line breaks, sub-building comma, street word."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = drop_tail_bytes(sub, np.where(tail.has, tail.length + tail.sep_length, 0))
+    text = _where(text, "\n", lambda a: pc.replace_substring_regex(a, "\r?\n", ", "), regex=False)
+    text = _where(text, rf"^{_SUB} ", lambda a: pc.replace_substring_regex(a, rf"^({_SUB}) ", r"\1, "))
+    abbreviated = rf" (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}), "
+
+    def expand(a: Any) -> Any:
+        for short, long in sorted(_STREET_ABBREVIATIONS.items()):
+            a = pc.replace_substring(a, f" {short}, ", f" {long}, ")
+        return a
+
+    text = _where(text, abbreviated, expand)
+    code = pc.if_else(pa.array(tail.has), tail.spaced, pa.scalar(None, pa.string()))
+    return pc.binary_join_element_wise(_title_arrow(text), code, ", ", null_handling="skip")
+
+
+def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
+    """``fn`` applied only to the strings of ``arr`` that match ``pattern`` (most need nothing)."""
+    import pyarrow.compute as pc
+
+    find = pc.match_substring_regex if regex else pc.match_substring
+    hit = pc.fill_null(find(arr, pattern), False)
+    if not pc.any(hit).as_py():
+        return arr
+    return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
+
+
 def _word_flags(parts: Any, words: Any) -> np.ndarray:
     """Per row: does any space-separated word of ``parts`` appear in ``words``?"""
     import pyarrow.compute as pc
@@ -877,17 +993,49 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
 
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text, distinct=distinct)
-    keys = _address_key(arrow_text(uniques))
+    text = arrow_text(uniques)
+    n = len(text)
+    # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
+    # of those by extraction, the Python parser for what is left
+    decided, canon, no_postcode = _comma_canonical(pc.ascii_upper(text))
+    names = ["no_postcode"]  # reasons and notes as codes into a short list
+    reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
+    reason_u[:-1][no_postcode] = 0
+    rest = np.flatnonzero(~decided)
+    if len(rest):
+        rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
+        canon = pc.replace_with_mask(canon, pa.array(~decided), rest_canon)
+    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
+    take = np.where(codes < 0, n, codes)
+    index = col.original.index
+    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
+    reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
+    values_a = canon.take(pa.array(take))
+    arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
+    canonical = (
+        pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
+        if arrow_in
+        else pd.Series(values_a.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    )
+    return build_result(col, canonical, reason, valid)
+
+
+def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
+    """(canonical, reason code into ``names``) per text, worked once per key (the parser ignores
+    case and spacing): the common shapes by extraction (:func:`_fast_canonical`), the Python
+    parser for the keys left. ``names`` gains the reasons met."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = _address_key(texts)
     encoded = keys.dictionary_encode()
     kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
     kuniq = encoded.dictionary
     decided, canon, fast_note = _fast_canonical(kuniq)
     slow = np.flatnonzero(~decided)
     slow_canon = np.full(len(slow), None, dtype=object)
-    # reasons and notes per key as codes into a short list (no object array per key to hash)
-    names = ["no_postcode"]
-    reason_k = np.full(len(kuniq) + 1, -1, dtype=np.int32)  # the last slot answers missing rows
-    reason_k[:-1][decided & (fast_note == "no_postcode")] = 0
+    reason_k = np.full(len(kuniq), -1, dtype=np.int32)
+    reason_k[decided & (fast_note == "no_postcode")] = names.index("no_postcode")
     for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
         try:
             slow_canon[j] = _validate_text(text)
@@ -901,21 +1049,8 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
             reason_k[slow[j]] = names.index(found)
     if len(slow):
         canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
-    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
-    per_text = np.append(kcodes, len(kuniq))
-    take = per_text[np.where(codes < 0, len(uniques), codes)]
-    logger.debug("address: %d rows, %d keys, %d parsed in Python", len(codes), len(kuniq), len(slow))
-    index = col.original.index
-    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
-    reason = pd.Series(pd.Categorical.from_codes(reason_k[take], categories=names), index=index)
-    values_a = canon.take(pa.array(take))
-    arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
-    canonical = (
-        pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
-        if arrow_in
-        else pd.Series(values_a.to_numpy(zero_copy_only=False), index=index, dtype=object)
-    )
-    return build_result(col, canonical, reason, valid)
+    logger.debug("address: %d texts, %d keys, %d parsed in Python", len(texts), len(kuniq), len(slow))
+    return canon.take(pa.array(kcodes)), reason_k[kcodes]
 
 
 _COLUMNS = FieldColumns(standardise_series)
