@@ -27,73 +27,90 @@ def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
 @dataclass
 class TrailingPostcodes:
     """Per text: whether it ends in a postcode, its length in the text, whether it holds its
-    space, the separator before it (length, and whether it is ``", "``), and the postcode written
-    ``OUTWARD INWARD`` (``""`` where there is none) with its length."""
+    space, the separator before it (length, and whether it is ``", "``), and the postcode
+    compacted (``OUTWARDINWARD``) and spaced (``OUTWARD INWARD``), ``""`` where there is none."""
 
     has: np.ndarray
     length: np.ndarray
     has_space: np.ndarray
     sep_length: np.ndarray
     comma: np.ndarray
+    compact: Any
     spaced: Any
-    spaced_length: np.ndarray
+
+    @property
+    def spaced_length(self) -> np.ndarray:
+        return np.where(self.has, self.length + 1 - self.has_space, 0)
 
     def subset(self, mask: np.ndarray) -> TrailingPostcodes:
         import pyarrow as pa
 
+        keep = pa.array(mask)
         return TrailingPostcodes(
             self.has[mask],
             self.length[mask],
             self.has_space[mask],
             self.sep_length[mask],
             self.comma[mask],
-            self.spaced.filter(pa.array(mask)),
-            self.spaced_length[mask],
+            self.compact.filter(keep),
+            self.spaced.filter(keep),
         )
+
+
+_CLASS = np.zeros(256, dtype=np.uint8)  # 0 other, 1 digit, 2 upper-case letter
+_CLASS[ord("0") : ord("9") + 1] = 1
+_CLASS[ord("A") : ord("Z") + 1] = 2
+
+
+def _strings(mat: np.ndarray, lengths: np.ndarray) -> Any:
+    """One Arrow string per row of a byte matrix, of the row's first ``lengths[i]`` bytes."""
+    import pyarrow as pa
+
+    used = np.arange(mat.shape[1])[None, :] < lengths[:, None]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    return pa.StringArray.from_buffers(len(mat), pa.py_buffer(offsets), pa.py_buffer(mat[used].tobytes()))
 
 
 def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     """The postcode that ends each upper-case text, for texts known to end either in letters or
     in ``<sep><postcode>`` (``sep`` one of ``", "``, ``"\\n"``, ``"\\r\\n"``, ``" "``; postcode
-    ``[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}``), as the address fast shapes guarantee."""
-    import pyarrow as pa
-
+    ``[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}``), at least 6 bytes long, as the address fast
+    shapes guarantee."""
     _, offsets, data = _buffers(arr)
     n = len(offsets) - 1
-    ends = offsets[1:].astype(np.int64)
-    at = ends[:, None] - np.arange(1, _TAIL + 1)[None, :]  # column k: the (k+1)-th byte from the end
-    inside = at >= offsets[:-1, None]
-    b = np.where(inside, data[np.clip(at, 0, None)] if len(data) else 0, 0).astype(np.uint8)
-    digit = (b >= ord("0")) & (b <= ord("9"))
-    alnum = digit | ((b >= ord("A")) & (b <= ord("Z")))
-    has = digit[:, 2] & ~digit[:, 1] & ~digit[:, 0] & alnum[:, 1] & alnum[:, 0]
+    # the last bytes, last first (a text with a postcode has 12 bytes or more: all its own)
+    b = data[np.maximum(offsets[1:, None].astype(np.int64) - np.arange(1, _TAIL + 1)[None, :], 0)]
+    cls = _CLASS[b]
+    has = (cls[:, 2] == 1) & (cls[:, 1] == 2) & (cls[:, 0] == 2)
     has_space = has & (b[:, 3] == ord(" "))
-    out_end = np.where(has_space, 4, 3)  # the outward code's last byte, counted from the end
-    cols = np.arange(_TAIL)[None, :]
-    stop = np.argmax(~alnum & (cols >= out_end[:, None]), axis=1)  # the separator's last byte
-    out_len = stop - out_end
+    other = cls == 0
+    other[:, :3] = False
+    other[:, 3] &= ~has_space
+    stop = np.argmax(other, axis=1)  # the separator's last byte
     rows = np.arange(n)
-    before = b[rows, np.minimum(stop + 1, _TAIL - 1)]
     last = b[rows, stop]
-    sep_length = np.where((last == ord(" ")) & (before == ord(",")), 2, np.where((last == 10) & (before == 13), 2, 1))
+    before = b[rows, np.minimum(stop + 1, _TAIL - 1)]
     comma = has & (last == ord(" ")) & (before == ord(","))
+    crlf = (last == 10) & (before == 13)
     length = np.where(has, stop, 0)
-    sep_length = np.where(has, sep_length, 0)
-    out_len = np.where(has, out_len, 0)
-    spaced_length = np.where(has, out_len + 4, 0)
-    # OUTWARD + " " + INWARD as a fixed-width byte matrix, then one Arrow string per row
-    width = 8
-    mat = np.zeros((n, width), dtype=np.uint8)
-    j = np.arange(width)[None, :]
-    src_out = np.clip(stop[:, None] - 1 - j, 0, _TAIL - 1)  # outward bytes, first to last
-    mat = np.where(j < out_len[:, None], b[rows[:, None], src_out], mat)
-    mat = np.where(j == out_len[:, None], ord(" "), mat)
-    src_in = np.clip(2 - (j - out_len[:, None] - 1), 0, _TAIL - 1)
-    mat = np.where((j > out_len[:, None]) & (j <= out_len[:, None] + 3), b[rows[:, None], src_in], mat)
-    used = j < spaced_length[:, None]
-    new_offsets = np.concatenate([[0], np.cumsum(spaced_length)]).astype(np.int32)
-    spaced = pa.StringArray.from_buffers(n, pa.py_buffer(new_offsets), pa.py_buffer(mat[used].tobytes()))
-    return TrailingPostcodes(has, length, has_space, sep_length, comma, spaced, spaced_length)
+    sep_length = np.where(has, np.where(comma | crlf, 2, 1), 0)
+    out_len = np.where(has, stop - 3 - has_space, 0)
+    # compacted and spaced, left to right: outward (read back from the end), space, inward
+    j = np.arange(8)[None, :]
+    source = np.where(j < out_len[:, None], stop[:, None] - 1 - j, 2 - (j - out_len[:, None]))
+    compact = b[rows[:, None], np.clip(source[:, :7], 0, _TAIL - 1)]
+    spaced = np.where(j < out_len[:, None], b[rows[:, None], np.clip(source, 0, _TAIL - 1)], 0)
+    spaced[:, 1:] = np.where(j[:, 1:] > out_len[:, None], compact, spaced[:, 1:])
+    spaced[rows, np.minimum(out_len, 7)] = ord(" ")
+    return TrailingPostcodes(
+        has,
+        length,
+        has_space,
+        sep_length,
+        comma,
+        _strings(compact, np.where(has, out_len + 3, 0)),
+        _strings(spaced.astype(np.uint8), np.where(has, out_len + 4, 0)),
+    )
 
 
 def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
