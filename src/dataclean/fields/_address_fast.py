@@ -17,7 +17,9 @@ def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """(array, offsets, data) of a pyarrow ``string`` array without nulls, as one buffer at 0."""
     import pyarrow as pa
 
-    arr = pa.concat_arrays([arr.cast(pa.string())])
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    if arr.offset:
+        arr = pa.concat_arrays([arr])
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[: len(arr) + 1]
     buffer = arr.buffers()[2]
     data = np.frombuffer(buffer, dtype=np.uint8)[: offsets[-1]] if buffer is not None else np.zeros(0, np.uint8)
@@ -62,15 +64,6 @@ _CLASS[ord("0") : ord("9") + 1] = 1
 _CLASS[ord("A") : ord("Z") + 1] = 2
 
 
-def _strings(mat: np.ndarray, lengths: np.ndarray) -> Any:
-    """One Arrow string per row of a byte matrix, of the row's first ``lengths[i]`` bytes."""
-    import pyarrow as pa
-
-    used = np.arange(mat.shape[1])[None, :] < lengths[:, None]
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    return pa.StringArray.from_buffers(len(mat), pa.py_buffer(offsets), pa.py_buffer(mat[used].tobytes()))
-
-
 def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     """The postcode that ends each upper-case text, for texts known to end either in letters or
     in ``<sep><postcode>`` (``sep`` one of ``", "``, ``"\\n"``, ``"\\r\\n"``, ``" "``; postcode
@@ -94,23 +87,28 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     crlf = (last == 10) & (before == 13)
     length = np.where(has, stop, 0)
     sep_length = np.where(has, np.where(comma | crlf, 2, 1), 0)
-    out_len = np.where(has, stop - 3 - has_space, 0)
-    # compacted and spaced, left to right: outward (read back from the end), space, inward
-    j = np.arange(8)[None, :]
-    source = np.where(j < out_len[:, None], stop[:, None] - 1 - j, 2 - (j - out_len[:, None]))
-    compact = b[rows[:, None], np.clip(source[:, :7], 0, _TAIL - 1)]
-    spaced = np.where(j < out_len[:, None], b[rows[:, None], np.clip(source, 0, _TAIL - 1)], 0)
-    spaced[:, 1:] = np.where(j[:, 1:] > out_len[:, None], compact, spaced[:, 1:])
-    spaced[rows, np.minimum(out_len, 7)] = ord(" ")
+    code_length = np.where(has, stop - has_space, 0)  # compacted
+    # right to left: the inward code, then the outward code past the space if any
+    compact_rev = np.where(has_space[:, None], np.concatenate([b[:, :3], b[:, 4:8]], axis=1), b[:, :7])
+    spaced_rev = np.concatenate([b[:, :3], np.full((n, 1), ord(" "), np.uint8), compact_rev[:, 3:]], axis=1)
     return TrailingPostcodes(
         has,
         length,
         has_space,
         sep_length,
         comma,
-        _strings(compact, np.where(has, out_len + 3, 0)),
-        _strings(spaced.astype(np.uint8), np.where(has, out_len + 4, 0)),
+        _right_aligned(compact_rev[:, ::-1], code_length),
+        _right_aligned(spaced_rev[:, ::-1], np.where(has, code_length + 1, 0)),
     )
+
+
+def _right_aligned(mat: np.ndarray, lengths: np.ndarray) -> Any:
+    """One Arrow string per row of a byte matrix, of the row's last ``lengths[i]`` bytes."""
+    import pyarrow as pa
+
+    used = np.arange(mat.shape[1])[None, :] >= (mat.shape[1] - lengths)[:, None]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    return pa.StringArray.from_buffers(len(mat), pa.py_buffer(offsets), pa.py_buffer(mat[used].tobytes()))
 
 
 def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
@@ -133,17 +131,16 @@ def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
 
 def upper_tail_bytes(arr: Any, count: np.ndarray) -> Any:
     """The strings of ``arr`` (pyarrow ``string``, no nulls) with their last ``count[i]`` bytes
-    (ASCII) in upper case."""
+    (ASCII, 8 at most) in upper case."""
     import pyarrow as pa
 
     arr, offsets, data = _buffers(arr)
-    count = np.asarray(count, dtype=np.int64)
+    count = np.asarray(count)
     if not count.any():
         return arr
     data = data.copy()
-    ends = np.repeat(offsets[1:].astype(np.int64), count)
-    back = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    at = ends - 1 - back
-    lower = (data[at] >= ord("a")) & (data[at] <= ord("z"))
-    data[at[lower]] -= ord("a") - ord("A")
-    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(data.tobytes()))
+    at = offsets[1:, None] - np.arange(1, int(count.max()) + 1, dtype=np.int32)[None, :]
+    at = at[np.arange(at.shape[1])[None, :] < count[:, None]]
+    chars = data[at]
+    data[at] = np.where((chars >= ord("a")) & (chars <= ord("z")), chars - (ord("a") - ord("A")), chars)
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(data))
