@@ -69,10 +69,17 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     in ``<sep><postcode>`` (``sep`` one of ``", "``, ``"\\n"``, ``"\\r\\n"``, ``" "``; postcode
     ``[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}``), at least 6 bytes long, as the address fast
     shapes guarantee."""
-    _, offsets, data = _buffers(arr)
-    n = len(offsets) - 1
-    # the last bytes, last first (a text with a postcode has 12 bytes or more: all its own)
-    b = data[np.maximum(offsets[1:, None].astype(np.int64) - np.arange(1, _TAIL + 1)[None, :], 0)]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(arr)
+    # the last bytes of each text as one (n, _TAIL) matrix (shorter texts padded on the left), last first
+    tail = pc.binary_slice(arr.cast(pa.binary()), -_TAIL).cast(pa.string())
+    if len(tail) and pc.min(pc.binary_length(tail)).as_py() < _TAIL:
+        tail = pc.utf8_lpad(tail, _TAIL, " ")
+    tail = pa.concat_arrays([tail]) if tail.offset else tail
+    start = np.frombuffer(tail.buffers()[1], dtype=np.int32)[0] if n else 0
+    b = np.frombuffer(tail.buffers()[2], dtype=np.uint8)[start : start + n * _TAIL].reshape(n, _TAIL)[:, ::-1]
     cls = _CLASS[b]
     has = (cls[:, 2] == 1) & (cls[:, 1] == 2) & (cls[:, 0] == 2)
     has_space = has & (b[:, 3] == ord(" "))
