@@ -154,10 +154,13 @@ def test_comma_shape_on_built_shapes():
         "12 High Road, Chelmsford, GX11 1AA",  # overseas: left to the parser (a note there)
         "12 High St, Chelmsford, CM1 1QH",  # St: left to the parser
         "12 High Road, Chelmsford Essex",  # a county: left to the parser
+        "Rose Cottage, Mill Lane Farm, Chelmsford",  # named parts: a street word inside one
+        "Rose Cottage, Mill Lane\nChelmsford cm2 8pd",  # named parts
+        "MILL LANE, GREAT BADDOW",  # named parts, the street first
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, no_postcode = address._comma_canonical(upper)
-    assert decided.tolist() == [True] * 6 + [False] * 4
+    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 2
     assert canonical.to_pylist()[:6] == [
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
@@ -166,6 +169,7 @@ def test_comma_shape_on_built_shapes():
         "7 McDonald Close, Smith-on-Sea, CO1 1AA",
         "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",
     ]
+    assert canonical.to_pylist()[11:] == ["Rose Cottage, Mill Lane, Chelmsford, CM2 8PD", "Mill Lane, Great Baddow"]
     assert no_postcode.tolist()[:6] == [False] * 5 + [True]
     _assert_column_agrees(texts)
 

@@ -600,6 +600,14 @@ _COMMA_SHAPE_OTHERWISE = "|".join(
         rf"(?:^|[ ,\n'\-]){_alternation(_COUNTY_LAST_WORDS)}(?:{_SEP_OR_SPACE}{_PC})?$",
     ]
 )
+#: Named parts only (``Rose Cottage, Mill Lane, Town``): whichever part the parser takes for the
+#: street, the line is the parts title-cased, unless it cuts a part after a street word inside it.
+_NAMED_SHAPE = rf"^{_WORDS}(?:{_SEP}{_WORDS})+(?:{_SEP_OR_SPACE}{_PC})?$"
+_NAMED_SHAPE_OTHERWISE = (
+    _COMMA_SHAPE_OTHERWISE
+    + rf"|(?:^|{_SEP})[A-Z'\-]+ {_ANY_WORD_SP}*"
+    + rf"{_alternation(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values()))} [A-Z'\-]+"
+)
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
 #: What a text of the comma shape may need besides title case: a line break, no comma after the
@@ -615,10 +623,9 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     import pyarrow.compute as pc
 
     n = len(upper)
-    decided = _bools_a(pc.match_substring_regex(upper, _COMMA_SHAPE))
-    if decided.any():
-        otherwise = _bools_a(pc.match_substring_regex(upper.filter(pa.array(decided)), _COMMA_SHAPE_OTHERWISE))
-        decided[np.flatnonzero(decided)[otherwise]] = False
+    decided = _matching(upper, _COMMA_SHAPE, _COMMA_SHAPE_OTHERWISE)
+    rest = np.flatnonzero(~decided)
+    decided[rest[_matching(upper.take(pa.array(rest)), _NAMED_SHAPE, _NAMED_SHAPE_OTHERWISE)]] = True
     if not decided.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     sub = upper.filter(pa.array(decided))
@@ -638,6 +645,17 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
     return decided, canonical, no_postcode
+
+
+def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
+    """Per text: matches ``shape`` and not ``otherwise`` (run only on the texts of the shape)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = _bools_a(pc.match_substring_regex(texts, shape))
+    if hit.any():
+        hit[np.flatnonzero(hit)[_bools_a(pc.match_substring_regex(texts.filter(pa.array(hit)), otherwise))]] = False
+    return hit
 
 
 def _comma_fixed(sub: Any, tail: Any) -> Any:
