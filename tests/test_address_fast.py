@@ -181,8 +181,8 @@ def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
     texts = ["1 A, TOWN, CM1 1QH", "1 A, TOWN\nCM11QH", "1 A, TOWN", "1 A, TOWN W1A 1AA", "1 A, B\r\nEC1A1BB"]
     tail = trailing_postcodes(pa.array(texts))
     assert tail.has.tolist() == [True, True, False, True, True]
-    assert tail.compact.to_pylist() == ["CM11QH", "CM11QH", "", "W1A1AA", "EC1A1BB"]
-    assert tail.spaced.to_pylist() == ["CM1 1QH", "CM1 1QH", "", "W1A 1AA", "EC1A 1BB"]
+    assert tail.spaced().to_pylist() == ["CM1 1QH", "CM1 1QH", None, "W1A 1AA", "EC1A 1BB"]
+    assert tail.spaced_length.tolist() == [7, 7, 0, 7, 8]
     assert tail.length.tolist() == [7, 6, 0, 7, 7]
     assert tail.sep_length.tolist() == [2, 1, 0, 1, 2]
     assert tail.comma.tolist() == [True, False, False, False, False]
@@ -200,6 +200,11 @@ def test_drop_and_upper_tail_bytes():
 @given(st.from_regex(r"\A[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}\Z"))
 def test_postcode_rules_agree_with_the_postcode_module(code):
     ok = bool(address._postcode_ok(pa.array([code]))[0])
+    spaced = f"{code[:-3]} {code[-3:]}"
+    texts = [f"1 A, TOWN, {spaced}", f"1 A, TOWN\n{code}", f"1 A, TOWN {spaced}", f"1 A, B\r\n{code}"]
+    tail = trailing_postcodes(pa.array(texts))
+    assert tail.has.all()
+    assert address._tail_postcode_ok(tail.tail).tolist() == [ok] * 4, code
     try:
         canonical = postcode_field.validate(code)
         note = postcode_field.standardise_series(pd.Series([code], dtype="string")).note.iloc[0]

@@ -29,16 +29,16 @@ def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
 @dataclass
 class TrailingPostcodes:
     """Per text: whether it ends in a postcode, its length in the text, whether it holds its
-    space, the separator before it (length, and whether it is ``", "``), and the postcode
-    compacted (``OUTWARDINWARD``) and spaced (``OUTWARD INWARD``), ``""`` where there is none."""
+    space, the separator before it (length, and whether it is ``", "``), and the text's last
+    :data:`_TAIL` bytes (padded on the left with spaces), which hold the postcode and its
+    separator."""
 
     has: np.ndarray
     length: np.ndarray
     has_space: np.ndarray
     sep_length: np.ndarray
     comma: np.ndarray
-    compact: Any
-    spaced: Any
+    tail: Any
 
     @property
     def spaced_length(self) -> np.ndarray:
@@ -47,16 +47,23 @@ class TrailingPostcodes:
     def subset(self, mask: np.ndarray) -> TrailingPostcodes:
         import pyarrow as pa
 
-        keep = pa.array(mask)
         return TrailingPostcodes(
             self.has[mask],
             self.length[mask],
             self.has_space[mask],
             self.sep_length[mask],
             self.comma[mask],
-            self.compact.filter(keep),
-            self.spaced.filter(keep),
+            self.tail.filter(pa.array(mask)),
         )
+
+    def spaced(self) -> Any:
+        """The postcodes written ``OUTWARD INWARD`` (null where there is none)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        got = pc.extract_regex(self.tail, r"(?:^|[ ,\n])(?P<out>[A-Z0-9]{2,4}) ?(?P<in>[0-9][A-Z]{2})$")
+        spaced = pc.binary_join_element_wise(pc.struct_field(got, [0]), pc.struct_field(got, [1]), " ")
+        return pc.if_else(pa.array(self.has), spaced, pa.scalar(None, pa.string()))
 
 
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0 other, 1 digit, 2 upper-case letter
@@ -94,28 +101,7 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     crlf = (last == 10) & (before == 13)
     length = np.where(has, stop, 0)
     sep_length = np.where(has, np.where(comma | crlf, 2, 1), 0)
-    code_length = np.where(has, stop - has_space, 0)  # compacted
-    # right to left: the inward code, then the outward code past the space if any
-    compact_rev = np.where(has_space[:, None], np.concatenate([b[:, :3], b[:, 4:8]], axis=1), b[:, :7])
-    spaced_rev = np.concatenate([b[:, :3], np.full((n, 1), ord(" "), np.uint8), compact_rev[:, 3:]], axis=1)
-    return TrailingPostcodes(
-        has,
-        length,
-        has_space,
-        sep_length,
-        comma,
-        _right_aligned(compact_rev[:, ::-1], code_length),
-        _right_aligned(spaced_rev[:, ::-1], np.where(has, code_length + 1, 0)),
-    )
-
-
-def _right_aligned(mat: np.ndarray, lengths: np.ndarray) -> Any:
-    """One Arrow string per row of a byte matrix, of the row's last ``lengths[i]`` bytes."""
-    import pyarrow as pa
-
-    used = np.arange(mat.shape[1])[None, :] >= (mat.shape[1] - lengths)[:, None]
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    return pa.StringArray.from_buffers(len(mat), pa.py_buffer(offsets), pa.py_buffer(mat[used].tobytes()))
+    return TrailingPostcodes(has, length, has_space, sep_length, comma, tail)
 
 
 def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:

@@ -630,7 +630,7 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     sub = upper.filter(pa.array(decided))
     tail = trailing_postcodes(sub)
-    keep = ~tail.has | _postcode_ok(tail.compact)
+    keep = ~tail.has | _tail_postcode_ok(tail.tail)
     if not keep.all():
         decided[np.flatnonzero(decided)[~keep]] = False
         sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
@@ -640,7 +640,7 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     if fix.any():
         fix_a = pa.array(fix)
         line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
-    line = upper_tail_bytes(line, np.where(tail.has, tail.spaced_length, 0))
+    line = upper_tail_bytes(line, np.where(tail.has & ~fix, tail.length, 0))
     canonical = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(decided), line)
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
@@ -661,7 +661,6 @@ def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
 def _comma_fixed(sub: Any, tail: Any) -> Any:
     """:func:`_comma_canonical`'s lines (postcode still title-cased) for the texts that need more
     than title case: postcode separator and spacing, line breaks, sub-building comma, street word."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     text = drop_tail_bytes(sub, np.where(tail.has, tail.length + tail.sep_length, 0))
@@ -675,8 +674,7 @@ def _comma_fixed(sub: Any, tail: Any) -> Any:
         return a
 
     text = _where(text, abbreviated, expand)
-    code = pc.if_else(pa.array(tail.has), tail.spaced, pa.scalar(None, pa.string()))
-    return pc.binary_join_element_wise(_title_arrow(text), code, ", ", null_handling="skip")
+    return pc.binary_join_element_wise(_title_arrow(text), tail.spaced(), ", ", null_handling="skip")
 
 
 def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
@@ -843,6 +841,20 @@ def _postcode_ok(compact: Any) -> np.ndarray:
         & ~_bools_a(pc.match_substring_regex(compact, postcode_field.PSEUDO))
         & ~_bools_a(pc.is_in(compact, special))
     )
+
+
+def _tail_postcode_ok(tail: Any) -> np.ndarray:
+    """:func:`_postcode_ok` on the last bytes of texts that end in a postcode after a separator
+    (``, `` or a line break or a space), the postcode with or without its space."""
+    import pyarrow.compute as pc
+
+    from dataclean.fields import postcode as postcode_field
+
+    start = r"(?:^|[ ,\n])"
+    strict = rf"{start}{postcode_field._OUTWARD} ?{postcode_field._INWARD}$"
+    special = [c for c in postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS if re.match(postcode_field.SHAPE, c)]
+    bad = rf"{start}(?:ZZ99 ?[0-9][A-Z]{{2}}|" + "|".join(f"{c[:-3]} ?{c[-3:]}" for c in sorted(special)) + ")$"
+    return _bools_a(pc.match_substring_regex(tail, strict)) & ~_bools_a(pc.match_substring_regex(tail, bad))
 
 
 def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
