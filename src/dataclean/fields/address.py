@@ -1052,7 +1052,8 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     index = col.original.index
     valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
     reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
-    values_a = canon.take(pa.array(take))
+    identity = len(take) == len(canon) and bool((take == np.arange(len(take))).all())
+    values_a = canon if identity else canon.take(pa.array(take))  # distinct values: already in order
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (
         pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
