@@ -157,10 +157,13 @@ def test_comma_shape_on_built_shapes():
         "Rose Cottage, Mill Lane Farm, Chelmsford",  # named parts: a street word inside one
         "Rose Cottage, Mill Lane\nChelmsford cm2 8pd",  # named parts
         "MILL LANE, GREAT BADDOW",  # named parts, the street first
+        "251 ronald rapids annettechester ex7e 3gf",  # one part: no street word, all street
+        "Flat 12 16 Joel Ranch Jacquelinemouth M4 1GQ",  # one part after the sub-building
+        "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: left to the parser
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, no_postcode = address._comma_canonical(upper)
-    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 2
+    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 4 + [False]
     assert canonical.to_pylist()[:6] == [
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
@@ -169,7 +172,12 @@ def test_comma_shape_on_built_shapes():
         "7 McDonald Close, Smith-on-Sea, CO1 1AA",
         "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",
     ]
-    assert canonical.to_pylist()[11:] == ["Rose Cottage, Mill Lane, Chelmsford, CM2 8PD", "Mill Lane, Great Baddow"]
+    assert canonical.to_pylist()[11:15] == [
+        "Rose Cottage, Mill Lane, Chelmsford, CM2 8PD",
+        "Mill Lane, Great Baddow",
+        "251 Ronald Rapids Annettechester, EX7E 3GF",
+        "Flat 12, 16 Joel Ranch Jacquelinemouth, M4 1GQ",
+    ]
     assert no_postcode.tolist()[:6] == [False] * 5 + [True]
     _assert_column_agrees(texts)
 

@@ -608,6 +608,13 @@ _NAMED_SHAPE_OTHERWISE = (
     + rf"|(?:^|{_SEP})[A-Z'\-]+ {_ANY_WORD_SP}*"
     + rf"{_alternation(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values()))} [A-Z'\-]+"
 )
+#: One part (no commas): ``[FLAT 3 ]12 WORDS[ POSTCODE]``. The parser ends the street at a street
+#: word after its first word, so without one the whole part is the street (no town).
+_ONE_PART_SHAPE = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? {_WORDS}(?: {_PC})?$"
+_ONE_PART_SHAPE_OTHERWISE = (
+    rf"[0-9][A-Z]? {_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
+    rf"|[0-9][A-Z]? [A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
+)
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
 #: What a text of the comma shape may need besides title case: a line break, no comma after the
@@ -624,8 +631,9 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
 
     n = len(upper)
     decided = _matching(upper, _COMMA_SHAPE, _COMMA_SHAPE_OTHERWISE)
-    rest = np.flatnonzero(~decided)
-    decided[rest[_matching(upper.take(pa.array(rest)), _NAMED_SHAPE, _NAMED_SHAPE_OTHERWISE)]] = True
+    for shape, otherwise in ((_NAMED_SHAPE, _NAMED_SHAPE_OTHERWISE), (_ONE_PART_SHAPE, _ONE_PART_SHAPE_OTHERWISE)):
+        rest = np.flatnonzero(~decided)
+        decided[rest[_matching(upper.take(pa.array(rest)), shape, otherwise)]] = True
     if not decided.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     sub = upper.filter(pa.array(decided))
