@@ -59,11 +59,26 @@ class TrailingPostcodes:
     def spaced(self) -> Any:
         """The postcodes written ``OUTWARD INWARD`` (null where there is none)."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        got = pc.extract_regex(self.tail, r"(?:^|[ ,\n])(?P<out>[A-Z0-9]{2,4}) ?(?P<in>[0-9][A-Z]{2})$")
-        spaced = pc.binary_join_element_wise(pc.struct_field(got, [0]), pc.struct_field(got, [1]), " ")
-        return pc.if_else(pa.array(self.has), spaced, pa.scalar(None, pa.string()))
+        n = len(self.has)
+        tail = _matrix(self.tail, n)
+        # right-aligned in 8 bytes: the outward code (before the space, if any), a space, the inward
+        outward = np.where(self.has_space[:, None], tail[:, 2:6], tail[:, 3:7])
+        mat = np.concatenate([outward, np.full((n, 1), ord(" "), np.uint8), tail[:, 7:]], axis=1)
+        lengths = self.spaced_length
+        used = np.arange(8)[None, :] >= (8 - lengths)[:, None]
+        offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        validity = pa.array(self.has).buffers()[1] if not self.has.all() else None
+        return pa.StringArray.from_buffers(n, offsets, pa.py_buffer(mat[used].tobytes()), validity)
+
+
+def _matrix(tail: Any, n: int) -> np.ndarray:
+    """The (n, _TAIL) byte matrix of an array of strings of _TAIL bytes each."""
+    import pyarrow as pa
+
+    tail = pa.concat_arrays([tail]) if tail.offset else tail
+    start = np.frombuffer(tail.buffers()[1], dtype=np.int32)[0] if n else 0
+    return np.frombuffer(tail.buffers()[2], dtype=np.uint8)[start : start + n * _TAIL].reshape(n, _TAIL)
 
 
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0 other, 1 digit, 2 upper-case letter
@@ -84,9 +99,7 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     tail = pc.binary_slice(arr.cast(pa.binary()), -_TAIL).cast(pa.string())
     if len(tail) and pc.min(pc.binary_length(tail)).as_py() < _TAIL:
         tail = pc.utf8_lpad(tail, _TAIL, " ")
-    tail = pa.concat_arrays([tail]) if tail.offset else tail
-    start = np.frombuffer(tail.buffers()[1], dtype=np.int32)[0] if n else 0
-    b = np.frombuffer(tail.buffers()[2], dtype=np.uint8)[start : start + n * _TAIL].reshape(n, _TAIL)[:, ::-1]
+    b = _matrix(tail, n)[:, ::-1]
     cls = _CLASS[b]
     has = (cls[:, 2] == 1) & (cls[:, 1] == 2) & (cls[:, 0] == 2)
     has_space = has & (b[:, 3] == ord(" "))
