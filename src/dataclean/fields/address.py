@@ -858,7 +858,7 @@ def _tail_postcode_ok(tail: Any) -> np.ndarray:
 
     from dataclean.fields import postcode as postcode_field
 
-    start = r"(?:^|[ ,\n])"
+    start = r"^(?:.*[ ,\n])?"  # anchored at both ends: one DFA pass over the 10 bytes
     strict = rf"{start}{postcode_field._OUTWARD} ?{postcode_field._INWARD}$"
     special = [c for c in postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS if re.match(postcode_field.SHAPE, c)]
     bad = rf"{start}(?:ZZ99 ?[0-9][A-Z]{{2}}|" + "|".join(f"{c[:-3]} ?{c[-3:]}" for c in sorted(special)) + ")$"
@@ -1030,9 +1030,11 @@ def _address_key(text: Any) -> Any:
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical addresses, status and reason per row.
 
-    Work runs once per distinct key (the parser ignores case and spacing, so variants of one
-    address share a key); the common shapes are read by one RE2 extraction over all keys, and the
-    Python parser runs only for the keys left.
+    Work runs once per distinct value. The common shapes (numbered street with commas, named
+    parts, one part without commas: :func:`_comma_canonical`) are recognised by RE2 DFA matches
+    over the distinct values and title-cased whole; the values left are grouped by key (the
+    parser ignores case and spacing), read by RE2 extraction where they have a known shape
+    (:func:`_fast_canonical`), and the Python parser runs only for the keys left.
     """
     return standardise_per_distinct(values, _standardise)
 
