@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataclean.fields import address
 from dataclean.fields import postcode as postcode_field
-from dataclean.fields._address_fast import drop_tail_bytes, trailing_postcodes, upper_tail_bytes
+from dataclean.fields._address_fast import drop_tail_bytes, title_upper_bytes, trailing_postcodes
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -197,11 +198,25 @@ def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
     assert tail.has_space.tolist() == [True, False, False, True, False]
 
 
-def test_drop_and_upper_tail_bytes():
+def test_drop_tail_bytes():
     arr = pa.array(["abc, de", "x", "hello"]).slice(0)
     assert drop_tail_bytes(arr, np.array([4, 0, 5])).to_pylist() == ["abc", "x", ""]
-    assert upper_tail_bytes(arr, np.array([2, 1, 0])).to_pylist() == ["abc, DE", "X", "hello"]
     assert drop_tail_bytes(pa.array(["ab", "cd", "ef"]).slice(1), np.array([1, 0])).to_pylist() == ["c", "ef"]
+
+
+def test_title_upper_bytes_keeps_the_postcode_in_upper_case():
+    arr = pa.array(["FLAT 36, 267 O'NEIL-ROAD, EX7E 3GF", "X", "", "AB", "12 MCDONALD ST\nME2W3XL"])
+    got = title_upper_bytes(arr, np.array([8, 1, 0, 0, 7])).to_pylist()
+    assert got == ["Flat 36, 267 O'Neil-Road, EX7E 3GF", "X", "", "Ab", "12 Mcdonald St\nME2W3XL"]
+    # a slice (offsets not at the buffer's start) and no kept bytes
+    assert title_upper_bytes(arr.slice(3), np.zeros(2, dtype=int)).to_pylist() == ["Ab", "12 Mcdonald St\nMe2W3Xl"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ABCXYZ019 ,'-\n\r\t.", max_size=20), min_size=1, max_size=6))
+def test_title_upper_bytes_is_arrows_ascii_title(texts):
+    arr = pa.array(texts)
+    assert title_upper_bytes(arr, np.zeros(len(texts), dtype=int)).to_pylist() == pc.ascii_title(arr).to_pylist()
 
 
 @settings(max_examples=300, deadline=None)

@@ -135,18 +135,24 @@ def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept.tobytes()))
 
 
-def upper_tail_bytes(arr: Any, count: np.ndarray) -> Any:
-    """The strings of ``arr`` (pyarrow ``string``, no nulls) with their last ``count[i]`` bytes
-    (ASCII, 8 at most) in upper case."""
+def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
+    """``pc.ascii_title`` of upper-case ASCII strings (pyarrow ``string``, no nulls), with the
+    last ``keep[i]`` bytes of each (8 at most) left in upper case, in one pass over the string
+    buffer: a letter after a letter of the same string goes to lower case (word boundaries are
+    the bytes that are not ASCII letters, as in Arrow's ``ascii_title``)."""
     import pyarrow as pa
 
     arr, offsets, data = _buffers(arr)
-    count = np.asarray(count)
-    if not count.any():
+    if not len(data):
         return arr
-    data = data.copy()
-    at = offsets[1:, None] - np.arange(1, int(count.max()) + 1, dtype=np.int32)[None, :]
-    at = at[np.arange(at.shape[1])[None, :] < count[:, None]]
-    chars = data[at]
-    data[at] = np.where((chars >= ord("a")) & (chars <= ord("z")), chars - (ord("a") - ord("A")), chars)
-    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(data))
+    letter = (data >= ord("A")) & (data <= ord("Z"))
+    lower = np.empty_like(letter)
+    lower[0] = False
+    np.logical_and(letter[1:], letter[:-1], out=lower[1:])
+    lower[offsets[:-1][offsets[:-1] < len(data)]] = False  # a string's first byte starts a word
+    keep = np.asarray(keep)
+    if keep.any():
+        at = offsets[1:, None] - np.arange(1, int(keep.max()) + 1, dtype=np.int32)[None, :]
+        lower[at[np.arange(at.shape[1])[None, :] < keep[:, None]]] = False
+    out = data | (lower.view(np.uint8) << 5)  # 0x20: upper to lower case for ASCII letters
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(out))

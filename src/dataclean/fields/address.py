@@ -80,7 +80,7 @@ from dataclean.exceptions import (
     PlaceholderValue,
     ValidationError,
 )
-from dataclean.fields._address_fast import drop_tail_bytes, trailing_postcodes, upper_tail_bytes
+from dataclean.fields._address_fast import drop_tail_bytes, title_upper_bytes, trailing_postcodes
 
 
 class Reason(StrEnum):
@@ -644,11 +644,11 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
     # lines that need more than title case and the postcode in upper case: fixed apart
     fix = (tail.has & ~(tail.comma & tail.has_space)) | _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
-    line = pc.ascii_title(sub)
+    # title case with the postcode kept in upper case, in one pass over the bytes
+    line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
     if fix.any():
         fix_a = pa.array(fix)
         line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
-    line = upper_tail_bytes(line, np.where(tail.has & ~fix, tail.length, 0))
     canonical = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(decided), line)
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
