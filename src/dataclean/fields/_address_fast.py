@@ -156,3 +156,66 @@ def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
         lower[at[np.arange(at.shape[1])[None, :] < keep[:, None]]] = False
     out = data | (lower.view(np.uint8) << 5)  # 0x20: upper to lower case for ASCII letters
     return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(out))
+
+
+def _byte_class(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(chars.encode("ascii"), dtype=np.uint8)] = True
+    return table
+
+
+_DIGIT = _byte_class("0123456789")
+# the classes of the postcode module's strict pattern (postcode._OUTWARD, postcode._INWARD)
+_FIRST = _byte_class("ABCDEFGHIJKLMNOPRSTUWYZ")  # [A-PR-UWYZ]
+_SECOND = _byte_class("ABCDEFGHKLMNOPQRSTUVWXY")  # [A-HK-Y]
+_THIRD = _byte_class("ABCDEFGHJKPSTUW")  # A9A
+_FOURTH = _byte_class("ABEHMNPRVWXY")  # AA9A
+_INWARD_LETTER = _byte_class("ABDEFGHJLNPQRSTUWXYZ")  # [ABD-HJLNP-UW-Z]
+_SEPARATOR = _byte_class(" ,\n")
+
+
+def _special_keys(special: frozenset[str]) -> dict[int, np.ndarray]:
+    """Per written length (1 to 8 bytes): the codes of ``special`` (compacted, 5 to 7 characters),
+    with and without their space, as the uint64 of their bytes right-aligned in 8 bytes."""
+    keys: dict[int, list[int]] = {}
+    for code in special:
+        if not (5 <= len(code) <= 7 and code.isascii() and code.isalnum()):
+            continue
+        for written in (code, f"{code[:-3]} {code[-3:]}"):
+            raw = written.encode("ascii").rjust(8, b"\0")
+            keys.setdefault(len(written), []).append(int.from_bytes(raw, "little"))
+    return {k: np.array(v, dtype=np.uint64) for k, v in keys.items()}
+
+
+def tail_postcode_ok(tail: TrailingPostcodes, special: frozenset[str]) -> np.ndarray:
+    """Per text: it ends in a postcode after a separator (``, ``, a line break or a space, or at
+    the start of :attr:`TrailingPostcodes.tail`) that matches the postcode module's strict pattern
+    and is neither a pseudo postcode (``ZZ99 3VZ``) nor one of ``special`` (compacted codes): the
+    byte classes of that pattern on the tail matrix, no regex."""
+    n = len(tail.has)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    b = _matrix(tail.tail, n)[:, ::-1]  # last byte first
+    rows = np.arange(n)
+    start = 3 + tail.has_space.astype(np.int64)  # the outward code's last byte
+    size = tail.length - start  # the outward code's length
+    ok = tail.has & (size >= 2) & (size <= 4)
+    ok &= _DIGIT[b[:, 2]] & _INWARD_LETTER[b[:, 1]] & _INWARD_LETTER[b[:, 0]]
+    before = start + size  # the byte before the postcode
+    ok &= (before >= _TAIL) | _SEPARATOR[b[rows, np.minimum(before, _TAIL - 1)]]
+    c = [b[rows, np.clip(start + size - k, 0, _TAIL - 1)] for k in (1, 2, 3, 4)]  # outward, in order
+    d2, d3, d4 = _DIGIT[c[1]], _DIGIT[c[2]], _DIGIT[c[3]]
+    ok &= _FIRST[c[0]] & (
+        ((size == 2) & d2)
+        | ((size == 3) & ((d2 & (d3 | _THIRD[c[2]])) | (_SECOND[c[1]] & d3)))
+        | ((size == 4) & _SECOND[c[1]] & d3 & (d4 | _FOURTH[c[3]]))
+    )
+    pseudo = (size == 4) & (c[0] == ord("Z")) & (c[1] == ord("Z")) & (c[2] == ord("9")) & (c[3] == ord("9"))
+    ok &= ~pseudo
+    if special and ok.any():  # as written in the text (with or without its space), right-aligned
+        last8 = np.ascontiguousarray(_matrix(tail.tail, n)[:, _TAIL - 8 :]).view("<u8").ravel()
+        for written, group in _special_keys(special).items():
+            rows_l = np.flatnonzero(ok & (tail.length == written))
+            mask = np.uint64((1 << 64) - (1 << (8 * (8 - written))) if written < 8 else (1 << 64) - 1)
+            ok[rows_l[np.isin(last8[rows_l] & mask, group)]] = False
+    return ok

@@ -80,7 +80,13 @@ from dataclean.exceptions import (
     PlaceholderValue,
     ValidationError,
 )
-from dataclean.fields._address_fast import drop_tail_bytes, title_upper_bytes, trailing_postcodes
+from dataclean.fields._address_fast import (
+    TrailingPostcodes,
+    drop_tail_bytes,
+    tail_postcode_ok,
+    title_upper_bytes,
+    trailing_postcodes,
+)
 
 
 class Reason(StrEnum):
@@ -638,7 +644,7 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     sub = upper.filter(pa.array(decided))
     tail = trailing_postcodes(sub)
-    keep = ~tail.has | _tail_postcode_ok(tail.tail)
+    keep = ~tail.has | _tail_postcode_ok(tail)
     if not keep.all():
         decided[np.flatnonzero(decided)[~keep]] = False
         sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
@@ -855,18 +861,16 @@ def _postcode_ok(compact: Any) -> np.ndarray:
     )
 
 
-def _tail_postcode_ok(tail: Any) -> np.ndarray:
-    """:func:`_postcode_ok` on the last bytes of texts that end in a postcode after a separator
-    (``, `` or a line break or a space), the postcode with or without its space."""
-    import pyarrow.compute as pc
-
+def _tail_postcode_ok(tail: TrailingPostcodes) -> np.ndarray:
+    """:func:`_postcode_ok` on the postcodes :func:`trailing_postcodes` found at the end of texts
+    (after ``, ``, a line break or a space; with or without its space), by byte classes on the
+    last bytes (:func:`tail_postcode_ok`); tested to agree with the postcode module."""
     from dataclean.fields import postcode as postcode_field
 
-    start = r"^(?:.*[ ,\n])?"  # anchored at both ends: one DFA pass over the 10 bytes
-    strict = rf"{start}{postcode_field._OUTWARD} ?{postcode_field._INWARD}$"
-    special = [c for c in postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS if re.match(postcode_field.SHAPE, c)]
-    bad = rf"{start}(?:ZZ99 ?[0-9][A-Z]{{2}}|" + "|".join(f"{c[:-3]} ?{c[-3:]}" for c in sorted(special)) + ")$"
-    return _bools_a(pc.match_substring_regex(tail, strict)) & ~_bools_a(pc.match_substring_regex(tail, bad))
+    special = frozenset(
+        c for c in postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS if re.match(postcode_field.SHAPE, c)
+    )
+    return tail_postcode_ok(tail, special)
 
 
 def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
