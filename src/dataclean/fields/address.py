@@ -80,6 +80,13 @@ from dataclean.exceptions import (
     PlaceholderValue,
     ValidationError,
 )
+from dataclean.fields._address_fast import (
+    TrailingPostcodes,
+    drop_tail_bytes,
+    tail_postcode_ok,
+    title_upper_bytes,
+    trailing_postcodes,
+)
 
 
 class Reason(StrEnum):
@@ -557,6 +564,144 @@ _SUFFIX_SPELLINGS = sorted(_SUFFIXES | {k for k, v in ABBREVIATIONS.items() if v
 _COUNTY_LAST_WORDS = sorted({c.split()[-1] for c in COUNTIES})
 
 
+# --- the comma shape as one DFA match over the distinct texts (no capture groups) ---------------
+#
+# ``[SUB[,] ][NAME, ...]NUM STREET[, LOCALITY ...], TOWN[[,] POSTCODE]`` (a line break counts as a
+# comma), with each word's class written into the pattern (see ``_address_fast``): what the parser
+# does with such a text is then known without extracting anything. The canonical line is the
+# text title-cased, with line breaks as commas, a comma after the sub-building, the street word
+# expanded (``RD`` to ``ROAD``) and the postcode in its canonical form.
+
+_SEP = r"(?:, |\r?\n)"
+_SEP_OR_SPACE = r"(?:, |\r?\n| )"
+_WORDS = rf"{_W}(?: {_W})*"
+#: The structure, with any words: a sub-building followed by a space is followed by the number.
+_COMMA_SHAPE = (
+    rf"^(?:{_SUB}(?: |{_SEP}(?:{_WORDS}{_SEP})*)|(?:{_WORDS}{_SEP})*)[0-9]{{1,5}}[A-Z]? {_WORDS}"
+    rf"(?:{_SEP}{_WORDS})*{_SEP}{_WORDS}(?:{_SEP_OR_SPACE}{_PC})?$"
+)
+
+
+def _alternation(words: Any) -> str:
+    return "(?:" + "|".join(sorted(w for w in words if w.isascii() and w.isalpha())) + ")"
+
+
+_ANY_WORD_SP = r"(?:[A-Z'\-]+ )"
+_SP_ANY_WORD = r"(?: [A-Z'\-]+)"
+_STREET_START = r"(?:^| |, |\n)[0-9]{1,5}[A-Z]? "
+_PART_END = rf"(?:{_SEP}|$| [A-Z]{{1,2}}[0-9])"
+#: In a text of :data:`_COMMA_SHAPE`, words the parser reads otherwise than as plain title-cased
+#: words (so the text is left to the other paths): a special word in a part without digits (a
+#: building name, locality or town), a special word first in the street (unless it is the only
+#: word), a street word inside it, a last street word that is special (street words, expanded
+#: when abbreviated, and sub-building words stand: Faker's ``Joel Flat``, as the parser looks for
+#: those only at the start of the first part), and a town ending in a county's last word.
+_COMMA_SHAPE_OTHERWISE = "|".join(
+    [
+        rf"(?:^|{_SEP}){_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
+        rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}{_ANY_WORD_SP}*"
+        rf"{_alternation(set(_SPECIAL_OR_SUFFIX) - set(_SUFFIX_SPELLINGS) - SUB_BUILDING_WORDS)}{_SEP}",
+        rf"(?:^|[ ,\n'\-]){_alternation(_COUNTY_LAST_WORDS)}(?:{_SEP_OR_SPACE}{_PC})?$",
+    ]
+)
+#: Named parts only (``Rose Cottage, Mill Lane, Town``): whichever part the parser takes for the
+#: street, the line is the parts title-cased, unless it cuts a part after a street word inside it.
+_NAMED_SHAPE = rf"^{_WORDS}(?:{_SEP}{_WORDS})+(?:{_SEP_OR_SPACE}{_PC})?$"
+_NAMED_SHAPE_OTHERWISE = (
+    _COMMA_SHAPE_OTHERWISE
+    + rf"|(?:^|{_SEP})[A-Z'\-]+ {_ANY_WORD_SP}*"
+    + rf"{_alternation(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values()))} [A-Z'\-]+"
+)
+#: One part (no commas): ``[FLAT 3 ]12 WORDS[ POSTCODE]``. The parser ends the street at a street
+#: word after its first word, so without one the whole part is the street (no town).
+_ONE_PART_SHAPE = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? {_WORDS}(?: {_PC})?$"
+_ONE_PART_SHAPE_OTHERWISE = (
+    rf"[0-9][A-Z]? {_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
+    rf"|[0-9][A-Z]? [A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
+)
+#: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
+_STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
+#: What a text of the comma shape may need besides title case: a line break, no comma after the
+#: sub-building, an abbreviated street word (these before title-casing), ``Mc`` or a hyphen
+#: (title-cased by :func:`_title_arrow`).
+_COMMA_FIXES = rf"\n|^{_SUB} | (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
+
+
+def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """(decided, canonical, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
+    with a valid postcode (or none) are decided; the others are left to the other paths."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(upper)
+    decided = _matching(upper, _COMMA_SHAPE, _COMMA_SHAPE_OTHERWISE)
+    for shape, otherwise in ((_NAMED_SHAPE, _NAMED_SHAPE_OTHERWISE), (_ONE_PART_SHAPE, _ONE_PART_SHAPE_OTHERWISE)):
+        rest = np.flatnonzero(~decided)
+        decided[rest[_matching(upper.take(pa.array(rest)), shape, otherwise)]] = True
+    if not decided.any():
+        return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+    sub = upper.filter(pa.array(decided))
+    tail = trailing_postcodes(sub)
+    keep = ~tail.has | _tail_postcode_ok(tail)
+    if not keep.all():
+        decided[np.flatnonzero(decided)[~keep]] = False
+        sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
+    # lines that need more than title case and the postcode in upper case: fixed apart
+    fix = (tail.has & ~(tail.comma & tail.has_space)) | _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
+    # title case with the postcode kept in upper case, in one pass over the bytes
+    line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
+    if fix.any():
+        fix_a = pa.array(fix)
+        line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
+    canonical = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(decided), line)
+    no_postcode = np.zeros(n, dtype=bool)
+    no_postcode[decided] = ~tail.has
+    return decided, canonical, no_postcode
+
+
+def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
+    """Per text: matches ``shape`` and not ``otherwise`` (run only on the texts of the shape)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = _bools_a(pc.match_substring_regex(texts, shape))
+    if hit.any():
+        hit[np.flatnonzero(hit)[_bools_a(pc.match_substring_regex(texts.filter(pa.array(hit)), otherwise))]] = False
+    return hit
+
+
+def _comma_fixed(sub: Any, tail: Any) -> Any:
+    """:func:`_comma_canonical`'s lines (postcode still title-cased) for the texts that need more
+    than title case: postcode separator and spacing, line breaks, sub-building comma, street word."""
+    import pyarrow.compute as pc
+
+    text = drop_tail_bytes(sub, np.where(tail.has, tail.length + tail.sep_length, 0))
+    text = _where(text, "\n", lambda a: pc.replace_substring_regex(a, "\r?\n", ", "), regex=False)
+    text = _where(text, rf"^{_SUB} ", lambda a: pc.replace_substring_regex(a, rf"^({_SUB}) ", r"\1, "))
+    abbreviated = rf" (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}), "
+
+    def expand(a: Any) -> Any:
+        for short, long in sorted(_STREET_ABBREVIATIONS.items()):
+            a = pc.replace_substring(a, f" {short}, ", f" {long}, ")
+        return a
+
+    text = _where(text, abbreviated, expand)
+    return pc.binary_join_element_wise(_title_arrow(text), tail.spaced(), ", ", null_handling="skip")
+
+
+def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
+    """``fn`` applied only to the strings of ``arr`` that match ``pattern`` (most need nothing)."""
+    import pyarrow.compute as pc
+
+    find = pc.match_substring_regex if regex else pc.match_substring
+    hit = pc.fill_null(find(arr, pattern), False)
+    if not pc.any(hit).as_py():
+        return arr
+    return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
+
+
 def _word_flags(parts: Any, words: Any) -> np.ndarray:
     """Per row: does any space-separated word of ``parts`` appear in ``words``?"""
     import pyarrow.compute as pc
@@ -660,7 +805,11 @@ def _title_arrow(text: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = _mc_capital(pc.utf8_title(text))
+    if text.null_count == 0 and pc.all(pc.string_is_ascii(text)).as_py() is not False:
+        # ASCII (the fast shapes' words): one numpy pass over the bytes, as ascii_title
+        out = _mc_capital(title_upper_bytes(pc.ascii_upper(text), np.zeros(len(text), dtype=np.int64)))
+    else:
+        out = _mc_capital(pc.utf8_title(text))
     hyphen = np.asarray(pc.fill_null(pc.match_substring(out, "-"), False).to_numpy(zero_copy_only=False), dtype=bool)
     if not hyphen.any():
         return out
@@ -694,21 +843,46 @@ def _bools_a(arr: Any) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
-    """(ok, canonical) per postcode text of the fast shapes: valid with no note (so not a pseudo,
-    overseas or BFPO code), and its canonical form (null where not ok). The postcode module runs
-    once per distinct postcode: they repeat far more than addresses do."""
+def _postcode_ok(compact: Any) -> np.ndarray:
+    """Per compacted upper-case postcode of the fast shapes (:data:`_PC` without its space, or
+    ``""``): valid with no note (not a pseudo, placeholder or overseas code). The postcode
+    module's rules on this one shape, where it has no letter O for a zero to fix (a digit starts
+    the inward code), no BFPO and no GIR 0AA; tested to agree with it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from dataclean.fields import postcode as postcode_field
 
-    encoded = pc.fill_null(codes, "").dictionary_encode()
-    std = postcode_field.standardise_series(pd.Series(pd.array(encoded.dictionary, dtype=pd.StringDtype("pyarrow"))))
-    ok_u = std.valid.to_numpy(dtype=bool) & std.note.isna().to_numpy(dtype=bool)
-    canon_u = pa.array(std.value.where(ok_u, None).to_numpy(dtype=object, na_value=None), type=pa.string())
-    index = encoded.indices
-    return ok_u[np.asarray(index.to_numpy(zero_copy_only=False))], canon_u.take(index)
+    special = pa.array(sorted(postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS))
+    return (
+        _bools_a(pc.match_substring_regex(compact, postcode_field.STRICT))
+        & ~_bools_a(pc.match_substring_regex(compact, postcode_field.PSEUDO))
+        & ~_bools_a(pc.is_in(compact, special))
+    )
+
+
+def _tail_postcode_ok(tail: TrailingPostcodes) -> np.ndarray:
+    """:func:`_postcode_ok` on the postcodes :func:`trailing_postcodes` found at the end of texts
+    (after ``, ``, a line break or a space; with or without its space), by byte classes on the
+    last bytes (:func:`tail_postcode_ok`); tested to agree with the postcode module."""
+    from dataclean.fields import postcode as postcode_field
+
+    special = frozenset(
+        c for c in postcode_field.PLACEHOLDERS | postcode_field.OVERSEAS if re.match(postcode_field.SHAPE, c)
+    )
+    return tail_postcode_ok(tail, special)
+
+
+def _postcodes(codes: Any) -> tuple[np.ndarray, Any]:
+    """(ok, canonical) per postcode text of the fast shapes (upper case, :data:`_PC`, or ``""``
+    or null): see :func:`_postcode_ok`; the canonical form is null where not ok."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    code = pc.replace_substring(pc.fill_null(codes, ""), " ", "")
+    ok = _postcode_ok(code)
+    spaced = pc.binary_join_element_wise(pc.utf8_slice_codeunits(code, 0, -3), pc.utf8_slice_codeunits(code, -3), " ")
+    return ok, pc.if_else(pa.array(ok), spaced, pa.scalar(None, pa.string()))
 
 
 def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
@@ -864,9 +1038,11 @@ def _address_key(text: Any) -> Any:
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical addresses, status and reason per row.
 
-    Work runs once per distinct key (the parser ignores case and spacing, so variants of one
-    address share a key); the common shapes are read by one RE2 extraction over all keys, and the
-    Python parser runs only for the keys left.
+    Work runs once per distinct value. The common shapes (numbered street with commas, named
+    parts, one part without commas: :func:`_comma_canonical`) are recognised by RE2 DFA matches
+    over the distinct values and title-cased whole; the values left are grouped by key (the
+    parser ignores case and spacing), read by RE2 extraction where they have a known shape
+    (:func:`_fast_canonical`), and the Python parser runs only for the keys left.
     """
     return standardise_per_distinct(values, _standardise)
 
@@ -877,17 +1053,50 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
 
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text, distinct=distinct)
-    keys = _address_key(arrow_text(uniques))
+    text = arrow_text(uniques)
+    n = len(text)
+    # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
+    # of those by extraction, the Python parser for what is left
+    decided, canon, no_postcode = _comma_canonical(pc.ascii_upper(text))
+    names = ["no_postcode"]  # reasons and notes as codes into a short list
+    reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
+    reason_u[:-1][no_postcode] = 0
+    rest = np.flatnonzero(~decided)
+    if len(rest):
+        rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
+        canon = pc.replace_with_mask(canon, pa.array(~decided), rest_canon)
+    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
+    take = np.where(codes < 0, n, codes)
+    index = col.original.index
+    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
+    reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
+    identity = len(take) == len(canon) and bool((take == np.arange(len(take))).all())
+    values_a = canon if identity else canon.take(pa.array(take))  # distinct values: already in order
+    arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
+    canonical = (
+        pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
+        if arrow_in
+        else pd.Series(values_a.to_numpy(zero_copy_only=False), index=index, dtype=object)
+    )
+    return build_result(col, canonical, reason, valid)
+
+
+def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
+    """(canonical, reason code into ``names``) per text, worked once per key (the parser ignores
+    case and spacing): the common shapes by extraction (:func:`_fast_canonical`), the Python
+    parser for the keys left. ``names`` gains the reasons met."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = _address_key(texts)
     encoded = keys.dictionary_encode()
     kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
     kuniq = encoded.dictionary
     decided, canon, fast_note = _fast_canonical(kuniq)
     slow = np.flatnonzero(~decided)
     slow_canon = np.full(len(slow), None, dtype=object)
-    # reasons and notes per key as codes into a short list (no object array per key to hash)
-    names = ["no_postcode"]
-    reason_k = np.full(len(kuniq) + 1, -1, dtype=np.int32)  # the last slot answers missing rows
-    reason_k[:-1][decided & (fast_note == "no_postcode")] = 0
+    reason_k = np.full(len(kuniq), -1, dtype=np.int32)
+    reason_k[decided & (fast_note == "no_postcode")] = names.index("no_postcode")
     for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
         try:
             slow_canon[j] = _validate_text(text)
@@ -901,21 +1110,8 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
             reason_k[slow[j]] = names.index(found)
     if len(slow):
         canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
-    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
-    per_text = np.append(kcodes, len(kuniq))
-    take = per_text[np.where(codes < 0, len(uniques), codes)]
-    logger.debug("address: %d rows, %d keys, %d parsed in Python", len(codes), len(kuniq), len(slow))
-    index = col.original.index
-    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
-    reason = pd.Series(pd.Categorical.from_codes(reason_k[take], categories=names), index=index)
-    values_a = canon.take(pa.array(take))
-    arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
-    canonical = (
-        pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
-        if arrow_in
-        else pd.Series(values_a.to_numpy(zero_copy_only=False), index=index, dtype=object)
-    )
-    return build_result(col, canonical, reason, valid)
+    logger.debug("address: %d texts, %d keys, %d parsed in Python", len(texts), len(kuniq), len(slow))
+    return canon.take(pa.array(kcodes)), reason_k[kcodes]
 
 
 _COLUMNS = FieldColumns(standardise_series)

@@ -1,0 +1,221 @@
+"""Byte-level helpers for the address fast path: the postcode at the end of each text, and
+cutting or upper-casing the ends of Arrow strings, with numpy over the string buffers (no Python
+per value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: Bytes looked at from the end of a text: a postcode (8 at most) and its separator (2 at most).
+_TAIL = 10
+
+
+def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
+    """(array, offsets, data) of a pyarrow ``string`` array without nulls, as one buffer at 0."""
+    import pyarrow as pa
+
+    arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+    if arr.offset:
+        arr = pa.concat_arrays([arr])
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[: len(arr) + 1]
+    buffer = arr.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8)[: offsets[-1]] if buffer is not None else np.zeros(0, np.uint8)
+    return arr, offsets, data
+
+
+@dataclass
+class TrailingPostcodes:
+    """Per text: whether it ends in a postcode, its length in the text, whether it holds its
+    space, the separator before it (length, and whether it is ``", "``), and the text's last
+    :data:`_TAIL` bytes (padded on the left with spaces), which hold the postcode and its
+    separator."""
+
+    has: np.ndarray
+    length: np.ndarray
+    has_space: np.ndarray
+    sep_length: np.ndarray
+    comma: np.ndarray
+    tail: Any
+
+    @property
+    def spaced_length(self) -> np.ndarray:
+        return np.where(self.has, self.length + 1 - self.has_space, 0)
+
+    def subset(self, mask: np.ndarray) -> TrailingPostcodes:
+        import pyarrow as pa
+
+        return TrailingPostcodes(
+            self.has[mask],
+            self.length[mask],
+            self.has_space[mask],
+            self.sep_length[mask],
+            self.comma[mask],
+            self.tail.filter(pa.array(mask)),
+        )
+
+    def spaced(self) -> Any:
+        """The postcodes written ``OUTWARD INWARD`` (null where there is none)."""
+        import pyarrow as pa
+
+        n = len(self.has)
+        tail = _matrix(self.tail, n)
+        # right-aligned in 8 bytes: the outward code (before the space, if any), a space, the inward
+        outward = np.where(self.has_space[:, None], tail[:, 2:6], tail[:, 3:7])
+        mat = np.concatenate([outward, np.full((n, 1), ord(" "), np.uint8), tail[:, 7:]], axis=1)
+        lengths = self.spaced_length
+        used = np.arange(8)[None, :] >= (8 - lengths)[:, None]
+        offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        validity = pa.array(self.has).buffers()[1] if not self.has.all() else None
+        return pa.StringArray.from_buffers(n, offsets, pa.py_buffer(mat[used].tobytes()), validity)
+
+
+def _matrix(tail: Any, n: int) -> np.ndarray:
+    """The (n, _TAIL) byte matrix of an array of strings of _TAIL bytes each."""
+    import pyarrow as pa
+
+    tail = pa.concat_arrays([tail]) if tail.offset else tail
+    start = np.frombuffer(tail.buffers()[1], dtype=np.int32)[0] if n else 0
+    return np.frombuffer(tail.buffers()[2], dtype=np.uint8)[start : start + n * _TAIL].reshape(n, _TAIL)
+
+
+_CLASS = np.zeros(256, dtype=np.uint8)  # 0 other, 1 digit, 2 upper-case letter
+_CLASS[ord("0") : ord("9") + 1] = 1
+_CLASS[ord("A") : ord("Z") + 1] = 2
+
+
+def trailing_postcodes(arr: Any) -> TrailingPostcodes:
+    """The postcode that ends each upper-case text, for texts known to end either in letters or
+    in ``<sep><postcode>`` (``sep`` one of ``", "``, ``"\\n"``, ``"\\r\\n"``, ``" "``; postcode
+    ``[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}``), at least 6 bytes long, as the address fast
+    shapes guarantee."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(arr)
+    # the last bytes of each text as one (n, _TAIL) matrix (shorter texts padded on the left), last first
+    tail = pc.binary_slice(arr.cast(pa.binary()), -_TAIL).cast(pa.string())
+    if len(tail) and pc.min(pc.binary_length(tail)).as_py() < _TAIL:
+        tail = pc.utf8_lpad(tail, _TAIL, " ")
+    b = _matrix(tail, n)[:, ::-1]
+    cls = _CLASS[b]
+    has = (cls[:, 2] == 1) & (cls[:, 1] == 2) & (cls[:, 0] == 2)
+    has_space = has & (b[:, 3] == ord(" "))
+    other = cls == 0
+    other[:, :3] = False
+    other[:, 3] &= ~has_space
+    stop = np.argmax(other, axis=1)  # the separator's last byte
+    rows = np.arange(n)
+    last = b[rows, stop]
+    before = b[rows, np.minimum(stop + 1, _TAIL - 1)]
+    comma = has & (last == ord(" ")) & (before == ord(","))
+    crlf = (last == 10) & (before == 13)
+    length = np.where(has, stop, 0)
+    sep_length = np.where(has, np.where(comma | crlf, 2, 1), 0)
+    return TrailingPostcodes(has, length, has_space, sep_length, comma, tail)
+
+
+def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
+    """The strings of ``arr`` (a pyarrow ``string`` array without nulls) with their last ``drop[i]``
+    bytes cut off (the caller cuts whole ASCII characters only)."""
+    import pyarrow as pa
+
+    arr, offsets, data = _buffers(arr)
+    drop = np.asarray(drop, dtype=np.int64)
+    if not drop.any():
+        return arr
+    lengths = np.diff(offsets).astype(np.int64) - drop
+    new_offsets = np.concatenate([[0], np.cumsum(lengths)])
+    # each kept byte's source: its position in the new buffer, shifted by its string's start
+    shift = np.repeat(offsets[:-1].astype(np.int64) - new_offsets[:-1], lengths)
+    kept = data[np.arange(int(new_offsets[-1]), dtype=np.int64) + shift]
+    new_offsets = pa.py_buffer(new_offsets.astype(np.int32))
+    return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept.tobytes()))
+
+
+def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
+    """``pc.ascii_title`` of upper-case ASCII strings (pyarrow ``string``, no nulls), with the
+    last ``keep[i]`` bytes of each (8 at most) left in upper case, in one pass over the string
+    buffer: a letter after a letter of the same string goes to lower case (word boundaries are
+    the bytes that are not ASCII letters, as in Arrow's ``ascii_title``)."""
+    import pyarrow as pa
+
+    arr, offsets, data = _buffers(arr)
+    if not len(data):
+        return arr
+    letter = (data >= ord("A")) & (data <= ord("Z"))
+    lower = np.empty_like(letter)
+    lower[0] = False
+    np.logical_and(letter[1:], letter[:-1], out=lower[1:])
+    lower[offsets[:-1][offsets[:-1] < len(data)]] = False  # a string's first byte starts a word
+    keep = np.asarray(keep)
+    if keep.any():
+        at = offsets[1:, None] - np.arange(1, int(keep.max()) + 1, dtype=np.int32)[None, :]
+        lower[at[np.arange(at.shape[1])[None, :] < keep[:, None]]] = False
+    out = data | (lower.view(np.uint8) << 5)  # 0x20: upper to lower case for ASCII letters
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(out))
+
+
+def _byte_class(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(chars.encode("ascii"), dtype=np.uint8)] = True
+    return table
+
+
+_DIGIT = _byte_class("0123456789")
+# the classes of the postcode module's strict pattern (postcode._OUTWARD, postcode._INWARD)
+_FIRST = _byte_class("ABCDEFGHIJKLMNOPRSTUWYZ")  # [A-PR-UWYZ]
+_SECOND = _byte_class("ABCDEFGHKLMNOPQRSTUVWXY")  # [A-HK-Y]
+_THIRD = _byte_class("ABCDEFGHJKPSTUW")  # A9A
+_FOURTH = _byte_class("ABEHMNPRVWXY")  # AA9A
+_INWARD_LETTER = _byte_class("ABDEFGHJLNPQRSTUWXYZ")  # [ABD-HJLNP-UW-Z]
+_SEPARATOR = _byte_class(" ,\n")
+
+
+def _special_keys(special: frozenset[str]) -> dict[int, np.ndarray]:
+    """Per written length (1 to 8 bytes): the codes of ``special`` (compacted, 5 to 7 characters),
+    with and without their space, as the uint64 of their bytes right-aligned in 8 bytes."""
+    keys: dict[int, list[int]] = {}
+    for code in special:
+        if not (5 <= len(code) <= 7 and code.isascii() and code.isalnum()):
+            continue
+        for written in (code, f"{code[:-3]} {code[-3:]}"):
+            raw = written.encode("ascii").rjust(8, b"\0")
+            keys.setdefault(len(written), []).append(int.from_bytes(raw, "little"))
+    return {k: np.array(v, dtype=np.uint64) for k, v in keys.items()}
+
+
+def tail_postcode_ok(tail: TrailingPostcodes, special: frozenset[str]) -> np.ndarray:
+    """Per text: it ends in a postcode after a separator (``, ``, a line break or a space, or at
+    the start of :attr:`TrailingPostcodes.tail`) that matches the postcode module's strict pattern
+    and is neither a pseudo postcode (``ZZ99 3VZ``) nor one of ``special`` (compacted codes): the
+    byte classes of that pattern on the tail matrix, no regex."""
+    n = len(tail.has)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    b = _matrix(tail.tail, n)[:, ::-1]  # last byte first
+    rows = np.arange(n)
+    start = 3 + tail.has_space.astype(np.int64)  # the outward code's last byte
+    size = tail.length - start  # the outward code's length
+    ok = tail.has & (size >= 2) & (size <= 4)
+    ok &= _DIGIT[b[:, 2]] & _INWARD_LETTER[b[:, 1]] & _INWARD_LETTER[b[:, 0]]
+    before = start + size  # the byte before the postcode
+    ok &= (before >= _TAIL) | _SEPARATOR[b[rows, np.minimum(before, _TAIL - 1)]]
+    c = [b[rows, np.clip(start + size - k, 0, _TAIL - 1)] for k in (1, 2, 3, 4)]  # outward, in order
+    d2, d3, d4 = _DIGIT[c[1]], _DIGIT[c[2]], _DIGIT[c[3]]
+    ok &= _FIRST[c[0]] & (
+        ((size == 2) & d2)
+        | ((size == 3) & ((d2 & (d3 | _THIRD[c[2]])) | (_SECOND[c[1]] & d3)))
+        | ((size == 4) & _SECOND[c[1]] & d3 & (d4 | _FOURTH[c[3]]))
+    )
+    pseudo = (size == 4) & (c[0] == ord("Z")) & (c[1] == ord("Z")) & (c[2] == ord("9")) & (c[3] == ord("9"))
+    ok &= ~pseudo
+    if special and ok.any():  # as written in the text (with or without its space), right-aligned
+        last8 = np.ascontiguousarray(_matrix(tail.tail, n)[:, _TAIL - 8 :]).view("<u8").ravel()
+        for written, group in _special_keys(special).items():
+            rows_l = np.flatnonzero(ok & (tail.length == written))
+            mask = np.uint64((1 << 64) - (1 << (8 * (8 - written))) if written < 8 else (1 << 64) - 1)
+            ok[rows_l[np.isin(last8[rows_l] & mask, group)]] = False
+    return ok

@@ -1,0 +1,250 @@
+"""The address column path (comma shape as DFA matches over the distinct texts, the postcode read
+from the string bytes) gives the Python parser's answers: canonical line, status, reason and note.
+
+The reference is the scalar parser (:func:`address.validate`, :func:`address.note`), run once per
+distinct value; the data are the benchmarks' realistic and messy profiles, ``dataclean.synth``,
+Faker and hypothesis-built addresses (odd spacing, commas, case, flats, named buildings, missing
+and odd postcodes, PO boxes, placeholders).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataclean.fields import address
+from dataclean.fields import postcode as postcode_field
+from dataclean.fields._address_fast import drop_tail_bytes, title_upper_bytes, trailing_postcodes
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _expected(text: object) -> tuple[object, object, object]:
+    """(canonical, reason, note) from the scalar parser."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None, "missing", None
+    try:
+        line = address.validate(text)
+    except address.ValidationError as err:
+        return None, err.reason, None
+    return line, None, address.note(line)
+
+
+def _assert_column_agrees(texts: list, dtype: object = "string[pyarrow]") -> None:
+    values = pd.Series(texts, dtype=dtype)
+    r = address.standardise_series(values)
+    expected = {t: _expected(t) for t in dict.fromkeys(texts)}
+    for text, value, reason, note in zip(texts, r.value, r.reason, r.note):
+        got = tuple(None if pd.isna(x) else x for x in (value, reason, note))
+        assert got == expected[text], text
+
+
+def _benchmark_module(name: str):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_realistic_profile_agrees_with_the_parser():
+    texts = _benchmark_module("realistic_data").realistic_people(50_000, seed=3)["address"].tolist()
+    _assert_column_agrees(texts)
+
+
+def test_messy_profile_agrees_with_the_parser():
+    texts = _benchmark_module("_data").messy_extract(20_000, seed=4)["address"].tolist()
+    _assert_column_agrees(texts)
+    _assert_column_agrees(texts[:3000], dtype=object)
+
+
+def test_synth_agrees_with_the_parser():
+    from dataclean import synth
+
+    texts = synth.records(5000, seed=9)["address"].tolist() + synth.example_people()["address"].tolist()
+    _assert_column_agrees(texts, dtype="string[python]")
+
+
+def test_comma_shape_decides_most_realistic_texts_and_agrees():
+    texts = _benchmark_module("realistic_data").realistic_people(8000, seed=5)["address"].dropna().unique().tolist()
+    upper = pa.array([t.upper() for t in texts], type=pa.string())
+    decided, canonical, no_postcode = address._comma_canonical(upper)
+    assert decided.mean() > 0.8  # the fast path is not vacuous
+    for text, done, line, nopc in zip(texts, decided, canonical.to_pylist(), no_postcode):
+        if done:
+            assert line == address.validate(text), text
+            assert nopc == (address.note(line) == "no_postcode"), text
+
+
+# --- hypothesis: built addresses in the comma shape and around it ---------------------------------
+
+_WORDS = [
+    "High", "Mill", "Joel", "Rose", "O'Brien", "McDonald", "Mca", "Smith-Jones", "Clacton-on-Sea", "Green",
+    "Lane", "Road", "Rd", "St", "Street", "Ave", "Court", "Ct", "Park", "Flat", "Unit", "the", "of", "Upon",
+    "Essex", "Kent", "Hill", "Gardens", "Gdns", "Close", "Cl", "Hse", "Flt", "Ground", "Floor", "Box", "PO",
+    "Unknown", "NFA", "Saint", "Marys", "Crescent", "Way", "Walk", "Row", "Terr", "Newton-le-Willows",
+]  # fmt: skip
+_word = st.sampled_from(_WORDS)
+_part = st.lists(_word, min_size=1, max_size=4).map(" ".join)
+_number = st.builds(lambda n, letter: f"{n}{letter}", st.integers(1, 99999), st.sampled_from(["", "A", "b", "-2"]))
+_sub = st.builds(
+    lambda word, ident: f"{word} {ident}",
+    st.sampled_from(["Flat", "FLAT", "Unit", "Apartment", "Studio", "Flt"]),
+    st.sampled_from(["3", "12A", "B", "B12", "0", "123456"]),
+)
+_postcode = st.sampled_from(
+    ["CM1 1QH", "cm11qh", "EC1A 1BB", "M1 1AA", "ZZ99 3VZ", "GX11 1AA", "QQ1 1AA", "CM1 1OH", "W1A 0AX", "BFPO 105",
+     "GIR 0AA", "CM1", "AB12 3CD"]
+)  # fmt: skip
+_sep = st.sampled_from([", ", ",", "\n", "\r\n", " , ", ",  ", " "])
+
+
+@st.composite
+def _addresses(draw: st.DrawFn) -> str:
+    parts = []
+    if draw(st.booleans()):
+        parts.append(draw(_sub))
+    parts += draw(st.lists(_part, max_size=2))
+    parts.append(f"{draw(_number)} {draw(_part)}")
+    parts += draw(st.lists(_part, max_size=3))
+    text = parts[0]
+    for p in parts[1:]:
+        text += draw(st.one_of(st.just(", "), _sep)) + p
+    if draw(st.booleans()):
+        text += draw(st.sampled_from([", ", " ", "\n"])) + draw(_postcode)
+    case = draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+    return case(text)
+
+
+_odd = st.sampled_from(
+    ["NFA", "No fixed abode", "UNKNOWN", "N/A", "??", "PO Box 12, Chelmsford CM1 1QH", "Rose Cottage, Essex",
+     "12, High Street, Town", "Flat 3", "ZZ99 3VZ", "12 High Street Chelmsford Essex CM1 1QH", "", "  ", None,
+     "Straße 5, Berlin", "12 High Street, Town, CM1 1QH, CM2 2AA"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_addresses(), _odd), min_size=1, max_size=40))
+def test_built_addresses_agree_with_the_parser(texts):
+    _assert_column_agrees(texts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_addresses(), min_size=1, max_size=20), st.sampled_from(["string[python]", object]))
+def test_built_addresses_agree_whatever_the_dtype(texts, dtype):
+    _assert_column_agrees(texts, dtype=dtype)
+
+
+def test_comma_shape_on_built_shapes():
+    texts = [
+        "Flat 3, 12 High Rd, Chelmsford, CM1 1QH",  # abbreviated street word expanded
+        "FLAT 3 12 HIGH ROAD, CHELMSFORD, CM1 1QH",  # no comma after the sub-building
+        "12 Joel Flat\nTown\ncm11qh",  # Faker's "Flat" street, line breaks, postcode without space
+        "12 Joel Flat\r\nTown CM1 1QH",  # no comma before the postcode
+        "7 mcdonald close, smith-on-sea, co1 1aa",
+        "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",  # no postcode: a note
+        "12 High Road, Chelmsford, ZZ99 3VZ",  # pseudo postcode: left to the parser
+        "12 High Road, Chelmsford, GX11 1AA",  # overseas: left to the parser (a note there)
+        "12 High St, Chelmsford, CM1 1QH",  # St: left to the parser
+        "12 High Road, Chelmsford Essex",  # a county: left to the parser
+        "Rose Cottage, Mill Lane Farm, Chelmsford",  # named parts: a street word inside one
+        "Rose Cottage, Mill Lane\nChelmsford cm2 8pd",  # named parts
+        "MILL LANE, GREAT BADDOW",  # named parts, the street first
+        "251 ronald rapids annettechester ex7e 3gf",  # one part: no street word, all street
+        "Flat 12 16 Joel Ranch Jacquelinemouth M4 1GQ",  # one part after the sub-building
+        "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: left to the parser
+    ]
+    upper = pa.array([t.upper() for t in texts], type=pa.string())
+    decided, canonical, no_postcode = address._comma_canonical(upper)
+    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 4 + [False]
+    assert canonical.to_pylist()[:6] == [
+        "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
+        "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
+        "12 Joel Flat, Town, CM1 1QH",
+        "12 Joel Flat, Town, CM1 1QH",
+        "7 McDonald Close, Smith-on-Sea, CO1 1AA",
+        "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",
+    ]
+    assert canonical.to_pylist()[11:15] == [
+        "Rose Cottage, Mill Lane, Chelmsford, CM2 8PD",
+        "Mill Lane, Great Baddow",
+        "251 Ronald Rapids Annettechester, EX7E 3GF",
+        "Flat 12, 16 Joel Ranch Jacquelinemouth, M4 1GQ",
+    ]
+    assert no_postcode.tolist()[:6] == [False] * 5 + [True]
+    _assert_column_agrees(texts)
+
+
+# --- the byte-level helpers --------------------------------------------------------------------
+
+
+def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
+    texts = ["1 A, TOWN, CM1 1QH", "1 A, TOWN\nCM11QH", "1 A, TOWN", "1 A, TOWN W1A 1AA", "1 A, B\r\nEC1A1BB"]
+    tail = trailing_postcodes(pa.array(texts))
+    assert tail.has.tolist() == [True, True, False, True, True]
+    assert tail.spaced().to_pylist() == ["CM1 1QH", "CM1 1QH", None, "W1A 1AA", "EC1A 1BB"]
+    assert tail.spaced_length.tolist() == [7, 7, 0, 7, 8]
+    assert tail.length.tolist() == [7, 6, 0, 7, 7]
+    assert tail.sep_length.tolist() == [2, 1, 0, 1, 2]
+    assert tail.comma.tolist() == [True, False, False, False, False]
+    assert tail.has_space.tolist() == [True, False, False, True, False]
+
+
+def test_drop_tail_bytes():
+    arr = pa.array(["abc, de", "x", "hello"]).slice(0)
+    assert drop_tail_bytes(arr, np.array([4, 0, 5])).to_pylist() == ["abc", "x", ""]
+    assert drop_tail_bytes(pa.array(["ab", "cd", "ef"]).slice(1), np.array([1, 0])).to_pylist() == ["c", "ef"]
+
+
+def test_title_upper_bytes_keeps_the_postcode_in_upper_case():
+    arr = pa.array(["FLAT 36, 267 O'NEIL-ROAD, EX7E 3GF", "X", "", "AB", "12 MCDONALD ST\nME2W3XL"])
+    got = title_upper_bytes(arr, np.array([8, 1, 0, 0, 7])).to_pylist()
+    assert got == ["Flat 36, 267 O'Neil-Road, EX7E 3GF", "X", "", "Ab", "12 Mcdonald St\nME2W3XL"]
+    # a slice (offsets not at the buffer's start) and no kept bytes
+    assert title_upper_bytes(arr.slice(3), np.zeros(2, dtype=int)).to_pylist() == ["Ab", "12 Mcdonald St\nMe2W3Xl"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ABCXYZ019 ,'-\n\r\t.", max_size=20), min_size=1, max_size=6))
+def test_title_upper_bytes_is_arrows_ascii_title(texts):
+    arr = pa.array(texts)
+    assert title_upper_bytes(arr, np.zeros(len(texts), dtype=int)).to_pylist() == pc.ascii_title(arr).to_pylist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\A[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}\Z"))
+def test_postcode_rules_agree_with_the_postcode_module(code):
+    ok = bool(address._postcode_ok(pa.array([code]))[0])
+    spaced = f"{code[:-3]} {code[-3:]}"
+    texts = [f"1 A, TOWN, {spaced}", f"1 A, TOWN\n{code}", f"1 A, TOWN {spaced}", f"1 A, B\r\n{code}"]
+    tail = trailing_postcodes(pa.array(texts))
+    assert tail.has.all()
+    assert address._tail_postcode_ok(tail).tolist() == [ok] * 4, code
+    try:
+        canonical = postcode_field.validate(code)
+        note = postcode_field.standardise_series(pd.Series([code], dtype="string")).note.iloc[0]
+        expected = pd.isna(note)
+    except postcode_field.ValidationError:
+        canonical, expected = None, False
+    assert ok == expected, code
+    if ok:
+        assert address._postcodes(pa.array([code]))[1].to_pylist() == [canonical]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        *["ZZ993VZ", "GX111AA", "CM11QH", "ASCN1ZZ", "W1A0AX", "EC1A1BB", "M11AE"],
+        *["QA11AA", "AZ11AA", "A9I1AA", "AA9C1AA", "BX11CI", "ZZ991AA"],
+    ],
+)
+def test_postcode_rules_on_known_codes(code):
+    test_postcode_rules_agree_with_the_postcode_module.hypothesis.inner_test(code)
