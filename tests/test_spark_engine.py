@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -170,7 +171,14 @@ def test_clustering_guards_run_distributed_with_the_in_memory_answer(spark):
     )
     want = linkage.cluster(ids, pairs, 0.95, nhs=nhs)
     nodes = engine.from_pandas(spark, pd.DataFrame({"unique_id": ids, "nhs": nhs}))
-    got = engine.cluster_spark(nodes, engine.from_pandas(spark, pairs), 0.95, engine.splink_api(spark)).toPandas()
+    # on one machine splink's intermediate tables are local checkpoints: none is written as
+    # Parquet under the checkpoint folder (one write, listing and read-back per table before)
+    db_api = engine.splink_api(spark)
+    assert db_api.break_lineage_method == "local_checkpoint"
+    folder = Path(engine.work_dir(spark))
+    before = {p.name for p in folder.glob("__splink__*")}
+    got = engine.cluster_spark(nodes, engine.from_pandas(spark, pairs), 0.95, db_api).toPandas()
+    assert {p.name for p in folder.glob("__splink__*")} == before
     got = got.set_index("unique_id")["cluster_id"].sort_index()
     assert got.to_dict() == want.to_dict()
     assert want["E"] == "A" and want["C"] == "C" and want["J"] == "H" and want["L"] == "L" and want["N"] == "M"
@@ -415,3 +423,4 @@ def test_training_records_are_bounded_and_all_kept_below_the_bound(spark):
     per_source = spark_linkage._training_frames(linking, ["unique_id", "source", "sn"], n, [])
     assert [set(f["source"]) for f in per_source] == [{s} for s in linking.sources]
     assert sum(len(f) for f in per_source) == n
+
