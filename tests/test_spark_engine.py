@@ -424,3 +424,24 @@ def test_training_records_are_bounded_and_all_kept_below_the_bound(spark):
     assert [set(f["source"]) for f in per_source] == [{s} for s in linking.sources]
     assert sum(len(f) for f in per_source) == n
 
+
+def test_python_workers_fork_from_the_preloading_daemon(spark):
+    """dataclean's own sessions fork their Python workers from ``dataclean.engines.spark.daemon``
+    (pandas, pyarrow and the field modules already imported), not from a bare ``pyspark.daemon``."""
+    import os
+    import sys
+
+    if not os.path.exists("/proc/self/cmdline"):
+        pytest.skip("reads the daemon's command line from /proc")
+    assert spark.conf.get("spark.python.daemon.module") == "dataclean.engines.spark.daemon"
+
+    def parent(batches):
+        with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode()
+        preloaded = "dataclean.linkage.prepare" in sys.modules
+        for _ in batches:
+            yield pd.DataFrame({"cmd": [cmd], "preloaded": [preloaded]})
+
+    rows = spark.range(0, 4, 1, 2).mapInPandas(parent, "cmd string, preloaded boolean").collect()
+    assert rows and all("dataclean.engines.spark.daemon" in r["cmd"] for r in rows)
+    assert all(r["preloaded"] for r in rows)
