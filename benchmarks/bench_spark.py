@@ -18,6 +18,8 @@ Peak memory is the whole process tree's resident memory (driver, JVM and Python 
 Spark), sampled every 0.2 s. CPU seconds are user + system of the whole tree, start-up and data
 reading included (as last sampled).
 The ratio is Spark / embedded seconds (above 1: Spark is slower).
+A Spark dedupe also prints its stages' seconds and the number of Spark jobs it ran (a figure
+the machine's load does not change).
 
     python benchmarks/bench_spark.py [--rows 100000,1000000] [--tasks validate,dedupe]
 """
@@ -57,6 +59,13 @@ def _session(master: str) -> tuple[object, float]:
     # start the Python workers (mapInPandas) before timing
     spark.range(100).mapInPandas(lambda it: it, "id long").count()
     return spark, time.perf_counter() - t
+
+
+def _spark_jobs(spark) -> int:
+    """Spark jobs run so far on this session (their count, unlike their seconds, does not depend
+    on how loaded the machine is)."""
+    ids = spark.sparkContext.statusTracker().getJobIdsForGroup(None)
+    return max(ids) + 1 if ids else 0
 
 
 def child_validate(engine: str, data: Path, out: Path, master: str) -> dict:
@@ -99,11 +108,14 @@ def child_dedupe(engine: str, data: Path, out: Path, master: str) -> dict:
         sample = spark.read.parquet(str(data)).limit(200)
         prepare_spark(sample, LinkageConfig.infer(sample.columns)).count()
         startup += time.perf_counter() - t
+        jobs = _spark_jobs(spark)
         t = time.perf_counter()
         result = linkage.dedupe(spark.read.parquet(str(data)), backend=spark)
         seconds = time.perf_counter() - t
+        jobs = _spark_jobs(spark) - jobs
         clusters = result.clusters.toPandas()
         stages = ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items() if k != "total")
+        stages += f"; {jobs} Spark jobs"
     else:
         t = time.perf_counter()
         result = linkage.dedupe(pd.read_parquet(data))

@@ -94,7 +94,7 @@ def scorecard_runs(tmp_path_factory) -> list:
 def spark():
     """ONE local SparkSession for every Spark test (run by the default ``pytest``; only these with
     ``pytest -m spark``), built by dataclean's own session helper with the settings of
-    shared/notes/spark-notes.md: local[2], two shuffle partitions, no UI, Arrow without silent
+    shared/notes/spark-notes.md: local[2], two shuffle partitions, no adaptive execution, no UI, Arrow without silent
     fallback, the splink similarity jar, a checkpoint folder and workers on this interpreter."""
     import importlib.util
     import os
@@ -112,7 +112,16 @@ def spark():
         pytest.skip(why)
     from dataclean.engines import spark as engine
 
-    session = engine.get_session(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"})
+    # the tests' data is tiny, so a Spark job's fixed cost is the time: adaptive execution
+    # (which runs each shuffle stage as a job of its own and re-plans after it: about a third
+    # of a small linkage run's jobs) and whole-stage code generation (a Java compile per query)
+    # are off; the answers do not depend on either
+    conf = {
+        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.codegen.wholeStage": "false",
+    }
+    session = engine.get_session(master="local[2]", conf=conf)
     yield session
     session.stop()
 

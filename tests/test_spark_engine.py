@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -170,7 +171,14 @@ def test_clustering_guards_run_distributed_with_the_in_memory_answer(spark):
     )
     want = linkage.cluster(ids, pairs, 0.95, nhs=nhs)
     nodes = engine.from_pandas(spark, pd.DataFrame({"unique_id": ids, "nhs": nhs}))
-    got = engine.cluster_spark(nodes, engine.from_pandas(spark, pairs), 0.95, engine.splink_api(spark)).toPandas()
+    # on one machine splink's intermediate tables are local checkpoints: none is written as
+    # Parquet under the checkpoint folder (one write, listing and read-back per table before)
+    db_api = engine.splink_api(spark)
+    assert db_api.break_lineage_method == "local_checkpoint"
+    folder = Path(engine.work_dir(spark))
+    before = {p.name for p in folder.glob("__splink__*")}
+    got = engine.cluster_spark(nodes, engine.from_pandas(spark, pairs), 0.95, db_api).toPandas()
+    assert {p.name for p in folder.glob("__splink__*")} == before
     got = got.set_index("unique_id")["cluster_id"].sort_index()
     assert got.to_dict() == want.to_dict()
     assert want["E"] == "A" and want["C"] == "C" and want["J"] == "H" and want["L"] == "L" and want["N"] == "M"
@@ -415,3 +423,25 @@ def test_training_records_are_bounded_and_all_kept_below_the_bound(spark):
     per_source = spark_linkage._training_frames(linking, ["unique_id", "source", "sn"], n, [])
     assert [set(f["source"]) for f in per_source] == [{s} for s in linking.sources]
     assert sum(len(f) for f in per_source) == n
+
+
+def test_python_workers_fork_from_the_preloading_daemon(spark):
+    """dataclean's own sessions fork their Python workers from ``dataclean.engines.spark.daemon``
+    (pandas, pyarrow and the field modules already imported), not from a bare ``pyspark.daemon``."""
+    import os
+    import sys
+
+    if not os.path.exists("/proc/self/cmdline"):
+        pytest.skip("reads the daemon's command line from /proc")
+    assert spark.conf.get("spark.python.daemon.module") == "dataclean.engines.spark.daemon"
+
+    def parent(batches):
+        with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode()
+        preloaded = "dataclean.linkage.prepare" in sys.modules
+        for _ in batches:
+            yield pd.DataFrame({"cmd": [cmd], "preloaded": [preloaded]})
+
+    rows = spark.range(0, 4, 1, 2).mapInPandas(parent, "cmd string, preloaded boolean").collect()
+    assert rows and all("dataclean.engines.spark.daemon" in r["cmd"] for r in rows)
+    assert all(r["preloaded"] for r in rows)

@@ -111,13 +111,65 @@ def prepare_spark(sdf: Any, config: Any, *, source: str | None = None, prefix: s
     return map_in_pandas(sdf, run, _prepared_schema())
 
 
-def splink_api(spark: Any) -> Any:
-    """splink's Spark API on this session, registered with the similarity functions.
+def _spark_api_class() -> Any:
+    """splink's SparkAPI, able to break lineage with local checkpoints (``local_checkpoint``).
 
-    Lineage is broken with Parquet under the session's checkpoint folder when it has one, else
-    by persisting (a caller's session is not given a checkpoint folder behind its back)."""
+    splink breaks the lineage of its intermediate tables (blocked pairs, predictions, each
+    connected-components iteration) by writing them as Parquet under the checkpoint folder and
+    reading them back, or by ``persist`` (lazy: the query plans of the connected-components
+    iterations then keep growing; a 10,000-record dedupe ran the driver out of heap that way).
+    A local checkpoint computes the table once into the executors' block stores (memory, then
+    local disk) and cuts the lineage there: no Parquet write, file listing or footer read per
+    table. The tables splink chooses are unchanged: its ``persist`` branch is made eager."""
+    from splink.backends.spark import SparkAPI
+
+    if not all(hasattr(SparkAPI, m) for m in ("_repartition_if_needed", "_break_lineage_and_repartition")):
+        return SparkAPI  # pragma: no cover - another splink: its own lineage methods only
+
+    class _SparkAPI(SparkAPI):
+        _eager = False
+
+        def _repartition_if_needed(self, spark_df: Any, templated_name: str) -> Any:
+            out = super()._repartition_if_needed(spark_df, templated_name)
+            if self._eager:
+                out.persist = out.localCheckpoint  # what splink's "persist" branch calls
+            return out
+
+        def _break_lineage_and_repartition(self, spark_df: Any, templated_name: str, physical_name: str) -> Any:
+            if self.break_lineage_method != "local_checkpoint":
+                return super()._break_lineage_and_repartition(spark_df, templated_name, physical_name)
+            self.break_lineage_method, self._eager = "persist", True
+            try:
+                return super()._break_lineage_and_repartition(spark_df, templated_name, physical_name)
+            finally:
+                self.break_lineage_method, self._eager = "local_checkpoint", False
+
+    return _SparkAPI
+
+
+def lineage_method(spark: Any) -> str:
+    """How splink's intermediate tables cut their lineage on this session: local checkpoints on
+    a local master (one machine: no executor can be lost, and no Parquet round trip per table)
+    or when the session has no checkpoint folder; Parquet under the checkpoint folder on a
+    cluster (it survives losing an executor)."""
+    master = str(spark.conf.get("spark.master", "") or "")
+    local = master == "local" or master.startswith("local[")
     try:
-        from splink.backends.spark import SparkAPI
+        has_ckpt = bool(spark.sparkContext.getCheckpointDir())
+    except Exception:  # Spark Connect has no SparkContext
+        has_ckpt = False
+    api = _spark_api_class()
+    if api.__name__ == "SparkAPI":  # pragma: no cover - another splink
+        return "parquet" if has_ckpt else "persist"
+    return "parquet" if has_ckpt and not local else "local_checkpoint"
+
+
+def splink_api(spark: Any) -> Any:
+    """splink's Spark API on this session, registered with the similarity functions; lineage
+    broken as :func:`lineage_method` says (a caller's session is never given a checkpoint
+    folder behind its back)."""
+    try:
+        SparkAPI = _spark_api_class()
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise BackendUnavailable("Spark linkage needs pyspark: pip install 'dataclean[spark]'") from exc
     jars = spark.conf.get("spark.jars", "") or ""
@@ -126,16 +178,10 @@ def splink_api(spark: Any) -> Any:
             "this SparkSession lacks splink's similarity jar (jaro_winkler and friends); start it with "
             f"spark.jars={similarity_jar()} (the jar ships in the splink wheel), or let dataclean build the session"
         )
-    try:
-        has_ckpt = bool(spark.sparkContext.getCheckpointDir())
-    except Exception:
-        has_ckpt = False
     parts = max(2, int(spark.conf.get("spark.sql.shuffle.partitions", "4") or 4))
-    return SparkAPI(
-        spark_session=spark,
-        num_partitions_on_repartition=parts,
-        break_lineage_method=None if has_ckpt else "persist",
-    )
+    method = lineage_method(spark)
+    log.debug("splink on Spark: lineage broken by %s", method)
+    return SparkAPI(spark_session=spark, num_partitions_on_repartition=parts, break_lineage_method=method)
 
 
 def to_spark_sql(sql: str) -> str:

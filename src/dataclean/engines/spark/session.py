@@ -24,6 +24,8 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
     "spark.driver.memory": "2g",
     "spark.sql.session.timeZone": "UTC",
+    # Python workers forked from a daemon that has pandas, pyarrow and the field modules imported
+    "spark.python.daemon.module": "dataclean.engines.spark.daemon",
 }
 
 
