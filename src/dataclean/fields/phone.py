@@ -43,7 +43,7 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -1654,27 +1654,26 @@ def _placeholder_rows(
     return out
 
 
-def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
-    """:func:`standardise_series` for a ``string`` column, row by row on the bytes.
+class _RowKeys(NamedTuple):
+    """What :func:`_row_keys` reads from each row's bytes."""
 
-    A row is decided here when its text is digits, spaces, ``().-`` and a leading ``+`` (and
-    optionally an extension, ``ext 12``) and its digits are a number of the default country
-    written nationally (``0``), with ``+44``/``0044`` or as ``44`` and too long to be national:
-    the digits, the placeholder and length checks, the national significant number, the
-    metadata's validity, the Ofcom drama note and the E.164 text are all computed for every such
-    row at once (numpy on the Arrow bytes; the metadata as one digit automaton, see
-    :mod:`._digit_dfa`). The other rows (letters, other countries, odd prefixes and lengths) take
-    :func:`_standardise_distinct`. None when the compiled metadata do not apply.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    present: np.ndarray  # not missing
+    raw_len: np.ndarray  # bytes of the text
+    simple: np.ndarray  # digits, blanks, "().-", a leading "+" (and maybe an extension)
+    had_ext: np.ndarray  # an extension was cut off
+    blank: np.ndarray  # empty once trimmed: missing
+    token: np.ndarray  # a placeholder word (N/A, ex-directory...)
+    plus: np.ndarray  # the number starts with "+"
+    klen: np.ndarray  # bytes of the key ("+" and the digits)
+    kdata: np.ndarray  # the keys' bytes
+    koffsets: np.ndarray
+    count: np.ndarray  # digits of the key
+    placeholder: np.ndarray  # a placeholder number (all zeros, 0123456789...)
 
-    rr = _row_rules()
-    if rr is None:
-        return None
-    rules = rr.rules
-    n = len(values)
-    arr = arrow_text(values)
+
+def _row_keys(arr: Any, n: int) -> _RowKeys:
+    """Each row's key ("+" and the digits, "(0)" dropped, an extension cut off) and the byte
+    checks of :func:`_standardise_rows`, on the Arrow bytes of every row at once."""
     present = _bools(arr.is_valid()) if arr.null_count else np.ones(n, dtype=bool)
     data, offsets = _byte_view(arr)
     raw_len = np.diff(offsets)
@@ -1724,8 +1723,15 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
         blank[short[short_blank]], token[short[short_token]] = True, True
         simple[short] = False
     placeholder = simple & _placeholder_rows(kb, klen, kdata, koffsets, plus, count, simple)
-    bad_len = simple & ~placeholder & ((count < MIN_DIGITS) | (count > MAX_DIGITS))
-    keyed = simple & ~placeholder & ~bad_len
+    return _RowKeys(present, raw_len, simple, had_ext, blank, token, plus, klen, kdata, koffsets, count, placeholder)
+
+
+def _row_shapes(rr: Any, k: _RowKeys, keyed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The default country's shapes (:func:`_fast_shape` on every row): ``shape`` (a national
+    significant number found), ``strips`` (its national prefix is cut), ``intl_plus`` and where
+    the national significant number starts and how long it is."""
+    rules, n = rr.rules, len(keyed)
+    kdata, koffsets, plus, count, klen = k.kdata, k.koffsets, k.plus, k.count, k.klen
     # the shapes of the default country (_fast_shape)
     cc, ds = rules.country_code, koffsets[:-1] + plus
     top = len(kdata) - 1
@@ -1756,14 +1762,17 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     if bare_cc.any():  # parse() strips that number once more: it must hold no prefix either
         for literal in rr.literals:
             shape &= ~_has_literal(kdata, nsn_start, nsn_len, nsn_first, literal, bare_cc & shape)
-    # the automaton over the national significant numbers (and the viability of prefix + number),
-    # the digits kept in a fixed-width matrix behind "+" and the country code for the E.164 text
-    rows = np.flatnonzero(shape)
-    r_start, r_len = nsn_start[rows], nsn_len[rows]
-    state = np.zeros(len(rows), dtype=np.int32)
-    head = "+" + cc
-    width = max(rules.possible_lengths)
-    text = np.empty((len(rows), len(head) + width), dtype=np.uint8)
+    return shape, strips, intl_plus, nsn_start, nsn_len
+
+
+def _run_automaton(
+    rr: Any, kdata: np.ndarray, r_start: np.ndarray, r_len: np.ndarray, head: str, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The automaton over the national significant numbers (and the viability of prefix +
+    number): its final state per number, and the digits kept in a fixed-width matrix behind
+    ``head`` ("+" and the country code) for the E.164 text."""
+    state = np.zeros(len(r_start), dtype=np.int32)
+    text = np.empty((len(r_start), len(head) + width), dtype=np.uint8)
     text[:, : len(head)] = np.frombuffer(head.encode(), dtype=np.uint8)
     shortest = int(r_len.min(initial=0))
     padded = np.concatenate([kdata, np.full(_MAX_ROW_DIGITS + 1, ord(":"), dtype=np.uint8)])
@@ -1776,6 +1785,40 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
         if k < width:
             text[:, len(head) + k] = byte
         state = rr.automaton.step(state, byte)
+    return state, text
+
+
+def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
+    """:func:`standardise_series` for a ``string`` column, row by row on the bytes.
+
+    A row is decided here when its text is digits, spaces, ``().-`` and a leading ``+`` (and
+    optionally an extension, ``ext 12``) and its digits are a number of the default country
+    written nationally (``0``), with ``+44``/``0044`` or as ``44`` and too long to be national:
+    the digits, the placeholder and length checks, the national significant number, the
+    metadata's validity, the Ofcom drama note and the E.164 text are all computed for every such
+    row at once (numpy on the Arrow bytes; the metadata as one digit automaton, see
+    :mod:`._digit_dfa`). The other rows (letters, other countries, odd prefixes and lengths) take
+    :func:`_standardise_distinct`. None when the compiled metadata do not apply.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rr = _row_rules()
+    if rr is None:
+        return None
+    rules = rr.rules
+    n = len(values)
+    arr = arrow_text(values)
+    k = _row_keys(arr, n)
+    present, raw_len, simple, had_ext, blank, token = k.present, k.raw_len, k.simple, k.had_ext, k.blank, k.token
+    klen, count, placeholder = k.klen, k.count, k.placeholder
+    bad_len = simple & ~placeholder & ((count < MIN_DIGITS) | (count > MAX_DIGITS))
+    keyed = simple & ~placeholder & ~bad_len
+    shape, strips, intl_plus, nsn_start, nsn_len = _row_shapes(rr, k, keyed)
+    rows = np.flatnonzero(shape)
+    r_len = nsn_len[rows]
+    head, width = "+" + rules.country_code, max(rules.possible_lengths)
+    state, text = _run_automaton(rr, k.kdata, nsn_start[rows], r_len, head, width)
     accepted = rr.automaton.accepted(state)
     viable = strips[rows] & (accepted >> rr.viable & 1).astype(bool)
     decided_rows = ~viable
@@ -1807,18 +1850,13 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
     note = np.full(n, -1, dtype=np.int32)
     note[valid & had_ext] = code["extension"]
     if len(rr.drama) and text.shape[1] >= 10 and (e164_len == 13).any():
-        drama_head = np.zeros(len(rows), dtype=np.int32)  # 9 digits fit (rows not valid: ignored)
-        for i in range(1, 10):
-            drama_head *= 10
-            drama_head += text[:, i] - np.uint8(ord("0"))
-        note[rows[(e164_len == 13) & np.isin(drama_head, rr.drama)]] = code["drama_range"]
+        note[rows[_drama_rows(rr, text, e164_len)]] = code["drama_range"]
     same = np.zeros(n, dtype=bool)
     same[rows] = valid_r & intl_plus[rows] & ~strips[rows]
     same &= (raw_len == klen) & ~had_ext
     status = np.where(valid, np.where(same, 0, 1), 2).astype(np.int8)
     status[~present | blank] = 3
     # the rest: the distinct-value path, merged back by position
-    storage = "pyarrow" if values.dtype.storage == "pyarrow" else None
     rest = np.flatnonzero(~decided)
     if len(rest):
         slow = _standardise_distinct(values.iloc[rest])
@@ -1828,6 +1866,24 @@ def _standardise_rows(values: pd.Series) -> StandardiseResult | None:
         slow_values = arrow_text(slow.value)
         e164 = pc.replace_with_mask(e164, pa.array(~decided), slow_values)
     logger.debug("phone: %d rows, %d decided on the row path, %d on the distinct path", n, n - len(rest), len(rest))
+    return _row_result(values, e164, status, reason, note, categories)
+
+
+def _drama_rows(rr: Any, text: np.ndarray, e164_len: np.ndarray) -> np.ndarray:
+    """Rows of the digit matrix whose 13-character E.164 starts with an Ofcom drama range (its
+    first 10 characters: "+" and 9 digits, which fit an int32; rows not valid are ignored)."""
+    drama_head = np.zeros(len(text), dtype=np.int32)
+    for i in range(1, 10):
+        drama_head *= 10
+        drama_head += text[:, i] - np.uint8(ord("0"))
+    return (e164_len == 13) & np.isin(drama_head, rr.drama)
+
+
+def _row_result(
+    values: pd.Series, e164: Any, status: np.ndarray, reason: np.ndarray, note: np.ndarray, categories: list[str]
+) -> StandardiseResult:
+    """The row path's result columns, in the storage of ``values`` (Arrow or Python strings)."""
+    storage = "pyarrow" if values.dtype.storage == "pyarrow" else None
     index = values.index
     value = pd.array(e164, dtype=pd.StringDtype("pyarrow"))
     if storage is None:
