@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agreement import assert_agrees_with_scalar
 from dataclean import exceptions as exc
 from dataclean.fields import date_of_birth as dob
 
@@ -280,15 +281,8 @@ def test_series_agrees_with_scalar(values, ref):
     s = pd.Series(values, dtype=object)
     r = dob.standardise_series(s, reference_date=ref)
     amb = dob.is_ambiguous_series(s, reference_date=ref)
+    assert_agrees_with_scalar(r, values, lambda v: dob.validate(v, reference_date=ref))
     for i, v in enumerate(values):
-        try:
-            expected = dob.validate(v, reference_date=ref)
-        except exc.ValidationError as err:
-            assert not r.valid.iloc[i], v
-            assert r.reason.iloc[i] == err.reason, v
-        else:
-            assert r.valid.iloc[i], v
-            assert r.value.iloc[i] == expected, v
         assert bool(amb.iloc[i]) == dob.is_ambiguous(v, reference_date=ref), v
 
 

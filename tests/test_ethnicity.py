@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agreement import assert_agrees_with_scalar
 from dataclean import exceptions as exc
 from dataclean.fields import ethnicity
 
@@ -159,13 +160,4 @@ ethnicity_like = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ethnicity_like, max_size=20))
 def test_series_agrees_with_scalar(values):
-    r = ethnicity.standardise_series(pd.Series(values, dtype=object))
-    for i, v in enumerate(values):
-        try:
-            code = ethnicity.validate(v)
-        except exc.ValidationError as e:
-            assert not r.valid.iloc[i], v
-            assert r.reason.iloc[i] == e.reason, v
-        else:
-            assert r.valid.iloc[i], v
-            assert r.value.iloc[i] == code, v
+    assert_agrees_with_scalar(ethnicity.standardise_series(pd.Series(values, dtype=object)), values, ethnicity.validate)

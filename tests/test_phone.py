@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agreement import assert_agrees_with_scalar
 from dataclean import exceptions as exc
 from dataclean.fields import phone
 
@@ -248,16 +249,7 @@ phone_like = st.one_of(
 @given(st.lists(phone_like, max_size=25))
 def test_series_agrees_with_scalar(values):
     s = pd.Series(values, dtype=object)
-    r = phone.standardise_series(s)
-    for i, v in enumerate(values):
-        try:
-            expected = phone.validate(v)
-        except exc.ValidationError as err:
-            assert not r.valid.iloc[i], v
-            assert r.reason.iloc[i] == err.reason, v
-        else:
-            assert r.valid.iloc[i], v
-            assert r.value.iloc[i] == expected, v
+    assert_agrees_with_scalar(phone.standardise_series(s), values, phone.validate)
 
 
 # --- the compiled fast path agrees with phonenumbers on every value it decides -----------------
