@@ -8,6 +8,9 @@ The GX classes in :mod:`dataclean.gx.expectations` are named from the same table
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from dataclean.exceptions import PlaceholderValue, SentinelDate
 
 #: kind -> the class-name suffix of its validity expectation (the GX JSON type is derived from it).
@@ -64,3 +67,15 @@ def valid_kind_type(kind: str) -> str:
 #: Each kind's validity expectation type -> the kind
 #: (``expect_column_values_to_be_valid_uk_postcode`` -> ``postcode``).
 KIND_OF_VALID_TYPE: dict[str, str] = {valid_kind_type(kind): kind for kind in KIND_CLASS_SUFFIX}
+
+
+def expectation_columns(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns an expectation reads, from its GX keyword arguments (``column``,
+    ``column_A``/``column_B`` or ``column_list``); ``()`` for a table-level expectation."""
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_A" in kwargs:
+        return (kwargs["column_A"], kwargs["column_B"])
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    return ()

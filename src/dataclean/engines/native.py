@@ -269,7 +269,7 @@ def run_suite(frame: pd.DataFrame, suite: Any, standardised: Mapping[str, Any]) 
 
     groups: dict[tuple[str, ...], list[Any]] = {}
     for spec in suite.expectations:
-        groups.setdefault(_group_columns(spec.kwargs), []).append(spec)
+        groups.setdefault(spec.columns, []).append(spec)
     on_gx = [g for g, specs in groups.items() if not all(supports(s.type, s.kwargs, frame.columns) for s in specs)]
     compiled: dict[str, Any] = {}
     if on_gx:
@@ -289,17 +289,6 @@ def run_suite(frame: pd.DataFrame, suite: Any, standardised: Mapping[str, Any]) 
                 meta = {"dataclean_key": s.key, "dimension": s.dimension, "weight": s.weight}
                 results.append(run_expectation(frame, s.type, s.kwargs, meta, partial=PARTIAL_UNEXPECTED))
     return results
-
-
-def _group_columns(kwargs: Mapping[str, Any]) -> tuple[str, ...]:
-    """The columns an expectation reads, as :func:`dataclean.gx.validate_frame_by_columns` groups them."""
-    if "column" in kwargs:
-        return (kwargs["column"],)
-    if "column_A" in kwargs:
-        return (kwargs["column_A"], kwargs["column_B"])
-    if "column_list" in kwargs:
-        return tuple(kwargs["column_list"])
-    return ()
 
 
 def _run_on_gx(frame: pd.DataFrame, name: str, expectations: list[Any]) -> list[Any]:

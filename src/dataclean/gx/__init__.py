@@ -136,16 +136,11 @@ def validate_frame_by_columns(
     """
     import great_expectations as gx
 
+    from dataclean.checks.types import expectation_columns
+
     groups: dict[tuple[str, ...], list[Any]] = {}
     for expectation in suite.expectations:
-        kwargs = expectation.configuration.kwargs
-        cols: tuple[str, ...] = ()
-        if "column" in kwargs:
-            cols = (kwargs["column"],)
-        elif "column_A" in kwargs:
-            cols = (kwargs["column_A"], kwargs["column_B"])
-        elif "column_list" in kwargs:
-            cols = tuple(kwargs["column_list"])
+        cols = expectation_columns(expectation.configuration.kwargs)
         groups.setdefault(cols, []).append(expectation.configuration)
     results: list[Any] = []
     for cols, configs in groups.items():

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from dataclean.checks.types import DATE_AWARE_TYPES, valid_kind_type
+from dataclean.checks.types import DATE_AWARE_TYPES, expectation_columns, valid_kind_type
 from dataclean.exceptions import ConfigError
 from dataclean.roles import SUITE_ROLES
 from dataclean.suite.linkage import LinkageConfig
@@ -109,14 +109,7 @@ class ExpectationSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        kw = self.kwargs
-        if "column" in kw:
-            return (kw["column"],)
-        if "column_A" in kw:
-            return (kw["column_A"], kw["column_B"])
-        if "column_list" in kw:
-            return tuple(kw["column_list"])
-        return ()
+        return expectation_columns(self.kwargs)
 
 
 @dataclass(frozen=True)
