@@ -590,6 +590,9 @@ _ANY_WORD_SP = r"(?:[A-Z'\-]+ )"
 _SP_ANY_WORD = r"(?: [A-Z'\-]+)"
 _STREET_START = r"(?:^| |, |\n)[0-9]{1,5}[A-Z]? "
 _PART_END = rf"(?:{_SEP}|$| [A-Z]{{1,2}}[0-9])"
+#: Where a part starts: the text's start, a separator, or after a sub-building and a space (the
+#: parser takes ``FLAT 3`` off the first part and reads the rest of it as a part).
+_PART_START = rf"(?:^|{_SEP}|^{_SUB} )"
 #: In a text of :data:`_COMMA_SHAPE`, words the parser reads otherwise than as plain title-cased
 #: words (so the text is left to the other paths): a special word in a part without digits (a
 #: building name, locality or town), a special word first in the street (unless it is the only
@@ -598,7 +601,7 @@ _PART_END = rf"(?:{_SEP}|$| [A-Z]{{1,2}}[0-9])"
 #: those only at the start of the first part), and a town ending in a county's last word.
 _COMMA_SHAPE_OTHERWISE = "|".join(
     [
-        rf"(?:^|{_SEP}){_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
+        rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
         rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}{_ANY_WORD_SP}*"
@@ -606,12 +609,17 @@ _COMMA_SHAPE_OTHERWISE = "|".join(
         rf"(?:^|[ ,\n'\-]){_alternation(_COUNTY_LAST_WORDS)}(?:{_SEP_OR_SPACE}{_PC})?$",
     ]
 )
-#: Named parts only (``Rose Cottage, Mill Lane, Town``): whichever part the parser takes for the
-#: street, the line is the parts title-cased, unless it cuts a part after a street word inside it.
-_NAMED_SHAPE = rf"^{_WORDS}(?:{_SEP}{_WORDS})+(?:{_SEP_OR_SPACE}{_PC})?$"
+#: Named parts only (``Rose Cottage, Mill Lane, Town``), or a sub-building then named parts, one
+#: or more (``Flat 0, Francesca Plains, Town``: Faker's ``address()``): whichever part the parser
+#: takes for the street, the line is the parts title-cased (a comma after the sub-building),
+#: unless it cuts a part after a street word inside it. Without a sub-building one part is a lone
+#: building name (invalid), so two parts at least.
+_NAMED_SHAPE = (
+    rf"^(?:{_WORDS}(?:{_SEP}{_WORDS})+|{_SUB}(?: |{_SEP}){_WORDS}(?:{_SEP}{_WORDS})*)(?:{_SEP_OR_SPACE}{_PC})?$"
+)
 _NAMED_SHAPE_OTHERWISE = (
     _COMMA_SHAPE_OTHERWISE
-    + rf"|(?:^|{_SEP})[A-Z'\-]+ {_ANY_WORD_SP}*"
+    + rf"|{_PART_START}[A-Z'\-]+ {_ANY_WORD_SP}*"
     + rf"{_alternation(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values()))} [A-Z'\-]+"
 )
 #: One part (no commas): ``[FLAT 3 ]12 WORDS[ POSTCODE]``. The parser ends the street at a street
