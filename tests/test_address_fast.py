@@ -108,7 +108,7 @@ def _faker_raw(n: int, seed: int) -> list[str]:
 def test_faker_addresses_as_they_come_take_the_fast_path_and_agree():
     texts = _faker_raw(6000, seed=12)
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, no_postcode = address._comma_canonical(upper)
+    decided, canonical, _ = address._comma_canonical(upper)
     # sub-building then named parts (``Flat 0\nFrancesca Plains\nTown\nSR08 7UX``): not the parser
     with_sub = np.array([t.upper().startswith(("FLAT ", "STUDIO ")) for t in texts])
     assert decided[with_sub].mean() > 0.8
