@@ -126,6 +126,7 @@ _WORDS = [
     "Lane", "Road", "Rd", "St", "Street", "Ave", "Court", "Ct", "Park", "Flat", "Unit", "the", "of", "Upon",
     "Essex", "Kent", "Hill", "Gardens", "Gdns", "Close", "Cl", "Hse", "Flt", "Ground", "Floor", "Box", "PO",
     "Unknown", "NFA", "Saint", "Marys", "Crescent", "Way", "Walk", "Row", "Terr", "Newton-le-Willows",
+    "Tyne", "and", "Wear", "West", "Sussex", "Berkshire", "Durham", "Studio", "Highway", "Farm", "A",
 ]  # fmt: skip
 _word = st.sampled_from(_WORDS)
 _part = st.lists(_word, min_size=1, max_size=4).map(" ".join)
@@ -148,8 +149,11 @@ def _addresses(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         parts.append(draw(_sub))
     parts += draw(st.lists(_part, max_size=2))
-    parts.append(f"{draw(_number)} {draw(_part)}")
+    if draw(st.integers(0, 3)):  # a numbered street, or named parts only (``Flat 0, Francesca Plains``)
+        parts.append(f"{draw(_number)} {draw(_part)}")
     parts += draw(st.lists(_part, max_size=3))
+    if not parts:
+        parts.append(draw(_part))
     text = parts[0]
     for p in parts[1:]:
         text += draw(st.one_of(st.just(", "), _sep)) + p
@@ -195,11 +199,11 @@ def test_comma_shape_on_built_shapes():
         "MILL LANE, GREAT BADDOW",  # named parts, the street first
         "251 ronald rapids annettechester ex7e 3gf",  # one part: no street word, all street
         "Flat 12 16 Joel Ranch Jacquelinemouth M4 1GQ",  # one part after the sub-building
-        "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: left to the parser
+        "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: a comma put there
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, no_postcode = address._comma_canonical(upper)
-    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 4 + [False]
+    assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 5
     assert canonical.to_pylist()[:6] == [
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
@@ -208,14 +212,50 @@ def test_comma_shape_on_built_shapes():
         "7 McDonald Close, Smith-on-Sea, CO1 1AA",
         "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",
     ]
-    assert canonical.to_pylist()[11:15] == [
+    assert canonical.to_pylist()[11:16] == [
         "Rose Cottage, Mill Lane, Chelmsford, CM2 8PD",
         "Mill Lane, Great Baddow",
         "251 Ronald Rapids Annettechester, EX7E 3GF",
         "Flat 12, 16 Joel Ranch Jacquelinemouth, M4 1GQ",
+        "12 High Road, Chelmsford, CM1 1QH",
     ]
     assert no_postcode.tolist()[:6] == [False] * 5 + [True]
     _assert_column_agrees(texts)
+
+
+def test_rewritten_shapes_read_as_the_parser_reads_them():
+    """A county part is dropped, a street cut after its first strong street word, small words
+    inside a part in lower case: decided on the comma path, and what the parser reads."""
+    texts = {
+        "12 High Road, Chelmsford, Essex, CM1 1QH": "12 High Road, Chelmsford, CM1 1QH",
+        "12 High Road, Newcastle, Tyne and Wear NE1 1AA": "12 High Road, Newcastle, NE1 1AA",
+        "Flat 2, Mill Lane, Chelmsford, Essex": "Flat 2, Mill Lane, Chelmsford",
+        "12 Mill Road Farm, Town, CM1 1QH": "12 Mill Road, Farm, Town, CM1 1QH",
+        "8 ALLAN HIGHWAY ISLAND, EAST HUGHVIEW, N4 9EY": "8 Allan Highway, Island, East Hughview, N4 9EY",
+        "Flat 3 Mill Road Farm, Town": "Flat 3, Mill Road, Farm, Town",
+        "Studio 46\nClive Way Markfurt\nL0C 8YQ": "Studio 46, Clive Way, Markfurt, L0C 8YQ",
+        "MILL ROAD FARM TOWN": "Mill Road, Farm Town",
+        "12 High Road, Stoke upon the Hill, Town": "12 High Road, Stoke upon the Hill, Town",
+        "12 HIGH ROAD, NEWTON LE WILLOWS, WA12 9AA": "12 High Road, Newton le Willows, WA12 9AA",
+        "Rose Cottage, The Green, Argyll and Bute": "Rose Cottage, The Green, Argyll and Bute",
+        "Flat 1, The Old Mill, Town Of": "Flat 1, The Old Mill, Town Of",
+    }
+    upper = pa.array([t.upper() for t in texts], type=pa.string())
+    decided, canonical, _ = address._comma_canonical(upper)
+    assert decided.all()
+    assert canonical.to_pylist() == list(texts.values())
+    assert [address.validate(t) for t in texts] == list(texts.values())
+    # left to the parser: the parser reads these otherwise than the rewriting would
+    others = [
+        "Rose Cottage, Mill Lane Farm, Chelmsford",  # the street is the second part: not cut
+        "Mill Road Farm, 12 High Street, Town",  # the street is the numbered part: the first is a name
+        "12 High Road, Chelmsford Essex, Essex",  # after the county part, another county
+        "12 High Park Farm, Town",  # a weak street word inside: not cut here
+        "Flat A Road X",  # Flat A, Road X
+    ]
+    decided, _, _ = address._comma_canonical(pa.array([t.upper() for t in others], type=pa.string()))
+    assert not decided.any()
+    _assert_column_agrees(list(texts) + others)
 
 
 # --- the byte-level helpers --------------------------------------------------------------------

@@ -119,20 +119,24 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
 
 def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
     """The strings of ``arr`` (a pyarrow ``string`` array without nulls) with their last ``drop[i]``
-    bytes cut off (the caller cuts whole ASCII characters only)."""
+    bytes cut off (the caller cuts whole ASCII characters only): one boolean mask over the string
+    buffer (+1 where a cut starts, -1 where it ends, summed), not an index per byte."""
     import pyarrow as pa
 
     arr, offsets, data = _buffers(arr)
     drop = np.asarray(drop, dtype=np.int64)
     if not drop.any():
         return arr
+    ends = offsets[1:].astype(np.int64)
+    edge = np.zeros(len(data) + 1, dtype=np.int8)
+    cut = drop > 0
+    edge[ends[cut] - drop[cut]] += 1  # distinct positions in each statement (one per string)
+    edge[ends[cut]] -= 1
+    dropped = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
+    kept = data[~dropped]
     lengths = np.diff(offsets).astype(np.int64) - drop
-    new_offsets = np.concatenate([[0], np.cumsum(lengths)])
-    # each kept byte's source: its position in the new buffer, shifted by its string's start
-    shift = np.repeat(offsets[:-1].astype(np.int64) - new_offsets[:-1], lengths)
-    kept = data[np.arange(int(new_offsets[-1]), dtype=np.int64) + shift]
-    new_offsets = pa.py_buffer(new_offsets.astype(np.int32))
-    return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept.tobytes()))
+    new_offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+    return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
 
 
 def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:

@@ -566,14 +566,15 @@ _COUNTY_LAST_WORDS = sorted({c.split()[-1] for c in COUNTIES})
 
 # --- the comma shape as one DFA match over the distinct texts (no capture groups) ---------------
 #
-# ``[SUB[,] ][NAME, ...]NUM STREET[, LOCALITY ...], TOWN[[,] POSTCODE]`` (a line break counts as a
-# comma), with each word's class written into the pattern (see ``_address_fast``): what the parser
+# ``[SUB[,] ][NAME, ...]NUM STREET[, LOCALITY ...], TOWN[[,] POSTCODE]`` (line breaks are
+# written as commas first, as the parser reads them), with each word's class written into the
+# pattern (see ``_address_fast``): what the parser
 # does with such a text is then known without extracting anything. The canonical line is the
 # text title-cased, with line breaks as commas, a comma after the sub-building, the street word
 # expanded (``RD`` to ``ROAD``) and the postcode in its canonical form.
 
-_SEP = r"(?:, |\r?\n)"
-_SEP_OR_SPACE = r"(?:, |\r?\n| )"
+_SEP = ", "
+_SEP_OR_SPACE = r"(?:, | )"
 _WORDS = rf"{_W}(?: {_W})*"
 #: The structure, with any words: a sub-building followed by a space is followed by the number.
 _COMMA_SHAPE = (
@@ -601,7 +602,7 @@ _PART_START = rf"(?:^|{_SEP}|^{_SUB} )"
 #: those only at the start of the first part), and a town ending in a county's last word.
 _COMMA_SHAPE_OTHERWISE = "|".join(
     [
-        rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
+        rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(set(_SPECIAL_WORDS) - _SMALL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
         rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}{_ANY_WORD_SP}*"
@@ -629,12 +630,41 @@ _ONE_PART_SHAPE_OTHERWISE = (
     rf"[0-9][A-Z]? {_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
     rf"|[0-9][A-Z]? [A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
 )
+#: Any of the three shapes, matched in one pass; a text of one is decided unless it matches the
+#: union of their exceptions (more cautious than each shape's own, never less).
+_ANY_SHAPE = f"(?:{_COMMA_SHAPE})|(?:{_NAMED_SHAPE})|(?:{_ONE_PART_SHAPE})"
+_ANY_SHAPE_OTHERWISE = f"{_NAMED_SHAPE_OTHERWISE}|{_ONE_PART_SHAPE_OTHERWISE}"
+#: A county as the last part (``..., Town, Essex, CM1 1QH``): the parser drops it, and it cannot be
+#: taken for the street or anything else (counties holding a special or street word are left
+#: out), so the line is that of the text without it, when that text is of a shape. Counties of
+#: more than four words are not recognised by the parser and are left out too.
+_PLAIN_COUNTIES = sorted(
+    c
+    for c in COUNTIES
+    if len(c.split()) <= 4
+    and c.isascii()
+    and not set(c.split()) & ((set(_SPECIAL_OR_SUFFIX) - _SMALL_WORDS) | _SUFFIXES)
+)
+_COUNTY_PART = rf"{_SEP}(?:{'|'.join(_PLAIN_COUNTIES)})((?:{_SEP_OR_SPACE}{_PC})?)$"
+#: The parser ends the street at its first strong street word after the street's first word, and
+#: the words after it start a new part (``12 Mill Road Farm, Town`` reads ``12 Mill Road, Farm,
+#: Town``). The street is the first numbered part, or without one the first part with such a word
+#: (after a sub-building): the text with a comma put there reads the same, and is decided when it
+#: is of that shape (numbered: the comma or one-part shape; named: the named shape).
+_STRONG = _alternation(STRONG_SUFFIXES)
+_CUT_NUMBERED = (
+    rf"^((?:{_SUB}(?: |, (?:{_WORDS}, )*)|(?:{_WORDS}, )*)[0-9]{{1,5}}[A-Z]? {_W}(?: {_W})*? {_STRONG}) ({_W})"
+)
+_CUT_NAMED = rf"^((?:{_SUB}(?:, | ))?{_W}(?: {_W})*? {_STRONG}) ({_W})"
+_NUMBERED_SHAPES = f"(?:{_COMMA_SHAPE})|(?:{_ONE_PART_SHAPE})"
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
-#: What a text of the comma shape may need besides title case: a line break, no comma after the
-#: sub-building, an abbreviated street word (these before title-casing), ``Mc`` or a hyphen
-#: (title-cased by :func:`_title_arrow`).
-_COMMA_FIXES = rf"\n|^{_SUB} | (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
+#: What a text of the comma shape may need besides title case: a small word inside a part, no
+#: comma after the sub-building, an abbreviated street word (these before title-casing), ``Mc``
+#: or a hyphen (title-cased by :func:`_title_arrow`).
+_COMMA_FIXES = (
+    rf" {_alternation(_SMALL_WORDS)} [A-Z]|^{_SUB} | (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
+)
 
 
 def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
@@ -644,10 +674,13 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     import pyarrow.compute as pc
 
     n = len(upper)
-    decided = _matching(upper, _COMMA_SHAPE, _COMMA_SHAPE_OTHERWISE)
-    for shape, otherwise in ((_NAMED_SHAPE, _NAMED_SHAPE_OTHERWISE), (_ONE_PART_SHAPE, _ONE_PART_SHAPE_OTHERWISE)):
-        rest = np.flatnonzero(~decided)
-        decided[rest[_matching(upper.take(pa.array(rest)), shape, otherwise)]] = True
+    # line breaks as the parser reads them ("\r\n" and "\n" as ", "), on the texts that hold one
+    upper = _where(upper, "\r\n", lambda a: pc.replace_substring(a, "\r\n", ", "), regex=False)
+    upper = _where(upper, "\n", lambda a: pc.replace_substring(a, "\n", ", "), regex=False)
+    decided = _matching(upper, _ANY_SHAPE, _ANY_SHAPE_OTHERWISE)
+    upper = _without_county_part(upper, decided)
+    for cut, shape in ((_CUT_NUMBERED, _NUMBERED_SHAPES), (_CUT_NAMED, _NAMED_SHAPE)):
+        upper = _rewritten(upper, decided, cut, r"\1, \2", shape)
     if not decided.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     sub = upper.filter(pa.array(decided))
@@ -669,6 +702,38 @@ def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     return decided, canonical, no_postcode
 
 
+def _without_county_part(upper: Any, decided: np.ndarray) -> Any:
+    """``upper`` with the county part (:data:`_COUNTY_PART`) cut from the texts not yet decided
+    whose rest is of a shape; those are marked in ``decided`` (in place). The others keep their
+    county for the parser (without it, their rest may read otherwise: ``Town Essex, Essex``)."""
+    return _rewritten(upper, decided, _COUNTY_PART, r"\1", _ANY_SHAPE)
+
+
+def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, shape: str) -> Any:
+    """``upper`` with ``pattern`` replaced in the texts not yet decided, where the rewritten text
+    is of ``shape`` and not :data:`_ANY_SHAPE_OTHERWISE` (the rewriting must not change what the
+    parser reads); those are marked in ``decided`` (in place), the others are left as they were."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rest = np.flatnonzero(~decided)
+    if not len(rest):
+        return upper
+    texts = upper.take(pa.array(rest))
+    found = _bools_a(pc.match_substring_regex(texts, pattern))
+    if not found.any():
+        return upper
+    cut = pc.replace_substring_regex(texts.filter(pa.array(found)), pattern, replacement)
+    ok = _matching(cut, shape, _ANY_SHAPE_OTHERWISE)
+    if not ok.any():
+        return upper
+    rows = rest[found][ok]
+    decided[rows] = True
+    mask = np.zeros(len(upper), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(upper, pa.array(mask), cut.filter(pa.array(ok)))
+
+
 def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
     """Per text: matches ``shape`` and not ``otherwise`` (run only on the texts of the shape)."""
     import pyarrow as pa
@@ -682,11 +747,10 @@ def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
 
 def _comma_fixed(sub: Any, tail: Any) -> Any:
     """:func:`_comma_canonical`'s lines (postcode still title-cased) for the texts that need more
-    than title case: postcode separator and spacing, line breaks, sub-building comma, street word."""
+    than title case: postcode separator and spacing, sub-building comma, street word."""
     import pyarrow.compute as pc
 
     text = drop_tail_bytes(sub, np.where(tail.has, tail.length + tail.sep_length, 0))
-    text = _where(text, "\n", lambda a: pc.replace_substring_regex(a, "\r?\n", ", "), regex=False)
     text = _where(text, rf"^{_SUB} ", lambda a: pc.replace_substring_regex(a, rf"^({_SUB}) ", r"\1, "))
     abbreviated = rf" (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}), "
 
@@ -696,7 +760,31 @@ def _comma_fixed(sub: Any, tail: Any) -> Any:
         return a
 
     text = _where(text, abbreviated, expand)
-    return pc.binary_join_element_wise(_title_arrow(text), tail.spaced(), ", ", null_handling="skip")
+    line = _lower_small_words(_title_arrow(text))
+    return pc.binary_join_element_wise(line, tail.spaced(), ", ", null_handling="skip")
+
+
+def _small_inside(word: str) -> str:
+    """A small word after a word of letters and before another word, in one part of a title-cased line."""
+    return rf"((?:^|[ ,])[A-Za-z'\-]+) {word} ([A-Za-z])"
+
+
+def _lower_small_words(title: Any) -> Any:
+    """Small words inside a part in lower case, as :func:`_title` writes them (``Stoke upon the
+    Hill``, ``Argyll and Bute``); not first in a part (``The Green``), nor last, nor after a
+    building number (``12 The Green``: the street's words start after it)."""
+    import pyarrow.compute as pc
+
+    inside = _small_inside(_alternation(w.capitalize() for w in _SMALL_WORDS))
+    for _ in range(4):  # a match takes the next word's first letter: small words in a row need more
+        hit = pc.fill_null(pc.match_substring_regex(title, inside), False)
+        if not pc.any(hit).as_py():
+            break
+        texts = title.filter(hit)
+        for word in sorted(_SMALL_WORDS):
+            texts = pc.replace_substring_regex(texts, _small_inside(word.capitalize()), rf"\1 {word.lower()} \2")
+        title = pc.replace_with_mask(title, hit, texts)
+    return title
 
 
 def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
