@@ -9,6 +9,7 @@ and odd postcodes, PO boxes, placeholders).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from dataclean.fields import address
 from dataclean.fields import postcode as postcode_field
-from dataclean.fields._address_fast import drop_tail_bytes, title_upper_bytes, trailing_postcodes
+from dataclean.fields._address_fast import drop_tail_bytes, lines_as_commas, title_upper_bytes, trailing_postcodes
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -258,6 +259,62 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
     _assert_column_agrees(list(texts) + others)
 
 
+def test_lone_names_are_invalid_without_the_parser():
+    """One part of names without a street (Faker's named buildings typed on one line) is
+    ``invalid_format`` for the parser; found by one DFA match, not parsed in Python."""
+    lone = [
+        "JACKSON COURT PAIGE CORNER NORTH JOSHHAVEN RG03 7FQ",
+        "ELLIS BARN PETER HAVEN NEW LEIGHVIEW",
+        "ROSE",
+        "O'BRIEN HALL SMITH-JONES TOWN CM1 1QH",
+    ]
+    parsed_by_python = [
+        "ROSE COTTAGE MILL ROAD TOWN",  # a strong street word after the first: a street
+        "ROSE COTTAGE BELL COURT",  # the last word a weak street word: a street
+        "ROSE COTTAGE RD TOWN",  # an abbreviation (Road): the parser's
+        "FLAT ROSE COTTAGE",  # a sub-building word
+        "ROSE COTTAGE TOWN ZZ99 3VZ",  # pseudo postcode: no fixed abode first
+        "ROSE COTTAGE TOWN CM1 1OH",  # a postcode the module corrects or rejects
+        "NOT KNOWN",
+    ]
+    keys = pa.array(lone + parsed_by_python, type=pa.string())
+    assert address._lone_names(keys).tolist() == [True] * len(lone) + [False] * len(parsed_by_python)
+    for text in lone:
+        with pytest.raises(address.ValidationError) as err:
+            address.validate(text)
+        assert err.value.reason == "invalid_format"
+    _assert_column_agrees([t.lower() for t in lone] + lone + parsed_by_python + [" ".join(lone[0].split()[:3])])
+
+
+def test_row_ranges_in_threads_give_the_same_answers(monkeypatch):
+    """Large columns are worked in row ranges in threads: the same lines, in the same order."""
+    from dataclean import _core
+
+    texts = _faker_raw(3000, seed=21) + _benchmark_module("realistic_data").realistic_people(3000, seed=8)[
+        "address"
+    ].dropna().tolist()
+    upper = pa.array([t.upper() for t in texts], type=pa.string())
+    whole = address._comma_canonical(upper)
+    monkeypatch.setattr(address, "thread_ranges", lambda n: _core.thread_ranges(n, min_rows=700))
+    assert len(address.thread_ranges(len(texts))) > 1
+    ranged = address._comma_canonical(upper)
+    assert ranged[0].tolist() == whole[0].tolist()
+    assert ranged[1].to_pylist() == whole[1].to_pylist()
+    assert ranged[2].tolist() == whole[2].tolist()
+
+
+def test_thread_ranges_cover_the_rows_once(monkeypatch):
+    from dataclean import _core
+
+    for n in (0, 1, 99_999, 100_000, 250_001, 10**6):
+        ranges = _core.thread_ranges(n)
+        assert ranges[0][0] == 0 and ranges[-1][1] == n
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+        assert len(ranges) <= max(1, n // 100_000)
+    monkeypatch.setenv("DATACLEAN_THREADS", "1")
+    assert _core.thread_ranges(10**6) == [(0, 10**6)]
+
+
 # --- the byte-level helpers --------------------------------------------------------------------
 
 
@@ -271,6 +328,14 @@ def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
     assert tail.sep_length.tolist() == [2, 1, 0, 1, 2]
     assert tail.comma.tolist() == [True, False, False, False, False]
     assert tail.has_space.tolist() == [True, False, False, True, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="AB\r\n ,", max_size=8), min_size=1, max_size=10), st.integers(0, 2))
+def test_lines_as_commas_is_replacing_line_breaks(texts, start):
+    arr = pa.array(texts, type=pa.string()).slice(min(start, len(texts) - 1))
+    expected = [t.replace("\r\n", ", ").replace("\n", ", ") for t in arr.to_pylist()]
+    assert lines_as_commas(arr).to_pylist() == expected
 
 
 def test_drop_tail_bytes():

@@ -16,6 +16,7 @@ This module holds the pieces they share so each module only says what is particu
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -612,6 +613,32 @@ class FieldColumns:
 
 
 #: Columns shorter than this are processed directly (factorising costs more than it saves).
+def thread_ranges(n: int, *, min_rows: int = 100_000) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` splitting ``n`` rows for :func:`map_ranges`: one per available
+    core (at most 8, and at most one per ``min_rows`` rows), or one range when threads would not
+    pay. ``DATACLEAN_THREADS`` caps the count (``1``: no threads)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cap = os.environ.get("DATACLEAN_THREADS", "").strip()
+    if cap.isdigit() and int(cap) > 0:
+        cores = min(cores, int(cap))
+    k = max(1, min(cores, 8, n // max(min_rows, 1)))
+    bounds = np.linspace(0, n, k + 1).astype(np.int64)
+    return [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+
+
+def map_ranges(fn: Callable[[int, int], Any], ranges: list[tuple[int, int]]) -> list[Any]:
+    """``fn(start, stop)`` for each range, in threads when there are several (for work that
+    runs in Arrow and numpy, which release the GIL), results in range order."""
+    if len(ranges) == 1:
+        return [fn(*ranges[0])]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="dataclean") as pool:
+        return list(pool.map(lambda r: fn(*r), ranges))
+
+
 DISTINCT_MIN_ROWS = 2048
 
 

@@ -139,6 +139,37 @@ def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
 
 
+def lines_as_commas(arr: Any) -> Any:
+    """The strings of ``arr`` (pyarrow ``string``, no nulls) with each line break (``"\\r\\n"`` or
+    ``"\\n"``) written ``", "``, as the address parser reads them, on the string buffer: a ``\\r``
+    before a ``\\n`` becomes the comma in place, a bare ``\\n`` gains one (inserted before it)."""
+    import pyarrow as pa
+
+    arr, offsets, data = _buffers(arr)
+    breaks = np.flatnonzero(data == 10)
+    if not len(breaks):
+        return arr
+    crlf = np.zeros(len(breaks), dtype=bool)
+    inside = breaks > 0
+    crlf[inside] = data[breaks[inside] - 1] == 13
+    # a "\r\n" at a string's start has no "\r" of its own before it only if the "\r" ends the
+    # previous string: then it is the previous string's byte, not a pair
+    at_start = np.isin(breaks, offsets[:-1])
+    crlf &= ~at_start
+    bare = breaks[~crlf]
+    out = np.insert(data, bare, ord(","))  # each bare "\n" gets a "," before it
+    shift = np.searchsorted(bare, offsets, side="left")  # commas inserted before each offset
+    new_offsets = offsets.astype(np.int64) + shift
+    # "\n" -> " " (at its new position); "\r" of a pair -> ","
+    out[bare + np.arange(1, len(bare) + 1)] = ord(" ")
+    pairs = breaks[crlf]
+    if len(pairs):
+        moved = pairs + np.searchsorted(bare, pairs, side="left")
+        out[moved - 1] = ord(",")
+        out[moved] = ord(" ")
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(new_offsets.astype(np.int32)), pa.py_buffer(out))
+
+
 def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
     """``pc.ascii_title`` of upper-case ASCII strings (pyarrow ``string``, no nulls), with the
     last ``keep[i]`` bytes of each (8 at most) left in upper case, in one pass over the string

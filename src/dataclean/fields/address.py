@@ -69,8 +69,10 @@ from dataclean._core import (
     build_result,
     factorize_text,
     make_is_valid,
+    map_ranges,
     scalar_text,
     standardise_per_distinct,
+    thread_ranges,
     to_text,
 )
 from dataclean.exceptions import (
@@ -83,6 +85,7 @@ from dataclean.exceptions import (
 from dataclean.fields._address_fast import (
     TrailingPostcodes,
     drop_tail_bytes,
+    lines_as_commas,
     tail_postcode_ok,
     title_upper_bytes,
     trailing_postcodes,
@@ -669,14 +672,28 @@ _COMMA_FIXES = (
 
 def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """(decided, canonical, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
-    with a valid postcode (or none) are decided; the others are left to the other paths."""
+    with a valid postcode (or none) are decided; the others are left to the other paths. Large
+    columns are cut in row ranges worked in threads (the work is Arrow and numpy)."""
+    import pyarrow as pa
+
+    ranges = thread_ranges(len(upper))
+    parts = map_ranges(lambda a, b: _comma_canonical_rows(upper.slice(a, b - a)), ranges)
+    if len(parts) == 1:
+        return parts[0]
+    return (
+        np.concatenate([p[0] for p in parts]),
+        pa.concat_arrays([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """:func:`_comma_canonical` on one range of rows."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(upper)
-    # line breaks as the parser reads them ("\r\n" and "\n" as ", "), on the texts that hold one
-    upper = _where(upper, "\r\n", lambda a: pc.replace_substring(a, "\r\n", ", "), regex=False)
-    upper = _where(upper, "\n", lambda a: pc.replace_substring(a, "\n", ", "), regex=False)
+    upper = lines_as_commas(upper)  # line breaks as the parser reads them ("\r\n" and "\n" as ", ")
     decided = _matching(upper, _ANY_SHAPE, _ANY_SHAPE_OTHERWISE)
     upper = _without_county_part(upper, decided)
     for cut, shape in ((_CUT_NUMBERED, _NUMBERED_SHAPES), (_CUT_NAMED, _NAMED_SHAPE)):
@@ -1177,6 +1194,32 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     return build_result(col, canonical, reason, valid)
 
 
+#: One part of plain words without a number or sub-building (``ROSE COTTAGE MILL FARM TOWN``), and
+#: an optional postcode: the parser finds no street unless a strong street word follows the first
+#: word or the last word is a weak one (``Bell Court``), and a lone name is not an address, so it is
+#: ``invalid_format`` (after the postcode check: a valid postcode, or none). Special words (a
+#: sub-building, an abbreviation that may expand to a street word, placeholders) go to the parser.
+_LONE_NAME = rf"^{_WORDS}(?: {_PC})?$"
+_LONE_NAME_OTHERWISE = (
+    rf"(?:^| ){_alternation(_SPECIAL_WORDS)}(?: |$)"
+    rf"| {_STRONG}(?: |$)"
+    rf"|(?:^| ){_alternation(WEAK_SUFFIXES)}(?: {_PC})?$"
+)
+
+
+def _lone_names(keys: Any) -> np.ndarray:
+    """Per key (upper case, spaces collapsed, no line breaks): :data:`_LONE_NAME` with a valid
+    postcode or none, so ``invalid_format`` for the parser."""
+    import pyarrow as pa
+
+    out = _matching(keys, _LONE_NAME, _LONE_NAME_OTHERWISE)
+    if out.any():
+        idx = np.flatnonzero(out)
+        tail = trailing_postcodes(keys.take(pa.array(idx)))
+        out[idx[tail.has & ~_tail_postcode_ok(tail)]] = False
+    return out
+
+
 def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
     """(canonical, reason code into ``names``) per text, worked once per key (the parser ignores
     case and spacing): the common shapes by extraction (:func:`_fast_canonical`), the Python
@@ -1189,9 +1232,16 @@ def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
     kcodes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
     kuniq = encoded.dictionary
     decided, canon, fast_note = _fast_canonical(kuniq)
+    reason_k = np.full(len(kuniq), -1, dtype=np.int32)
+    lone = np.flatnonzero(~decided)
+    lone = lone[_lone_names(kuniq.take(pa.array(lone)))] if len(lone) else lone
+    if len(lone):  # one part of names, no street: invalid, as the parser finds (no Python)
+        if Reason.INVALID_FORMAT.value not in names:
+            names.append(Reason.INVALID_FORMAT.value)
+        reason_k[lone] = names.index(Reason.INVALID_FORMAT.value)
+        decided[lone] = True
     slow = np.flatnonzero(~decided)
     slow_canon = np.full(len(slow), None, dtype=object)
-    reason_k = np.full(len(kuniq), -1, dtype=np.int32)
     reason_k[decided & (fast_note == "no_postcode")] = names.index("no_postcode")
     for j, text in enumerate(kuniq.take(pa.array(slow)).to_pylist()):
         try:
