@@ -240,6 +240,9 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "12 HIGH ROAD, NEWTON LE WILLOWS, WA12 9AA": "12 High Road, Newton le Willows, WA12 9AA",
         "Rose Cottage, The Green, Argyll and Bute": "Rose Cottage, The Green, Argyll and Bute",
         "Flat 1, The Old Mill, Town Of": "Flat 1, The Old Mill, Town Of",
+        "STUDIO 13, JENNA FLAT, NORTH ABBIEBOROUGH, W74 7DA": "Studio 13, Jenna Flat, North Abbieborough, W74 7DA",
+        "Studio 8 Gibbs Green Suzannefurt N62 4LF": "Studio 8, Gibbs Green Suzannefurt, N62 4LF",
+        "Flat Rose, Town": "Flat Rose, Town",
     }
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, _ = address._comma_canonical(upper)

@@ -590,6 +590,10 @@ def _alternation(words: Any) -> str:
     return "(?:" + "|".join(sorted(w for w in words if w.isascii() and w.isalpha())) + ")"
 
 
+#: Special words in a part of names (not the street): small words are only title-cased (see
+#: :func:`_lower_small_words`), and a sub-building word is read as one only first in the text
+#: before its number (``FLAT 3``, a shape of its own): ``Jenna Flat`` is a plain name.
+_PART_SPECIAL_WORDS = set(_SPECIAL_WORDS) - _SMALL_WORDS - SUB_BUILDING_WORDS
 _ANY_WORD_SP = r"(?:[A-Z'\-]+ )"
 _SP_ANY_WORD = r"(?: [A-Z'\-]+)"
 _STREET_START = r"(?:^| |, |\n)[0-9]{1,5}[A-Z]? "
@@ -605,7 +609,7 @@ _PART_START = rf"(?:^|{_SEP}|^{_SUB} )"
 #: those only at the start of the first part), and a town ending in a county's last word.
 _COMMA_SHAPE_OTHERWISE = "|".join(
     [
-        rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(set(_SPECIAL_WORDS) - _SMALL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
+        rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(_PART_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
         rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}{_ANY_WORD_SP}*"
@@ -616,22 +620,24 @@ _COMMA_SHAPE_OTHERWISE = "|".join(
 #: Named parts only (``Rose Cottage, Mill Lane, Town``), or a sub-building then named parts, one
 #: or more (``Flat 0, Francesca Plains, Town``: Faker's ``address()``): whichever part the parser
 #: takes for the street, the line is the parts title-cased (a comma after the sub-building),
-#: unless it cuts a part after a street word inside it. Without a sub-building one part is a lone
-#: building name (invalid), so two parts at least.
+#: unless it cuts a part after a strong street word inside it (a part taken for its weak street
+#: word ends with it: no cut). Without a sub-building one part is a lone building name (invalid),
+#: so two parts at least.
 _NAMED_SHAPE = (
     rf"^(?:{_WORDS}(?:{_SEP}{_WORDS})+|{_SUB}(?: |{_SEP}){_WORDS}(?:{_SEP}{_WORDS})*)(?:{_SEP_OR_SPACE}{_PC})?$"
 )
 _NAMED_SHAPE_OTHERWISE = (
     _COMMA_SHAPE_OTHERWISE
     + rf"|{_PART_START}[A-Z'\-]+ {_ANY_WORD_SP}*"
-    + rf"{_alternation(set(_SUFFIX_SPELLINGS) | set(ABBREVIATIONS.values()))} [A-Z'\-]+"
+    + rf"{_alternation(_STRONG_SPELLINGS)} [A-Z'\-]+"
 )
 #: One part (no commas): ``[FLAT 3 ]12 WORDS[ POSTCODE]``. The parser ends the street at a street
 #: word after its first word, so without one the whole part is the street (no town).
 _ONE_PART_SHAPE = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? {_WORDS}(?: {_PC})?$"
+_ONE_PART_START = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? "  # the street's number, after a sub-building
 _ONE_PART_SHAPE_OTHERWISE = (
-    rf"[0-9][A-Z]? {_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
-    rf"|[0-9][A-Z]? [A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
+    rf"{_ONE_PART_START}{_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
+    rf"|{_ONE_PART_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
 )
 #: Any of the three shapes, matched in one pass; a text of one is decided unless it matches the
 #: union of their exceptions (more cautious than each shape's own, never less).
