@@ -666,6 +666,15 @@ _CUT_NUMBERED = (
 )
 _CUT_NAMED = rf"^((?:{_SUB}(?:, | ))?{_W}(?: {_W})*? {_STRONG}) ({_W})"
 _NUMBERED_SHAPES = f"(?:{_COMMA_SHAPE})|(?:{_ONE_PART_SHAPE})"
+#: The rewritings tried on the texts of no shape, in order: (pattern, replacement, the shape the
+#: rewritten text must have). A county part is cut (without it, a text may read otherwise: ``Town
+#: Essex, Essex``, so only when the rest is of a shape and not an exception), then a street cut
+#: after its first strong street word, numbered or named.
+_REWRITES = (
+    (_COUNTY_PART, r"\1", _ANY_SHAPE),
+    (_CUT_NUMBERED, r"\1, \2", _NUMBERED_SHAPES),
+    (_CUT_NAMED, r"\1, \2", _NAMED_SHAPE),
+)
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
 #: What a text of the comma shape may need besides title case: a small word inside a part, no
@@ -701,12 +710,21 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     n = len(upper)
     upper = lines_as_commas(upper)  # line breaks as the parser reads them ("\r\n" and "\n" as ", ")
     decided = _matching(upper, _ANY_SHAPE, _ANY_SHAPE_OTHERWISE)
-    upper = _without_county_part(upper, decided)
-    for cut, shape in ((_CUT_NUMBERED, _NUMBERED_SHAPES), (_CUT_NAMED, _NAMED_SHAPE)):
-        upper = _rewritten(upper, decided, cut, r"\1, \2", shape)
-    if not decided.any():
+    rest = np.flatnonzero(~decided)
+    rewritten = np.zeros(len(rest), dtype=bool)
+    if len(rest):  # the others rewritten where that decides them (on the few, not the column)
+        others = upper.take(pa.array(rest))
+        for pattern, replacement, shape in _REWRITES:
+            others = _rewritten(others, rewritten, pattern, replacement, shape)
+    if not decided.any() and not rewritten.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
-    sub = upper.filter(pa.array(decided))
+    if rewritten.any():
+        decided[rest[rewritten]] = True
+        source = np.arange(n, dtype=np.int64)  # each decided row's text: its own, or rewritten
+        source[rest[rewritten]] = n + np.arange(int(rewritten.sum()))
+        sub = pa.concat_arrays([upper, others.filter(pa.array(rewritten))]).take(pa.array(source[decided]))
+    else:
+        sub = upper.filter(pa.array(decided))
     tail = trailing_postcodes(sub)
     keep = ~tail.has | _tail_postcode_ok(tail)
     if not keep.all():
@@ -719,17 +737,15 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     if fix.any():
         fix_a = pa.array(fix)
         line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
-    canonical = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(decided), line)
+    if decided.all():
+        canonical = line
+    else:  # the lines at their rows, a null (the last slot) elsewhere
+        at = np.full(n, len(line), dtype=np.int64)
+        at[decided] = np.arange(len(line))
+        canonical = pa.concat_arrays([line, pa.nulls(1, pa.string())]).take(pa.array(at))
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
     return decided, canonical, no_postcode
-
-
-def _without_county_part(upper: Any, decided: np.ndarray) -> Any:
-    """``upper`` with the county part (:data:`_COUNTY_PART`) cut from the texts not yet decided
-    whose rest is of a shape; those are marked in ``decided`` (in place). The others keep their
-    county for the parser (without it, their rest may read otherwise: ``Town Essex, Essex``)."""
-    return _rewritten(upper, decided, _COUNTY_PART, r"\1", _ANY_SHAPE)
 
 
 def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, shape: str) -> Any:
