@@ -362,6 +362,30 @@ def test_title_upper_bytes_is_arrows_ascii_title(texts):
     assert title_upper_bytes(arr, np.zeros(len(texts), dtype=int)).to_pylist() == pc.ascii_title(arr).to_pylist()
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ABCXYZ019 ,'-", max_size=12), min_size=1, max_size=8),
+    st.integers(1, 9),
+    st.integers(0, 8),
+)
+def test_title_upper_bytes_across_blocks(texts, block, keep):
+    """The buffer is worked in blocks: a letter pair across a block edge, a string's first byte
+    and the kept tail come out as in one block."""
+    import dataclean.fields._address_fast as fast
+
+    arr = pa.array(texts)
+    keeps = np.minimum(np.full(len(texts), keep), [len(t) for t in texts])
+    whole = title_upper_bytes(arr, keeps).to_pylist()
+    saved = fast._BLOCK
+    fast._BLOCK = block
+    try:
+        assert title_upper_bytes(arr, keeps).to_pylist() == whole
+    finally:
+        fast._BLOCK = saved
+    titled = pc.ascii_title(arr).to_pylist()
+    assert whole == [t[: len(t) - k] + o[len(o) - k :] if k else t for t, o, k in zip(titled, texts, keeps)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.from_regex(r"\A[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}\Z"))
 def test_postcode_rules_agree_with_the_postcode_module(code):

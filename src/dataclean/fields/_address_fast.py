@@ -141,55 +141,59 @@ def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
 
 def lines_as_commas(arr: Any) -> Any:
     """The strings of ``arr`` (pyarrow ``string``, no nulls) with each line break (``"\\r\\n"`` or
-    ``"\\n"``) written ``", "``, as the address parser reads them, on the string buffer: a ``\\r``
-    before a ``\\n`` becomes the comma in place, a bare ``\\n`` gains one (inserted before it)."""
-    import pyarrow as pa
+    ``"\\n"``) written ``", "``, as the address parser reads them: Arrow's substring replacement
+    over the column, only when its buffer holds a line break (a numpy byte check)."""
+    import pyarrow.compute as pc
 
-    arr, offsets, data = _buffers(arr)
-    breaks = np.flatnonzero(data == 10)
-    if not len(breaks):
+    arr, _, data = _buffers(arr)
+    if not (data == 10).any():
         return arr
-    crlf = np.zeros(len(breaks), dtype=bool)
-    inside = breaks > 0
-    crlf[inside] = data[breaks[inside] - 1] == 13
-    # a "\r\n" at a string's start has no "\r" of its own before it only if the "\r" ends the
-    # previous string: then it is the previous string's byte, not a pair
-    at_start = np.isin(breaks, offsets[:-1])
-    crlf &= ~at_start
-    bare = breaks[~crlf]
-    out = np.insert(data, bare, ord(","))  # each bare "\n" gets a "," before it
-    shift = np.searchsorted(bare, offsets, side="left")  # commas inserted before each offset
-    new_offsets = offsets.astype(np.int64) + shift
-    # "\n" -> " " (at its new position); "\r" of a pair -> ","
-    out[bare + np.arange(1, len(bare) + 1)] = ord(" ")
-    pairs = breaks[crlf]
-    if len(pairs):
-        moved = pairs + np.searchsorted(bare, pairs, side="left")
-        out[moved - 1] = ord(",")
-        out[moved] = ord(" ")
-    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(new_offsets.astype(np.int32)), pa.py_buffer(out))
+    if (data == 13).any():
+        arr = pc.replace_substring(arr, "\r\n", ", ")
+    return pc.replace_substring(arr, "\n", ", ")
+
+
+#: Bytes per block in :func:`title_upper_bytes` (small buffers reused: cache-sized, no large
+#: temporary arrays to allocate and fault in).
+_BLOCK = 1 << 18
 
 
 def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
     """``pc.ascii_title`` of upper-case ASCII strings (pyarrow ``string``, no nulls), with the
     last ``keep[i]`` bytes of each (8 at most) left in upper case, in one pass over the string
-    buffer: a letter after a letter of the same string goes to lower case (word boundaries are
-    the bytes that are not ASCII letters, as in Arrow's ``ascii_title``)."""
+    buffer (in blocks): a letter after a letter goes to lower case (word boundaries are the bytes
+    that are not ASCII letters, as in Arrow's ``ascii_title``); then each string's first byte and
+    kept tail are put back as they were."""
     import pyarrow as pa
 
     arr, offsets, data = _buffers(arr)
     if not len(data):
         return arr
-    letter = (data >= ord("A")) & (data <= ord("Z"))
-    lower = np.empty_like(letter)
-    lower[0] = False
-    np.logical_and(letter[1:], letter[:-1], out=lower[1:])
-    lower[offsets[:-1][offsets[:-1] < len(data)]] = False  # a string's first byte starts a word
+    out = np.empty_like(data)
+    shifted = np.empty(_BLOCK + 1, dtype=np.uint8)
+    letter = np.empty(_BLOCK + 1, dtype=bool)
+    for start in range(0, len(data), _BLOCK):
+        # this block and the byte before it (the previous block's last: a letter before a letter)
+        lo = max(start - 1, 0)
+        block = data[lo : start + _BLOCK]
+        m = len(block)
+        np.subtract(block, ord("A"), out=shifted[:m])  # uint8: bytes below "A" wrap round above 25
+        np.less(shifted[:m], 26, out=letter[:m])
+        lower = shifted[: m - 1] if start else shifted[:m]
+        if start:
+            np.logical_and(letter[1:m], letter[: m - 1], out=lower.view(bool))
+        else:
+            lower[0] = 0
+            np.logical_and(letter[1:m], letter[: m - 1], out=lower[1:].view(bool))
+        np.left_shift(lower, 5, out=lower)  # 0x20: upper to lower case for ASCII letters
+        np.bitwise_or(data[start : start + _BLOCK], lower, out=out[start : start + _BLOCK])
+    firsts = offsets[:-1][offsets[:-1] < len(data)]
+    out[firsts] = data[firsts]  # a string's first byte starts a word
     keep = np.asarray(keep)
     if keep.any():
         at = offsets[1:, None] - np.arange(1, int(keep.max()) + 1, dtype=np.int32)[None, :]
-        lower[at[np.arange(at.shape[1])[None, :] < keep[:, None]]] = False
-    out = data | (lower.view(np.uint8) << 5)  # 0x20: upper to lower case for ASCII letters
+        at = at[np.arange(at.shape[1])[None, :] < keep[:, None]]
+        out[at] = data[at]
     return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(out))
 
 
