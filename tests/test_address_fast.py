@@ -306,6 +306,30 @@ def test_row_ranges_in_threads_give_the_same_answers(monkeypatch):
     assert ranged[2].tolist() == whole[2].tolist()
 
 
+def test_rows_worked_without_a_hash_pass_give_the_same_result(monkeypatch):
+    """A column whose values nearly never repeat skips the hash pass; the result is the same."""
+    odd = ["  12 High Road, Town, CM1 1QH", "12 High Road, Town, CM1 1QH", None, "", "NFA"]
+    texts = [*_faker_raw(2000, seed=23), *odd]
+    values = pd.Series(texts * 3, dtype="string[pyarrow]", index=range(100, 100 + 3 * len(texts)))
+    monkeypatch.setattr(address, "_nearly_all_distinct", lambda v: False)
+    hashed = address.standardise_series(values)
+    monkeypatch.setattr(address, "_nearly_all_distinct", lambda v: True)
+    rows = address.standardise_series(values)
+    for field in ("value", "status", "reason", "note"):
+        pd.testing.assert_series_equal(getattr(hashed, field), getattr(rows, field))
+
+
+def test_nearly_all_distinct_sees_repeats_wherever_they_stand():
+    n = 4 * address._PROBE_ROWS
+    distinct = pd.Series([f"{i} High Road, Town" for i in range(n)], dtype="string[pyarrow]")
+    assert address._nearly_all_distinct(distinct)
+    twice = pd.Series([f"{i // 2} High Road, Town" for i in range(n)], dtype="string[pyarrow]")  # sorted pairs
+    assert not address._nearly_all_distinct(twice)
+    assert not address._nearly_all_distinct(twice.sample(frac=1, random_state=1))
+    assert not address._nearly_all_distinct(distinct.astype(object))  # object columns: the hash pass
+    assert not address._nearly_all_distinct(distinct.head(1000))  # small columns: the hash pass
+
+
 def test_thread_ranges_cover_the_rows_once(monkeypatch):
     from dataclean import _core
 

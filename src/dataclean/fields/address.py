@@ -1179,7 +1179,31 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     parser ignores case and spacing), read by RE2 extraction where they have a known shape
     (:func:`_fast_canonical`), and the Python parser runs only for the keys left.
     """
+    if _nearly_all_distinct(values):
+        return _standardise(values, distinct=True)  # no hash pass: each row worked as its own value
     return standardise_per_distinct(values, _standardise)
+
+
+#: Rows sampled to tell a column whose values nearly never repeat (real extracts: an address per
+#: person) from one that repeats (households, repeated records), and the share of sampled rows
+#: that repeat another below which the column is worked row by row without a hash pass.
+_PROBE_ROWS = 50_000
+_PROBE_REPEATS = 0.005
+
+
+def _nearly_all_distinct(values: pd.Series) -> bool:
+    """Whether a large ``string`` column's values nearly never repeat, judged on a random sample
+    (seeded: the same column, the same answer). A pair of equal rows is found in a sample of m
+    rows with probability about m^2/N^2 per repeated pair, so a column with repeats shows them
+    in the sample wherever they stand in the file (sorted or not). Only speed depends on it:
+    the answers are the same either way (tests run both)."""
+    n = len(values)
+    if not isinstance(values.dtype, pd.StringDtype) or n < 4 * _PROBE_ROWS:
+        return False
+    rows = np.sort(np.random.default_rng(0).choice(n, size=_PROBE_ROWS, replace=False))
+    codes, uniques = pd.factorize(values.iloc[rows], use_na_sentinel=True)
+    present = int((codes >= 0).sum())
+    return present > 0 and (present - len(uniques)) < _PROBE_REPEATS * present
 
 
 def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
