@@ -101,3 +101,23 @@ def test_phone_fast_path_is_not_vacuous(people, monkeypatch):
     assert result.valid.any() and not result.valid.all()  # Faker's 07700 900xxx are not allocated
     assert off_row_path[0] < 0.05 * ROWS
     assert library[0] < 0.01 * people["phone"].nunique()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found on Faker's counties, not fixed here (address.py is the lead's): 'West Berkshire' is read "
+    "as town 'West' and county 'Berkshire', and the real town becomes the locality; remove this marker "
+    "when the parser reads the county part whole",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 Hodgson Plain, Port Lisafort, West Berkshire, M81 5NH",
+        "1 HODGSON PLAIN, PORT LISAFORT, WEST BERKSHIRE, M81 5NH",
+        "Flat 27n\nGerald Islands, New Kirsty, West Berkshire, B04 6WH",
+    ],
+)
+def test_a_two_word_county_is_not_split_into_town_and_county(text):
+    parts = address.parse(text)
+    assert parts["town"] in {"Port Lisafort", "New Kirsty"}
+    assert ", West," not in address.validate(text)
