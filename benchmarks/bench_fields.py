@@ -1,12 +1,18 @@
-"""Field validators and standardisers on a 1,000,000-row messy extract, and on realistic data.
+"""Field validators and standardisers on a 1,000,000-row messy extract, on realistic and on independent data.
 
-Two profiles, each with the distinct count per column in the table:
+Three profiles, each with the distinct count per column in the table:
 
 * ``messy``: ``_data.messy_extract``, where values repeat a lot (a few thousand distinct phones);
 * ``realistic``: ``realistic_data.realistic_people`` (Faker en_GB), where identifiers, phones,
   emails and addresses are nearly unique per person, read as Arrow-backed strings (what a
   pyarrow CSV reader gives). Target: phone and address >= 1,000,000 rows/s; date of birth at
   least 517,000 rows/s (its speed before a regression).
+* ``independent``: ``independent_data.independent_people``, values as Faker en_GB's own
+  providers write them (``address()`` as it comes, ``phone_number()``, ``ssn()``...), which we
+  did not format ourselves; same targets. Per column it also counts the distinct values that
+  took a slow path (the Python address parser, phonenumbers per key, the date fallback parser,
+  the scalar name rules) in a separate, untimed run; ``--examples N`` prints N of each (the
+  data are synthetic). ``--cache DIR`` keeps the generated rows as parquet (outside the repo).
 
 The realistic profile also prints each field's seconds as a ratio to a plain pandas ``read_csv``
 + ``to_csv`` of the same file, measured in the same run (the floor of any file-to-file job).
@@ -20,6 +26,7 @@ the whole field set on 1M rows in under 15 s.
 
     python benchmarks/bench_fields.py [--rows 1000000] [--naive-rows 200000] [--profile messy,realistic]
         [--fields phone,address]   # only these columns (default: all)
+    python benchmarks/bench_fields.py --profile independent [--cache /tmp/dataclean-bench] [--examples 5]
 """
 
 from __future__ import annotations
@@ -142,6 +149,132 @@ def realistic(args) -> None:
         phone_paths(arrow["phone"], args.repeat)
 
 
+#: Per field kind, the slow paths to count: (module attribute, what a call is, "keys" or "rows").
+#: The attribute is wrapped with a counter in the benchmark's untimed counting run only.
+SLOW_PATHS = {
+    "address": [("_validate_text", "keys to the Python parser", "keys")],
+    "phone": [
+        ("_standardise_distinct", "rows off the row path", "rows"),
+        ("_parse_key", "keys to phonenumbers", "keys"),
+    ],
+    "date_of_birth": [("_analyse_text", "values to the fallback parser", "keys")],
+    "person_name": [("validate", "values through the scalar rules", "keys")],
+}
+INDEPENDENT_TARGETS = {"phone": 1e6, "address": 1e6, "date_of_birth": 517_000}
+
+
+class _Counter:
+    """Wraps ``module.<name>``: counts calls (or rows of a Series argument) and keeps examples."""
+
+    def __init__(self, module, name: str, unit: str, keep: int) -> None:
+        self.module, self.name, self.unit, self.keep = module, name, unit, keep
+        self.count, self.examples = 0, []
+        self.original = getattr(module, name, None)
+
+    def __enter__(self):
+        if self.original is not None:
+            original = self.original
+
+            def counted(*args, **kwargs):
+                first = args[0] if args else None
+                if self.unit == "rows":
+                    self.count += len(first)
+                    if len(self.examples) < self.keep:
+                        self.examples.extend(first.dropna().head(self.keep - len(self.examples)).tolist())
+                else:
+                    self.count += 1
+                    if len(self.examples) < self.keep:
+                        self.examples.append(first)
+                return original(*args, **kwargs)
+
+            setattr(self.module, self.name, counted)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.original is not None:
+            setattr(self.module, self.name, self.original)
+
+
+def slow_path_counts(kind: str, s, keep: int = 0) -> list[tuple[str, str, int | None, list]]:
+    """(label, unit, count or None when the module lacks the attribute, examples) per slow path of
+    ``kind``, from one untimed ``standardise_series`` of ``s`` with counters in place."""
+    module = registry.get(kind)
+    counters = [_Counter(module, name, unit, keep) for name, _, unit in SLOW_PATHS.get(kind, [])]
+    for c in counters:
+        c.__enter__()
+    try:
+        module.standardise_series(s)
+    finally:
+        for c in reversed(counters):
+            c.__exit__()
+    return [
+        (label, unit, c.count if c.original is not None else None, c.examples)
+        for (_, label, unit), c in zip(SLOW_PATHS.get(kind, []), counters)
+    ]
+
+
+def independent(args) -> None:
+    import pandas as pd
+    from independent_data import independent_people, kinds
+
+    t = time.perf_counter()
+    df = independent_people(args.rows, seed=1, cache=args.cache)
+    print(
+        f"\nindependent profile (Faker en_GB's own providers): {len(df):,} rows x {df.shape[1]} columns "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
+    floor = floor_seconds(df, args.repeat)
+    print(f"plain pandas read_csv + to_csv of the same rows (floor): {floor:.2f} s")
+    arrow = df.astype(pd.StringDtype("pyarrow"))
+    kind_of = kinds()
+    fields = [(c, kind_of[c]) for c in df.columns if args.fields is None or c in args.fields]
+    for col, kind in fields:  # warm imports
+        registry.get(kind).standardise_series(arrow[col].head(1000))
+    header = (
+        f"{'field':<14}{'kind':<14}{'rows':>10}{'distinct':>10}{'valid %':>8}{'std s':>8}{'std r/s':>12}"
+        f"{'cpu r/s':>12}{'x floor':>9}{'slow':>9}{'slow %':>8}  slow path; target"
+    )
+    print(header)
+    print("-" * len(header))
+    examples = []
+    for col, kind in fields:
+        module = registry.get(kind)
+        s = arrow[col]
+        distinct = s.nunique()
+        c = time.process_time()
+        t_std = best_of(lambda: module.standardise_series(s), args.repeat)  # noqa: B023
+        cpu = (time.process_time() - c) / args.repeat
+        valid = module.standardise_series(s).valid.mean() * 100
+        rate = len(s) / t_std
+        target = INDEPENDENT_TARGETS.get(col)
+        verdict = "" if target is None else f">= {target:,.0f} r/s {'ok' if rate >= target else 'MISSED'}"
+        paths = slow_path_counts(kind, s, args.examples)
+        first = True
+        for label, unit, count, ex in paths or [("", "keys", None, [])]:
+            of = len(s) if unit == "rows" else distinct
+            slow = "n/a" if count is None else f"{count:,}"
+            share = "" if count is None else f"{count / of * 100:.2f}"
+            lead = (
+                f"{col:<14}{kind:<14}{len(s):>10,}{distinct:>10,}{valid:>8.1f}{t_std:>8.2f}{rate:>12,.0f}"
+                f"{len(s) / cpu:>12,.0f}{t_std / floor:>9.2f}"
+                if first
+                else " " * 97
+            )
+            tail = "; ".join(x for x in (label + (f" (of {unit})" if label else ""), verdict if first else "") if x)
+            print(f"{lead}{slow if label else '':>9}{share:>8}  {tail}")
+            first = False
+            if ex:
+                examples.append((col, label, ex))
+    print(
+        "std r/s: wall clock, best of the repeats; cpu r/s: this process's CPU time; slow: distinct values "
+        "(or rows) on the named slow path, counted in a separate untimed run; slow %: of the distinct values (rows)"
+    )
+    for col, label, ex in examples:
+        print(f"\n{col}: {label}, e.g.")
+        for v in ex:
+            print(f"  {v!r}")
+
+
 def phone_paths(s, repeat: int) -> None:
     """The phone column through the row path (what ``standardise_series`` does) and through the
     distinct-value path it replaced for mostly distinct columns, measured in the same run."""
@@ -201,8 +334,10 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--naive-rows", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--profile", default="messy,realistic", help="comma-separated: messy, realistic")
+    ap.add_argument("--profile", default="messy,realistic", help="comma-separated: messy, realistic, independent")
     ap.add_argument("--fields", default=None, help="comma-separated column names (default: all)")
+    ap.add_argument("--cache", default=None, help="independent profile: directory (outside the repo) for the rows")
+    ap.add_argument("--examples", type=int, default=0, help="independent profile: example values per slow path")
     args = ap.parse_args()
     args.fields = None if args.fields is None else set(args.fields.split(","))
     profiles = args.profile.split(",")
@@ -210,6 +345,8 @@ def main() -> None:
         messy(args)
     if "realistic" in profiles:
         realistic(args)
+    if "independent" in profiles:
+        independent(args)
 
 
 if __name__ == "__main__":
