@@ -127,7 +127,8 @@ _WORDS = [
     "Lane", "Road", "Rd", "St", "Street", "Ave", "Court", "Ct", "Park", "Flat", "Unit", "the", "of", "Upon",
     "Essex", "Kent", "Hill", "Gardens", "Gdns", "Close", "Cl", "Hse", "Flt", "Ground", "Floor", "Box", "PO",
     "Unknown", "NFA", "Saint", "Marys", "Crescent", "Way", "Walk", "Row", "Terr", "Newton-le-Willows",
-    "Tyne", "and", "Wear", "West", "Sussex", "Berkshire", "Durham", "Studio", "Highway", "Farm", "A",
+    "Tyne", "and", "Wear", "West", "Sussex", "Berkshire", "Durham", "Studio", "Highway", "Farm", "A", "Mid",
+    "North", "County",
 ]  # fmt: skip
 _word = st.sampled_from(_WORDS)
 _part = st.lists(_word, min_size=1, max_size=4).map(" ".join)
@@ -243,6 +244,11 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "STUDIO 13, JENNA FLAT, NORTH ABBIEBOROUGH, W74 7DA": "Studio 13, Jenna Flat, North Abbieborough, W74 7DA",
         "Studio 8 Gibbs Green Suzannefurt N62 4LF": "Studio 8, Gibbs Green Suzannefurt, N62 4LF",
         "Flat Rose, Town": "Flat Rose, Town",
+        "625 Stewart Oval, Georginaberg, Durham, CA6Y 3TY": "625 Stewart Oval, Georginaberg, Durham, CA6Y 3TY",
+        "84 WATTS SHOAL, PAIGEPORT, WEST BERKSHIRE, L5 2HL": "84 Watts Shoal, Paigeport, L5 2HL",
+        "57 ALEXANDRA FLAT NORTH KARENSTAD TA0B 2JL": "57 Alexandra Flat North Karenstad, TA0B 2JL",
+        "12 High of Low, Town": "12 High of Low, Town",
+        "12 The Green, Town": "12 The Green, Town",
     }
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, _ = address._comma_canonical(upper)

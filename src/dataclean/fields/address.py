@@ -186,6 +186,9 @@ _FLOOR_FLAT = re.compile(r"^(?:(?:GROUND|FIRST|SECOND|THIRD|TOP|BASEMENT|UPPER|L
 #: Counties (and their common abbreviations) recognised at the end of an address.
 #: Data: ``dataclean/refdata/address.json`` (table ``counties``: ``name`` as written, ``full_name``).
 COUNTIES: frozenset[str] = frozenset(_DATA.table("counties").column("name"))
+#: A compass word before a county, alone in its part, names an area (``West Berkshire``, ``North
+#: Somerset``, ``Mid Sussex``): dropped with the county, not left as a town.
+COMPASS_WORDS = frozenset({"NORTH", "SOUTH", "EAST", "WEST", "MID"})
 NO_FIXED_ABODE_TOKENS = frozenset(
     {"NO FIXED ABODE", "NFA", "NO FIXED ADDRESS", "NO FIXED ABODE NFA", "HOMELESS", "NO ABODE"}
 )
@@ -423,6 +426,8 @@ def _take_places(trailing: list[list[str]], out: dict[str, str | None]) -> None:
         up = [w.upper() for w in last]
         for n in (4, 3, 2, 1):
             if len(up) >= n and " ".join(up[-n:]) in COUNTIES:
+                if len(up) == n + 1 and up[0] in COMPASS_WORDS:
+                    n += 1  # "West Berkshire", "Mid Sussex": an area, not the town "West"
                 out["county"] = _title(last[-n:])
                 trailing = trailing[:-1] + ([last[:-n]] if len(last) > n else [])
                 break
@@ -594,6 +599,15 @@ def _alternation(words: Any) -> str:
 #: :func:`_lower_small_words`), and a sub-building word is read as one only first in the text
 #: before its number (``FLAT 3``, a shape of its own): ``Jenna Flat`` is a plain name.
 _PART_SPECIAL_WORDS = set(_SPECIAL_WORDS) - _SMALL_WORDS - SUB_BUILDING_WORDS
+#: ... and in the street (the same: small words are title-cased there too, after its first word).
+_STREET_SPECIAL_WORDS = _PART_SPECIAL_WORDS
+_STREET_SPECIAL_OR_SUFFIX = set(_SPECIAL_OR_SUFFIX) - _SMALL_WORDS - SUB_BUILDING_WORDS
+#: A county ending the text (before a postcode): the parser takes the last one to four words of the
+#: last part that name a county (a compass word alone before it too), so the text is the parser's.
+_COUNTY_END = (
+    rf"(?:^| |, )(?:{'|'.join(sorted((c for c in COUNTIES if c.isascii()), key=len, reverse=True))})"
+    rf"(?:{_SEP_OR_SPACE}{_PC})?$"
+)
 _ANY_WORD_SP = r"(?:[A-Z'\-]+ )"
 _SP_ANY_WORD = r"(?: [A-Z'\-]+)"
 _STREET_START = r"(?:^| |, |\n)[0-9]{1,5}[A-Z]? "
@@ -610,11 +624,11 @@ _PART_START = rf"(?:^|{_SEP}|^{_SUB} )"
 _COMMA_SHAPE_OTHERWISE = "|".join(
     [
         rf"{_PART_START}{_ANY_WORD_SP}*{_alternation(_PART_SPECIAL_WORDS)}{_SP_ANY_WORD}*{_PART_END}",
-        rf"{_STREET_START}{_alternation(_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
-        rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}{_alternation(_STREET_SPECIAL_WORDS)}{_SP_ANY_WORD}+{_SEP}",
+        rf"{_STREET_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_STREET_SPECIAL_OR_SUFFIX)}{_SP_ANY_WORD}+{_SEP}",
         rf"{_STREET_START}{_ANY_WORD_SP}*"
-        rf"{_alternation(set(_SPECIAL_OR_SUFFIX) - set(_SUFFIX_SPELLINGS) - SUB_BUILDING_WORDS)}{_SEP}",
-        rf"(?:^|[ ,\n'\-]){_alternation(_COUNTY_LAST_WORDS)}(?:{_SEP_OR_SPACE}{_PC})?$",
+        rf"{_alternation(_STREET_SPECIAL_OR_SUFFIX - set(_SUFFIX_SPELLINGS))}{_SEP}",
+        _COUNTY_END,
     ]
 )
 #: Named parts only (``Rose Cottage, Mill Lane, Town``), or a sub-building then named parts, one
@@ -636,8 +650,8 @@ _NAMED_SHAPE_OTHERWISE = (
 _ONE_PART_SHAPE = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? {_WORDS}(?: {_PC})?$"
 _ONE_PART_START = rf"^(?:{_SUB} )?[0-9]{{1,5}}[A-Z]? "  # the street's number, after a sub-building
 _ONE_PART_SHAPE_OTHERWISE = (
-    rf"{_ONE_PART_START}{_ANY_WORD_SP}*{_alternation(_SPECIAL_WORDS)}(?: |$)"
-    rf"|{_ONE_PART_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_SPECIAL_OR_SUFFIX)}(?: |$)"
+    rf"{_ONE_PART_START}{_ANY_WORD_SP}*{_alternation(_STREET_SPECIAL_WORDS)}(?: |$)"
+    rf"|{_ONE_PART_START}[A-Z'\-]+ {_ANY_WORD_SP}*{_alternation(_STREET_SPECIAL_OR_SUFFIX)}(?: |$)"
 )
 #: Any of the three shapes, matched in one pass; a text of one is decided unless it matches the
 #: union of their exceptions (more cautious than each shape's own, never less).
@@ -654,7 +668,9 @@ _PLAIN_COUNTIES = sorted(
     and c.isascii()
     and not set(c.split()) & ((set(_SPECIAL_OR_SUFFIX) - _SMALL_WORDS) | _SUFFIXES)
 )
-_COUNTY_PART = rf"{_SEP}(?:{'|'.join(_PLAIN_COUNTIES)})((?:{_SEP_OR_SPACE}{_PC})?)$"
+_COUNTY_PART = (
+    rf"{_SEP}(?:{_alternation(COMPASS_WORDS)} )?(?:{'|'.join(_PLAIN_COUNTIES)})((?:{_SEP_OR_SPACE}{_PC})?)$"
+)
 #: The parser ends the street at its first strong street word after the street's first word, and
 #: the words after it start a new part (``12 Mill Road Farm, Town`` reads ``12 Mill Road, Farm,
 #: Town``). The street is the first numbered part, or without one the first part with such a word
