@@ -746,13 +746,17 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     if not keep.all():
         decided[np.flatnonzero(decided)[~keep]] = False
         sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
-    # lines that need more than title case and the postcode in upper case: fixed apart
-    fix = (tail.has & ~(tail.comma & tail.has_space)) | _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
+    # lines that need more than title case and the postcode in upper case: fixed apart, the words
+    # (a regex found them) by :func:`_comma_fixed`, the postcode's separator or space alone by bytes
+    words_fix = _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
+    postcode_fix = tail.has & ~(tail.comma & tail.has_space) & ~words_fix
+    fix = words_fix | postcode_fix
     # title case with the postcode kept in upper case, in one pass over the bytes
     line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
-    if fix.any():
-        fix_a = pa.array(fix)
-        line = pc.replace_with_mask(line, fix_a, _comma_fixed(sub.filter(fix_a), tail.subset(fix)))
+    for mask, fixed in ((words_fix, _comma_fixed), (postcode_fix, _postcode_fixed)):
+        if mask.any():
+            mask_a = pa.array(mask)
+            line = pc.replace_with_mask(line, mask_a, fixed(sub.filter(mask_a), tail.subset(mask)))
     if decided.all():
         canonical = line
     else:  # the lines at their rows, a null (the last slot) elsewhere
@@ -840,6 +844,16 @@ def _lower_small_words(title: Any) -> Any:
             texts = pc.replace_substring_regex(texts, _small_inside(word.capitalize()), rf"\1 {word.lower()} \2")
         title = pc.replace_with_mask(title, hit, texts)
     return title
+
+
+def _postcode_fixed(sub: Any, tail: Any) -> Any:
+    """:func:`_comma_canonical`'s lines for texts whose words need only title case, and whose
+    postcode needs ``", "`` before it or its space: the words title-cased, then the postcode."""
+    import pyarrow.compute as pc
+
+    words = drop_tail_bytes(sub, tail.length + tail.sep_length)
+    title = title_upper_bytes(words, np.zeros(len(words), dtype=np.int64))
+    return pc.binary_join_element_wise(title, tail.spaced(), ", ")
 
 
 def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
