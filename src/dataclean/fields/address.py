@@ -753,10 +753,8 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     fix = words_fix | postcode_fix
     # title case with the postcode kept in upper case, in one pass over the bytes
     line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
-    for mask, fixed in ((words_fix, _comma_fixed), (postcode_fix, _postcode_fixed)):
-        if mask.any():
-            mask_a = pa.array(mask)
-            line = pc.replace_with_mask(line, mask_a, fixed(sub.filter(mask_a), tail.subset(mask)))
+    fixes = ((words_fix, _comma_fixed), (postcode_fix, _postcode_fixed))
+    line = _patched(line, [(m, fixed(sub.filter(pa.array(m)), tail.subset(m))) for m, fixed in fixes if m.any()])
     if decided.all():
         canonical = line
     else:  # the lines at their rows, a null (the last slot) elsewhere
@@ -766,6 +764,21 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
     return decided, canonical, no_postcode
+
+
+def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
+    """``texts`` with the rows of each ``(mask, replacements)`` replaced (in row order), by one
+    ``take`` over the texts and the replacements (``replace_with_mask`` copies the column each)."""
+    import pyarrow as pa
+
+    if not patches:
+        return texts
+    at = np.arange(len(texts), dtype=np.int64)
+    start = len(texts)
+    for mask, replacements in patches:
+        at[mask] = start + np.arange(len(replacements))
+        start += len(replacements)
+    return pa.concat_arrays([texts, *(r.cast(texts.type) for _, r in patches)]).take(pa.array(at))
 
 
 def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, shape: str) -> Any:
@@ -1253,7 +1266,7 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     rest = np.flatnonzero(~decided)
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        canon = pc.replace_with_mask(canon, pa.array(~decided), rest_canon)
+        canon = _patched(canon, [(~decided, rest_canon)])
     canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
     take = np.where(codes < 0, n, codes)
     index = col.original.index
