@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 
 from dataclean.fields import address
 from dataclean.fields import postcode as postcode_field
-from dataclean.fields._address_fast import drop_tail_bytes, lines_as_commas, title_upper_bytes, trailing_postcodes
+from dataclean.fields._address_fast import (
+    drop_tail_bytes,
+    keep_tail_bytes,
+    lines_as_commas,
+    title_upper_bytes,
+    trailing_postcodes,
+)
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -369,6 +375,36 @@ def test_lines_as_commas_is_replacing_line_breaks(texts, start):
     arr = pa.array(texts, type=pa.string()).slice(min(start, len(texts) - 1))
     expected = [t.replace("\r\n", ", ").replace("\n", ", ") for t in arr.to_pylist()]
     assert lines_as_commas(arr).to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda head, compass, county, sep, code: f"{head}, {compass}{county}{sep}{code}",
+            st.sampled_from(["12 HIGH ROAD, TOWN", "FLAT 3, ROSE COURT", "A"]),
+            st.sampled_from(["", "WEST ", "MID "]),
+            st.sampled_from(["ESSEX", "TYNE AND WEAR", "KENT", "WEST SUSSEX"]),
+            st.sampled_from(["", ", ", " "]),
+            st.sampled_from(["", "CM1 1QH", "CM11QH", "EC1A 1BB"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_county_part_cut_by_bytes_is_the_capturing_replacement(texts):
+    texts = [t.rstrip(", ") if t.endswith((", ", " ")) else t for t in texts]
+    arr = pa.array(texts, type=pa.string())
+    found = pc.match_substring_regex(arr, address._COUNTY_PART).to_pylist()
+    arr = arr.filter(pa.array(found))
+    expected = pc.replace_substring_regex(arr, address._COUNTY_PART, r"\1").to_pylist()
+    assert address._without_county_part(arr).to_pylist() == expected
+
+
+def test_keep_tail_bytes():
+    arr = pa.array(["ABCDEF", "XY", "", "PQRS"]).slice(0)
+    assert keep_tail_bytes(arr, np.array([3, 0, 0, 4])).to_pylist() == ["DEF", "", "", "PQRS"]
+    assert keep_tail_bytes(arr.slice(1), np.array([2, 0, 1])).to_pylist() == ["XY", "", "S"]
 
 
 def test_drop_tail_bytes():

@@ -139,6 +139,23 @@ def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
 
 
+def keep_tail_bytes(arr: Any, keep: np.ndarray) -> Any:
+    """The last ``keep[i]`` bytes of each string of ``arr`` (pyarrow ``string``, no nulls; whole
+    ASCII characters), ``""`` where ``keep[i]`` is 0: the complement of :func:`drop_tail_bytes`."""
+    import pyarrow as pa
+
+    arr, offsets, data = _buffers(arr)
+    keep = np.asarray(keep, dtype=np.int64)
+    ends = offsets[1:].astype(np.int64)
+    edge = np.zeros(len(data) + 1, dtype=np.int8)
+    some = keep > 0
+    edge[ends[some] - keep[some]] += 1  # distinct positions in each statement (one per string)
+    edge[ends[some]] -= 1
+    kept = data[np.cumsum(edge[:-1], dtype=np.int8).view(bool)]
+    new_offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(keep)]).astype(np.int32))
+    return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
+
+
 def lines_as_commas(arr: Any) -> Any:
     """The strings of ``arr`` (pyarrow ``string``, no nulls) with each line break (``"\\r\\n"`` or
     ``"\\n"``) written ``", "``, as the address parser reads them, on the string buffer: a ``\\r``

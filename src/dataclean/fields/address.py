@@ -85,6 +85,7 @@ from dataclean.exceptions import (
 from dataclean.fields._address_fast import (
     TrailingPostcodes,
     drop_tail_bytes,
+    keep_tail_bytes,
     lines_as_commas,
     tail_postcode_ok,
     title_upper_bytes,
@@ -687,10 +688,13 @@ _NUMBERED_SHAPES = f"(?:{_COMMA_SHAPE})|(?:{_ONE_PART_SHAPE})"
 #: Essex, Essex``, so only when the rest is of a shape and not an exception), then a street cut
 #: after its first strong street word, numbered or named.
 _REWRITES = (
-    (_COUNTY_PART, r"\1", _ANY_SHAPE),
+    (_COUNTY_PART, None, _ANY_SHAPE),  # see _without_county_part
     (_CUT_NUMBERED, r"\1, \2", _NUMBERED_SHAPES),
     (_CUT_NAMED, r"\1, \2", _NAMED_SHAPE),
 )
+#: The county part at the very end (the postcode cut off first): no capture group, so RE2 finds it
+#: without its slower capturing engines.
+_COUNTY_AT_END = rf"{_SEP}(?:{_alternation(COMPASS_WORDS)} )?(?:{'|'.join(_PLAIN_COUNTIES)})$"
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
 #: What a text of the comma shape may need besides title case: a small word inside a part, no
@@ -795,7 +799,11 @@ def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, 
     found = _bools_a(pc.match_substring_regex(texts, pattern))
     if not found.any():
         return upper
-    cut = pc.replace_substring_regex(texts.filter(pa.array(found)), pattern, replacement)
+    found_texts = texts.filter(pa.array(found))
+    if replacement is None:
+        cut = _without_county_part(found_texts)
+    else:
+        cut = pc.replace_substring_regex(found_texts, pattern, replacement)
     ok = _matching(cut, shape, _ANY_SHAPE_OTHERWISE)
     if not ok.any():
         return upper
@@ -804,6 +812,18 @@ def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, 
     mask = np.zeros(len(upper), dtype=bool)
     mask[rows] = True
     return pc.replace_with_mask(upper, pa.array(mask), cut.filter(pa.array(ok)))
+
+
+def _without_county_part(texts: Any) -> Any:
+    """Texts that match :data:`_COUNTY_PART` without their county part: the postcode and its
+    separator (if any) are cut off by bytes, the county part removed at the end, and they are put
+    back (what the capturing replacement ``\\1`` writes, without RE2's capturing engines)."""
+    import pyarrow.compute as pc
+
+    tail = trailing_postcodes(texts)
+    k = np.where(tail.has, tail.length + tail.sep_length, 0)
+    body = pc.replace_substring_regex(drop_tail_bytes(texts, k), _COUNTY_AT_END, "")
+    return pc.binary_join_element_wise(body, keep_tail_bytes(texts, k), "")
 
 
 def _matching(texts: Any, shape: str, otherwise: str) -> np.ndarray:
