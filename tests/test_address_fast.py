@@ -332,7 +332,9 @@ def test_rows_worked_without_a_hash_pass_give_the_same_result(monkeypatch):
 
 
 def test_nearly_all_distinct_sees_repeats_wherever_they_stand():
-    n = 4 * address._PROBE_ROWS
+    from dataclean import _core
+
+    n = 4 * _core.PROBE_ROWS
     distinct = pd.Series([f"{i} High Road, Town" for i in range(n)], dtype="string[pyarrow]")
     assert address._nearly_all_distinct(distinct)
     twice = pd.Series([f"{i // 2} High Road, Town" for i in range(n)], dtype="string[pyarrow]")  # sorted pairs
@@ -340,6 +342,24 @@ def test_nearly_all_distinct_sees_repeats_wherever_they_stand():
     assert not address._nearly_all_distinct(twice.sample(frac=1, random_state=1))
     assert not address._nearly_all_distinct(distinct.astype(object))  # object columns: the hash pass
     assert not address._nearly_all_distinct(distinct.head(1000))  # small columns: the hash pass
+
+
+def test_distinct_share_floor_bounds_the_distinct_share_from_below():
+    from dataclean import _core
+
+    rng = np.random.default_rng(5)
+    n = 400_000
+    for dup_share, copies in ((0.0, 2), (0.1, 2), (0.3, 2), (0.3, 5), (0.6, 10)):
+        ids = np.arange(n)
+        dups = rng.choice(n, size=int(dup_share * n), replace=False)
+        ids[dups] = rng.integers(0, n // copies, size=len(dups))  # rows that copy another value
+        values = pd.Series([f"v{i}" for i in ids], dtype="string[pyarrow]")
+        share = values.nunique() / n
+        floor = _core.distinct_share_floor(values)
+        assert floor <= share + 0.01, (dup_share, copies, floor, share)
+        if copies == 2:  # repeats in pairs: the bound is tight (not vacuous)
+            assert floor >= share - 0.1, (dup_share, copies, floor, share)
+    assert _core.distinct_share_floor(pd.Series(["x"] * 1000, dtype="string[pyarrow]")) is None
 
 
 def test_thread_ranges_cover_the_rows_once(monkeypatch):

@@ -701,9 +701,38 @@ def per_distinct_value(standardise: Callable[..., StandardiseResult]) -> Callabl
     def wrapper(values: pd.Series, *args: Any, **kwargs: Any) -> StandardiseResult:
         if not isinstance(values.dtype, pd.StringDtype) or len(values) < DISTINCT_MIN_ROWS:
             return standardise(values, *args, **kwargs)
+        floor = distinct_share_floor(values)
+        if floor is not None and floor > 0.8:  # the hash pass would be thrown away: skip it
+            return standardise(values, *args, **kwargs)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         if len(uniques) > 0.8 * len(values):
             return standardise(values, *args, **kwargs)
         return _expand_distinct(values, codes, uniques, lambda distinct: standardise(distinct, *args, **kwargs))
 
     return wrapper
+
+
+#: Rows sampled by :func:`distinct_share_floor`.
+PROBE_ROWS = 50_000
+
+
+def distinct_share_floor(values: pd.Series) -> float | None:
+    """A lower bound on the share of a large ``string`` column's present rows that hold distinct
+    values, from a seeded random sample (``None`` for small, non-string or mostly missing columns).
+
+    In a sample of m rows from N, a value held by c rows gives about m^2 c(c-1) / 2N^2 equal
+    pairs; for a given count of equal pairs the duplicated rows are most when every repeated value
+    is held by two rows, so ``1 - repeats * N / m^2`` bounds the distinct share from below (in
+    expectation), wherever the repeats stand in the file. Used to skip a hash pass whose result
+    would be thrown away; answers never depend on it.
+    """
+    n = len(values)
+    if not isinstance(values.dtype, pd.StringDtype) or n < 4 * PROBE_ROWS:
+        return None
+    rows = np.sort(np.random.default_rng(0).choice(n, size=PROBE_ROWS, replace=False))
+    codes, uniques = pd.factorize(values.iloc[rows], use_na_sentinel=True)
+    present = int((codes >= 0).sum())
+    if present < PROBE_ROWS // 2:
+        return None
+    repeats = present - len(uniques)
+    return max(0.0, 1.0 - repeats * (n * present / PROBE_ROWS) / present**2)

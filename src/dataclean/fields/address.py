@@ -67,6 +67,7 @@ from dataclean._core import (
     StandardiseResult,
     arrow_text,
     build_result,
+    distinct_share_floor,
     factorize_text,
     make_is_valid,
     map_ranges,
@@ -1247,26 +1248,12 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
     return standardise_per_distinct(values, _standardise)
 
 
-#: Rows sampled to tell a column whose values nearly never repeat (real extracts: an address per
-#: person) from one that repeats (households, repeated records), and the share of sampled rows
-#: that repeat another below which the column is worked row by row without a hash pass.
-_PROBE_ROWS = 50_000
-_PROBE_REPEATS = 0.005
-
-
 def _nearly_all_distinct(values: pd.Series) -> bool:
-    """Whether a large ``string`` column's values nearly never repeat, judged on a random sample
-    (seeded: the same column, the same answer). A pair of equal rows is found in a sample of m
-    rows with probability about m^2/N^2 per repeated pair, so a column with repeats shows them
-    in the sample wherever they stand in the file (sorted or not). Only speed depends on it:
-    the answers are the same either way (tests run both)."""
-    n = len(values)
-    if not isinstance(values.dtype, pd.StringDtype) or n < 4 * _PROBE_ROWS:
-        return False
-    rows = np.sort(np.random.default_rng(0).choice(n, size=_PROBE_ROWS, replace=False))
-    codes, uniques = pd.factorize(values.iloc[rows], use_na_sentinel=True)
-    present = int((codes >= 0).sum())
-    return present > 0 and (present - len(uniques)) < _PROBE_REPEATS * present
+    """Whether a large ``string`` column's values nearly never repeat (over 90% of its rows
+    distinct, by :func:`~dataclean._core.distinct_share_floor`'s seeded sample): then it is worked
+    row by row, without the hash pass. Only speed depends on it (tests run both ways)."""
+    floor = distinct_share_floor(values)
+    return floor is not None and floor > 0.9
 
 
 def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
