@@ -172,6 +172,39 @@ def test_quarantine_reasons_keep_first_appearance_order_once_each():
     assert reasons["2"] == "b:bad; a:worse" and reasons["0"] == "a:e2"
 
 
+def test_quarantine_reasons_agree_with_a_per_row_join_on_many_failing_rows():
+    """Many failing rows, several labels each (a file where most rows fail): the reasons are
+    joined once per combination of labels, as a per-row join in order of appearance gives."""
+    import numpy as np
+
+    from dataclean.jobs.stages import quarantine_mask
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    rows = rng.integers(0, 5_000, n).astype(str)
+    cols = rng.choice(["nhs_number", "nino", "phone", "email"], n)
+    reason = rng.choice(["invalid_checksum", "unallocated_prefix", None, "invalid_number"], n)
+    failures = pd.DataFrame(
+        {
+            "row": rows,
+            "column": cols,
+            "expectation": np.char.add("valid_", cols),
+            "dimension": rng.choice(["validity", "completeness", "uniqueness"], n, p=[0.6, 0.3, 0.1]),
+            "severity": rng.choice(["critical", "warning"], n, p=[0.8, 0.2]),
+            "reason": reason,
+        }
+    ).astype("string")
+    index = pd.Index([str(i) for i in range(6_000)])
+    mask, reasons = quarantine_mask(failures, index)
+    crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(["validity", "completeness"])]
+    expected: dict[str, list[str]] = {}
+    for row, label in zip(crit["row"], crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])):
+        if label not in expected.setdefault(row, []):
+            expected[row].append(label)
+    assert set(index[mask]) == set(expected)
+    assert {row: reasons[row] for row in expected} == {row: "; ".join(v) for row, v in expected.items()}
+
+
 def test_checked_frame_is_arrow_text_and_the_input_is_untouched(planted):
     from dataclean.jobs.validate import standardise_for_checks
     from dataclean.suite import load_suite

@@ -201,12 +201,29 @@ def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray
     crit = failures[(failures["severity"] == "critical") & failures["dimension"].isin(QUARANTINE_DIMENSIONS)]
     if crit.empty:
         return np.zeros(len(index), dtype=bool), pd.Series(dtype="string")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     labels = pd.DataFrame(
-        {"row": crit["row"].to_numpy(), "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"]))}
+        {
+            "row": crit["row"].astype(str).to_numpy(dtype=object),
+            "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])).to_numpy(dtype=object),
+        }
     ).drop_duplicates()
-    several = labels["row"].duplicated(keep=False).to_numpy()
-    single = labels.loc[~several]
-    joined = labels.loc[several].groupby("row", sort=False)["label"].agg("; ".join)
-    reasons = pd.concat([pd.Series(single["label"].to_numpy(), index=single["row"].to_numpy()), joined])
-    mask = index.astype(str).isin(reasons.index)
-    return np.asarray(mask, dtype=bool), reasons
+    # each row's labels, in order of first appearance, joined once per distinct combination of
+    # labels (a file with many failing rows has few combinations): no Python per row
+    row_codes, rows = pd.factorize(labels["row"].to_numpy(dtype=object))
+    label_codes, label_names = pd.factorize(labels["label"].to_numpy(dtype=object))
+    order = np.argsort(row_codes, kind="stable")
+    by_row, label_of = row_codes[order], label_codes[order]
+    starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
+    counts = np.diff(np.r_[starts, len(by_row)])
+    combos = np.full((len(starts), int(counts.max())), -1, dtype=np.int64)
+    combos[by_row, np.arange(len(by_row)) - np.repeat(starts, counts)] = label_of
+    distinct, inverse = np.unique(combos, axis=0, return_inverse=True)
+    texts = np.array(["; ".join(str(label_names[c]) for c in combo if c >= 0) for combo in distinct], dtype=object)
+    reasons = pd.Series(texts[np.asarray(inverse).ravel()], index=pd.Index(rows, dtype=object))
+    # which rows of ``index`` have one: Arrow's hash lookup (pandas' on ``str`` indexes is slow)
+    labels_in = pa.array(index.astype(str).to_numpy(dtype=object), type=pa.string())
+    mask = pc.is_in(labels_in, value_set=pa.array(rows, type=pa.string()))
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool), reasons
