@@ -204,25 +204,29 @@ def quarantine_mask(failures: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    labels = pd.DataFrame(
-        {
-            "row": crit["row"].astype(str).to_numpy(dtype=object),
-            "label": (crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])).to_numpy(dtype=object),
-        }
-    ).drop_duplicates()
+    # (row, label) pairs as codes, each pair once, in order of first appearance
+    row_codes, rows = pd.factorize(crit["row"].astype(str).to_numpy(dtype=object))
+    label = crit["column"] + ":" + crit["reason"].fillna(crit["expectation"])
+    label_codes, label_names = pd.factorize(label.to_numpy(dtype=object))
+    pair = row_codes.astype(np.int64) * len(label_names) + label_codes
+    first = np.sort(np.unique(pair, return_index=True)[1])
+    row_codes, label_codes = row_codes[first], label_codes[first]
     # each row's labels, in order of first appearance, joined once per distinct combination of
     # labels (a file with many failing rows has few combinations): no Python per row
-    row_codes, rows = pd.factorize(labels["row"].to_numpy(dtype=object))
-    label_codes, label_names = pd.factorize(labels["label"].to_numpy(dtype=object))
     order = np.argsort(row_codes, kind="stable")
     by_row, label_of = row_codes[order], label_codes[order]
     starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
     counts = np.diff(np.r_[starts, len(by_row)])
     combos = np.full((len(starts), int(counts.max())), -1, dtype=np.int64)
     combos[by_row, np.arange(len(by_row)) - np.repeat(starts, counts)] = label_of
-    distinct, inverse = np.unique(combos, axis=0, return_inverse=True)
-    texts = np.array(["; ".join(str(label_names[c]) for c in combo if c >= 0) for combo in distinct], dtype=object)
-    reasons = pd.Series(texts[np.asarray(inverse).ravel()], index=pd.Index(rows, dtype=object))
+    combo = np.zeros(len(combos), dtype=np.int64)  # a dense id per combination, column by column
+    for j in range(combos.shape[1]):
+        combo = pd.factorize(combo * (len(label_names) + 1) + combos[:, j] + 1)[0].astype(np.int64)
+    first_of = np.unique(combo, return_index=True)[1]
+    texts = np.array(
+        ["; ".join(str(label_names[c]) for c in combos[i] if c >= 0) for i in first_of], dtype=object
+    )
+    reasons = pd.Series(texts[combo], index=pd.Index(rows, dtype=object))
     # which rows of ``index`` have one: Arrow's hash lookup (pandas' on ``str`` indexes is slow)
     labels_in = pa.array(index.astype(str).to_numpy(dtype=object), type=pa.string())
     mask = pc.is_in(labels_in, value_set=pa.array(rows, type=pa.string()))
