@@ -109,25 +109,35 @@ def floor_seconds(df, repeat: int) -> float:
         return best_of(run, repeat)
 
 
-def realistic(args) -> None:
+def _table_start(df, fields, repeat: int, header: str):
+    """(floor seconds, the frame as Arrow strings): the floor measured and printed, the field
+    modules warmed (imports, lazily built tables), the table's header printed."""
     import pandas as pd
+
+    floor = floor_seconds(df, repeat)
+    print(f"plain pandas read_csv + to_csv of the same rows (floor): {floor:.2f} s")
+    arrow = df.astype(pd.StringDtype("pyarrow"))
+    for col, kind, *_ in fields:  # warm imports
+        registry.get(kind).standardise_series(arrow[col].head(1000))
+    print(header)
+    print("-" * len(header))
+    return floor, arrow
+
+
+def realistic(args) -> None:
     from realistic_data import realistic_people
 
     t = time.perf_counter()
     df = realistic_people(args.rows, seed=1)
     print(f"\nrealistic profile: generated {len(df):,} rows x {df.shape[1]} columns in {time.perf_counter() - t:.1f} s")
-    floor = floor_seconds(df, args.repeat)
-    print(f"plain pandas read_csv + to_csv of the same rows (floor): {floor:.2f} s")
-    arrow = df.astype(pd.StringDtype("pyarrow"))
     fields = [f for f in REALISTIC_FIELDS if args.fields is None or f[0] in args.fields]
-    for col, kind, _ in fields:  # warm imports
-        registry.get(kind).standardise_series(arrow[col].head(1000))
-    header = (
+    floor, arrow = _table_start(
+        df,
+        fields,
+        args.repeat,
         f"{'field':<14}{'kind':<14}{'distinct':>9}{'std s':>8}{'std r/s':>12}{'cpu r/s':>12}"
-        f"{'x floor':>9}{'python-str r/s':>16}  target"
+        f"{'x floor':>9}{'python-str r/s':>16}  target",
     )
-    print(header)
-    print("-" * len(header))
     for col, kind, target in fields:
         module = registry.get(kind)
         s, plain = arrow[col], df[col]
@@ -214,7 +224,6 @@ def slow_path_counts(kind: str, s, keep: int = 0) -> list[tuple[str, str, int | 
 
 
 def independent(args) -> None:
-    import pandas as pd
     from independent_data import independent_people, kinds
 
     t = time.perf_counter()
@@ -223,19 +232,15 @@ def independent(args) -> None:
         f"\nindependent profile (Faker en_GB's own providers): {len(df):,} rows x {df.shape[1]} columns "
         f"in {time.perf_counter() - t:.1f} s"
     )
-    floor = floor_seconds(df, args.repeat)
-    print(f"plain pandas read_csv + to_csv of the same rows (floor): {floor:.2f} s")
-    arrow = df.astype(pd.StringDtype("pyarrow"))
     kind_of = kinds()
     fields = [(c, kind_of[c]) for c in df.columns if args.fields is None or c in args.fields]
-    for col, kind in fields:  # warm imports
-        registry.get(kind).standardise_series(arrow[col].head(1000))
-    header = (
+    floor, arrow = _table_start(
+        df,
+        fields,
+        args.repeat,
         f"{'field':<14}{'kind':<14}{'rows':>10}{'distinct':>10}{'valid %':>8}{'std s':>8}{'std r/s':>12}"
-        f"{'cpu r/s':>12}{'x floor':>9}{'slow':>9}{'slow %':>8}  slow path; target"
+        f"{'cpu r/s':>12}{'x floor':>9}{'slow':>9}{'slow %':>8}  slow path; target",
     )
-    print(header)
-    print("-" * len(header))
     examples = []
     for col, kind in fields:
         module = registry.get(kind)

@@ -1,8 +1,11 @@
-"""Shared assertion of the field tests: a column's result agrees, row by row, with the scalar API."""
+"""Shared pieces of the field tests: a column's result agrees, row by row, with the scalar API;
+the benchmarks' data generators; Faker rows."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from dataclean import exceptions as exc
@@ -25,3 +28,21 @@ def assert_agrees_with_scalar(result: Any, values: Sequence[Any], validate: Call
             assert result.value.iloc[i] == expected, v
             expected_values.append(expected)
     return expected_values
+
+
+def bench_module(name: str) -> Any:
+    """A module of ``benchmarks/`` (its data generators), imported by name."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def faker_rows(n: int, seed: int, render: Callable[[Any, int], Any]) -> list[Any]:
+    """``render(fake, i)`` for ``i`` in ``range(n)``, with a seeded Faker ``en_GB``."""
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    return [render(fake, i) for i in range(n)]

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agreement import faker_rows
 from dataclean import exceptions as exc
 from dataclean.fields import address
 
@@ -236,28 +237,22 @@ def test_case_and_spacing_variants_share_one_parse():
 
 
 def _faker_addresses(n: int, seed: int) -> list[str]:
-    from faker import Faker
-
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
-    out = []
-    for i in range(n):
-        text = fake.address()
-        variant = i % 6
+    def render(fake: object, i: int) -> str:
+        text, variant = fake.address(), i % 6
+        if variant == 4:
+            street = f"{fake.building_number()} {fake.street_name()} {fake.street_suffix()}"
+            return f"{street}, {fake.city()} {fake.postcode()}"
+        if variant == 5:
+            return f"Flat {i % 40}, {fake.last_name()} House, {fake.street_address()}, {fake.city()}, {fake.postcode()}"
         if variant == 1:
-            text = text.replace("\n", ", ")
-        elif variant == 2:
-            text = text.replace("\n", ", ").upper()
-        elif variant == 3:
-            text = text.replace("\n", " ").lower()
-        elif variant == 4:
-            text = (
-                f"{fake.building_number()} {fake.street_name()} {fake.street_suffix()}, {fake.city()} {fake.postcode()}"
-            )
-        elif variant == 5:
-            text = f"Flat {i % 40}, {fake.last_name()} House, {fake.street_address()}, {fake.city()}, {fake.postcode()}"
-        out.append(text)
-    return out
+            return text.replace("\n", ", ")
+        if variant == 2:
+            return text.replace("\n", ", ").upper()
+        if variant == 3:
+            return text.replace("\n", " ").lower()
+        return text
+
+    return faker_rows(n, seed, render)
 
 
 def _bundled_addresses() -> list[str]:

@@ -10,8 +10,6 @@ and odd postcodes, PO boxes, placeholders).
 from __future__ import annotations
 
 import itertools
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _agreement import bench_module, faker_rows
 from dataclean.fields import address
 from dataclean.fields import postcode as postcode_field
 from dataclean.fields._address_fast import (
@@ -30,8 +29,6 @@ from dataclean.fields._address_fast import (
     title_upper_bytes,
     trailing_postcodes,
 )
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def _expected(text: object) -> tuple[object, object, object]:
@@ -54,21 +51,13 @@ def _assert_column_agrees(texts: list, dtype: object = "string[pyarrow]") -> Non
         assert got == expected[text], text
 
 
-def _benchmark_module(name: str):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-
-
 def test_realistic_profile_agrees_with_the_parser():
-    texts = _benchmark_module("realistic_data").realistic_people(50_000, seed=3)["address"].tolist()
+    texts = bench_module("realistic_data").realistic_people(50_000, seed=3)["address"].tolist()
     _assert_column_agrees(texts)
 
 
 def test_messy_profile_agrees_with_the_parser():
-    texts = _benchmark_module("_data").messy_extract(20_000, seed=4)["address"].tolist()
+    texts = bench_module("_data").messy_extract(20_000, seed=4)["address"].tolist()
     _assert_column_agrees(texts)
     _assert_column_agrees(texts[:3000], dtype=object)
 
@@ -81,7 +70,7 @@ def test_synth_agrees_with_the_parser():
 
 
 def test_comma_shape_decides_most_realistic_texts_and_agrees():
-    texts = _benchmark_module("realistic_data").realistic_people(8000, seed=5)["address"].dropna().unique().tolist()
+    texts = bench_module("realistic_data").realistic_people(8000, seed=5)["address"].dropna().unique().tolist()
     upper = pa.array([t.upper() for t in texts], type=pa.string())
     decided, canonical, no_postcode = address._comma_canonical(upper)
     assert decided.mean() > 0.8  # the fast path is not vacuous
@@ -94,22 +83,14 @@ def test_comma_shape_decides_most_realistic_texts_and_agrees():
 def _faker_raw(n: int, seed: int) -> list[str]:
     """Faker en_GB ``address()`` as it comes (half start with ``Flat 12``/``Studio 3`` and an
     unnumbered street), and the same with commas, in upper case, and on one line without commas."""
-    from faker import Faker
 
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
-    out = []
-    for i in range(n):
+    def render(fake: object, i: int) -> str:
         text = fake.address()
-        style = i % 4
-        if style:
+        if i % 4:
             text = text.replace("\n", ", ")
-        if style == 2:
-            text = text.upper()
-        elif style == 3:
-            text = text.replace(",", "")
-        out.append(text)
-    return out
+        return {2: text.upper(), 3: text.replace(",", "")}.get(i % 4, text)
+
+    return faker_rows(n, seed, render)
 
 
 def test_faker_addresses_as_they_come_take_the_fast_path_and_agree():
@@ -305,7 +286,7 @@ def test_row_ranges_in_threads_give_the_same_answers(monkeypatch):
     """Large columns are worked in row ranges in threads: the same lines, in the same order."""
     from dataclean import _core
 
-    texts = _faker_raw(3000, seed=21) + _benchmark_module("realistic_data").realistic_people(3000, seed=8)[
+    texts = _faker_raw(3000, seed=21) + bench_module("realistic_data").realistic_people(3000, seed=8)[
         "address"
     ].dropna().tolist()
     upper = pa.array([t.upper() for t in texts], type=pa.string())

@@ -4,28 +4,17 @@ the address and phone fast paths decide most values without the per-value fallba
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from _agreement import assert_agrees_with_scalar
+from _agreement import assert_agrees_with_scalar, bench_module
 from dataclean import registry
 from dataclean.fields import address, phone
 
 ROWS = 3000
 
 
-def _bench_module(name: str):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.pop(0)
-
-
-independent_data = _bench_module("independent_data")
+independent_data = bench_module("independent_data")
 
 
 @pytest.fixture(scope="module")

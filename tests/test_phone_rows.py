@@ -4,8 +4,6 @@ distinct-value path and with phonenumbers, and its digit automaton agrees with P
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _agreement import assert_agrees_with_scalar
+from _agreement import assert_agrees_with_scalar, bench_module
 from dataclean import exceptions as exc
 from dataclean.fields import _digit_dfa, phone
 
@@ -180,17 +178,9 @@ def test_row_path_agrees_with_the_scalar_validator(values):
             assert pd.isna(r.note.iloc[i]) or r.note.iloc[i] == phone.note(expected, had_extension=True), v
 
 
-def _bench_module(name: str):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.pop(0)
-
-
 @pytest.mark.parametrize("storage", STORAGES)
 def test_row_path_agrees_on_the_realistic_profile(storage):
-    people = _bench_module("realistic_data").realistic_people(50_000, seed=3)
+    people = bench_module("realistic_data").realistic_people(50_000, seed=3)
     rows, distinct = _both_paths(people["phone"].tolist(), storage)
     _assert_same(rows, distinct)
     assert rows.valid.mean() > 0.4 and rows.status.eq("unchanged").any() and rows.note.notna().any()
@@ -198,7 +188,7 @@ def test_row_path_agrees_on_the_realistic_profile(storage):
 
 @pytest.mark.parametrize("storage", STORAGES)
 def test_row_path_agrees_on_the_messy_profile(storage):
-    frame = _bench_module("_data").messy_extract(30_000, seed=5)
+    frame = bench_module("_data").messy_extract(30_000, seed=5)
     rows, distinct = _both_paths(frame["phone"].tolist(), storage)
     _assert_same(rows, distinct)
 
@@ -383,7 +373,7 @@ def test_automaton_refuses_constructs_it_does_not_model(pattern):
 
 
 def test_repetitive_columns_are_hashed_first_with_the_same_answers(monkeypatch):
-    frame = _bench_module("_data").messy_extract(20_000, seed=7)
+    frame = bench_module("_data").messy_extract(20_000, seed=7)
     values = frame["phone"].tolist()
     s = pd.Series(values, dtype=pd.StringDtype("pyarrow"))
     assert not phone._repeats(s)  # too short to sample
