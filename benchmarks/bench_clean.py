@@ -11,9 +11,11 @@ Realistic profile (``--realistic-rows``, default 1,000,000; 0 to skip): whole ``
 CLI runs on a CSV of ``realistic_data`` rows (identifiers, phones, emails and addresses nearly
 unique per person) with the ``dataclean suite init`` draft suite, in memory and chunked, against
 a plain pandas ``read_csv`` + ``to_csv`` of the same file in the same run. Target (issue 9):
-<= 4x that floor.
+<= 4x that floor. ``--independent-rows N``: the same on ``independent_data`` rows (Faker en_GB's
+own providers as they write values: data we did not shape).
 
     python benchmarks/bench_clean.py [--sizes 1000000,5000000] [--chunk-size 250000] [--realistic-rows 1000000]
+        [--independent-rows 1000000]
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ def run_baseline(path: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb()}
 
 
-def realistic(rows: int, chunk_size: int, compare_src: str | None = None) -> None:
-    """Whole CLI runs of ``dataclean clean`` on realistic rows against the pandas floor."""
+def realistic(rows: int, chunk_size: int, compare_src: str | None = None, profile: str = "realistic") -> None:
+    """Whole CLI runs of ``dataclean clean`` on ``profile`` rows (``realistic``: realistic_data.py;
+    ``independent``: independent_data.py, Faker's own providers) against the pandas floor."""
     sys.path.insert(0, str(HERE))
     import _cpu
     from realistic_data import draft_suite
@@ -86,7 +89,7 @@ def realistic(rows: int, chunk_size: int, compare_src: str | None = None) -> Non
         # the high-water mark), so generating here would inflate the peaks measured below
         gen = [
             sys.executable,
-            str(HERE / "realistic_data.py"),
+            str(HERE / f"{profile}_data.py"),
             "--rows",
             str(rows),
             "--seed",
@@ -95,7 +98,7 @@ def realistic(rows: int, chunk_size: int, compare_src: str | None = None) -> Non
             str(data),
         ]
         distinct = subprocess.run(gen, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        print(f"realistic profile: {distinct.replace('distinct:', 'distinct per column:')}")
+        print(f"{profile} profile: {distinct.replace('distinct:', 'distinct per column:')}")
         draft_suite(data, suite)
         floor = _cpu.floor(data, tmp / "copy.csv")
         base = [sys.executable, "-m", "dataclean.cli", "--no-progress", "clean", str(data), "--suite", str(suite),
@@ -124,6 +127,12 @@ def main() -> None:
         help="also run the in-memory path for sizes up to this",
     )
     ap.add_argument("--realistic-rows", type=int, default=1_000_000, help="0: skip the realistic profile")
+    ap.add_argument(
+        "--independent-rows",
+        type=int,
+        default=0,
+        help="also the independent profile (Faker's own providers, benchmarks/independent_data.py); 0: skip",
+    )
     ap.add_argument("--compare-src", help="also run the realistic CLI with this source tree first (e.g. ../main/src)")
     ap.add_argument("--child", nargs=4, metavar=("MODE", "FILE", "OUT", "CHUNK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -140,6 +149,8 @@ def main() -> None:
 
     if args.realistic_rows:
         realistic(args.realistic_rows, args.chunk_size, args.compare_src)
+    if args.independent_rows:
+        realistic(args.independent_rows, args.chunk_size, args.compare_src, profile="independent")
     if not args.sizes:
         return
     print(f"{'rows':>10} {'mode':<24}{'seconds':>9}{'s / 1M rows':>13}{'peak MB':>10}  clean / quarantined")
