@@ -613,17 +613,23 @@ class FieldColumns:
 
 
 #: Columns shorter than this are processed directly (factorising costs more than it saves).
-def thread_ranges(n: int, *, min_rows: int = 100_000) -> list[tuple[int, int]]:
-    """Row ranges ``[start, stop)`` splitting ``n`` rows for :func:`map_ranges`: one per available
-    core (at most 8, and at most one per ``min_rows`` rows), or one range when threads would not
-    pay. ``DATACLEAN_THREADS`` caps the count (``1``: no threads)."""
+def worker_count() -> int:
+    """Threads worth running for Arrow and numpy work: the cores this process may use, at most 8,
+    capped by ``DATACLEAN_THREADS`` (``1``: no threads)."""
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     cap = os.environ.get("DATACLEAN_THREADS", "").strip()
     if cap.isdigit() and int(cap) > 0:
         cores = min(cores, int(cap))
-    k = max(1, min(cores, 8, n // max(min_rows, 1)))
+    return max(1, min(cores, 8))
+
+
+def thread_ranges(n: int, *, min_rows: int = 100_000) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` splitting ``n`` rows for :func:`map_ranges`: one per available
+    core (at most 8, and at most one per ``min_rows`` rows), or one range when threads would not
+    pay. ``DATACLEAN_THREADS`` caps the count (``1``: no threads)."""
+    k = max(1, min(worker_count(), n // max(min_rows, 1)))
     bounds = np.linspace(0, n, k + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
