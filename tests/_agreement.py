@@ -46,3 +46,16 @@ def faker_rows(n: int, seed: int, render: Callable[[Any, int], Any]) -> list[Any
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     return [render(fake, i) for i in range(n)]
+
+
+#: Usual UK phone shapes typed into records (mobile, London, freephone, extension), in this order:
+#: tests rely on the order of their canonical forms.
+USUAL_PHONES = [
+    "07400 123456",
+    "07400123456",
+    "+44 7400 123456",
+    "0044 (0)20 7946 0123",
+    "07700 900123",
+    "0800 123 4567",
+    "01245 123456 ext 12",
+]

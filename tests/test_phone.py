@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _agreement import assert_agrees_with_scalar
+from _agreement import USUAL_PHONES, assert_agrees_with_scalar
 from dataclean import exceptions as exc
 from dataclean.fields import phone
 
@@ -185,18 +185,7 @@ def test_uk_numbers_in_usual_shapes_need_no_library_call(monkeypatch):
         return original(key)
 
     monkeypatch.setattr(phone, "_parse_key", counting)
-    s = pd.Series(
-        [
-            "07400 123456",
-            "07400123456",
-            "+44 7400 123456",
-            "0044 (0)20 7946 0123",
-            "07700 900123",
-            "0800 123 4567",
-            "01245 123456 ext 12",
-        ]
-        * 100
-    )
+    s = pd.Series(USUAL_PHONES * 100)
     r = phone.standardise_series(s)
     assert calls == []
     assert r.value.head(7).tolist() == ["+447400123456"] * 3 + [

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _agreement import assert_agrees_with_scalar, bench_module
+from _agreement import USUAL_PHONES, assert_agrees_with_scalar, bench_module
 from dataclean import exceptions as exc
 from dataclean.fields import _digit_dfa, phone
 
@@ -203,13 +203,7 @@ def test_usual_uk_shapes_are_decided_on_the_row_path(monkeypatch):
 
     monkeypatch.setattr(phone, "_standardise_distinct", spy)
     usual = [
-        "07400 123456",
-        "07400123456",
-        "+44 7400 123456",
-        "0044 (0)20 7946 0123",
-        "07700 900123",
-        "0800 123 4567",
-        "01245 123456 ext 12",
+        *USUAL_PHONES,
         " 028 9065 9484 ",
         "(01632) 960123",
         "01632-960123",

@@ -117,23 +117,27 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     return TrailingPostcodes(has, length, has_space, sep_length, comma, tail)
 
 
+def _tail_mask(offsets: np.ndarray, size: int, k: np.ndarray) -> np.ndarray:
+    """Per byte of a string buffer of ``size`` bytes: in the last ``k[i]`` bytes of its string (+1
+    where such a run starts, -1 where it ends, summed; runs never span two strings)."""
+    ends = offsets[1:].astype(np.int64)
+    edge = np.zeros(size + 1, dtype=np.int8)
+    some = k > 0
+    edge[ends[some] - k[some]] += 1  # distinct positions in each statement (one per string)
+    edge[ends[some]] -= 1
+    return np.cumsum(edge[:-1], dtype=np.int8).view(bool)
+
+
 def drop_tail_bytes(arr: Any, drop: np.ndarray) -> Any:
     """The strings of ``arr`` (a pyarrow ``string`` array without nulls) with their last ``drop[i]``
-    bytes cut off (the caller cuts whole ASCII characters only): one boolean mask over the string
-    buffer (+1 where a cut starts, -1 where it ends, summed), not an index per byte."""
+    bytes cut off (the caller cuts whole ASCII characters only)."""
     import pyarrow as pa
 
     arr, offsets, data = _buffers(arr)
     drop = np.asarray(drop, dtype=np.int64)
     if not drop.any():
         return arr
-    ends = offsets[1:].astype(np.int64)
-    edge = np.zeros(len(data) + 1, dtype=np.int8)
-    cut = drop > 0
-    edge[ends[cut] - drop[cut]] += 1  # distinct positions in each statement (one per string)
-    edge[ends[cut]] -= 1
-    dropped = np.cumsum(edge[:-1], dtype=np.int8).view(bool)
-    kept = data[~dropped]
+    kept = data[~_tail_mask(offsets, len(data), drop)]
     lengths = np.diff(offsets).astype(np.int64) - drop
     new_offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
@@ -146,12 +150,7 @@ def keep_tail_bytes(arr: Any, keep: np.ndarray) -> Any:
 
     arr, offsets, data = _buffers(arr)
     keep = np.asarray(keep, dtype=np.int64)
-    ends = offsets[1:].astype(np.int64)
-    edge = np.zeros(len(data) + 1, dtype=np.int8)
-    some = keep > 0
-    edge[ends[some] - keep[some]] += 1  # distinct positions in each statement (one per string)
-    edge[ends[some]] -= 1
-    kept = data[np.cumsum(edge[:-1], dtype=np.int8).view(bool)]
+    kept = data[_tail_mask(offsets, len(data), keep)]
     new_offsets = pa.py_buffer(np.concatenate([[0], np.cumsum(keep)]).astype(np.int32))
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
 

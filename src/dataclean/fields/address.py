@@ -689,9 +689,9 @@ _NUMBERED_SHAPES = f"(?:{_COMMA_SHAPE})|(?:{_ONE_PART_SHAPE})"
 #: Essex, Essex``, so only when the rest is of a shape and not an exception), then a street cut
 #: after its first strong street word, numbered or named.
 _REWRITES = (
-    (_COUNTY_PART, None, _ANY_SHAPE),  # see _without_county_part
-    (_CUT_NUMBERED, r"\1, \2", _NUMBERED_SHAPES),
-    (_CUT_NAMED, r"\1, \2", _NAMED_SHAPE),
+    (_COUNTY_PART, "county", _ANY_SHAPE),
+    (_CUT_NUMBERED, "cut", _NUMBERED_SHAPES),
+    (_CUT_NAMED, "cut", _NAMED_SHAPE),
 )
 #: The county part at the very end (the postcode cut off first): no capture group, so RE2 finds it
 #: without its slower capturing engines.
@@ -735,8 +735,8 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     rewritten = np.zeros(len(rest), dtype=bool)
     if len(rest):  # the others rewritten where that decides them (on the few, not the column)
         others = upper.take(pa.array(rest))
-        for pattern, replacement, shape in _REWRITES:
-            others = _rewritten(others, rewritten, pattern, replacement, shape)
+        for pattern, how, shape in _REWRITES:
+            others = _rewritten(others, rewritten, pattern, how, shape)
     if not decided.any() and not rewritten.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
     if rewritten.any():
@@ -786,8 +786,9 @@ def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
     return pa.concat_arrays([texts, *(r.cast(texts.type) for _, r in patches)]).take(pa.array(at))
 
 
-def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, shape: str) -> Any:
-    """``upper`` with ``pattern`` replaced in the texts not yet decided, where the rewritten text
+def _rewritten(upper: Any, decided: np.ndarray, pattern: str, how: str, shape: str) -> Any:
+    """``upper`` rewritten where ``pattern`` matches a text not yet decided (``how``: ``county``
+    cuts the county part, ``cut`` puts a comma after the street word), where the rewritten text
     is of ``shape`` and not :data:`_ANY_SHAPE_OTHERWISE` (the rewriting must not change what the
     parser reads); those are marked in ``decided`` (in place), the others are left as they were."""
     import pyarrow as pa
@@ -801,10 +802,10 @@ def _rewritten(upper: Any, decided: np.ndarray, pattern: str, replacement: str, 
     if not found.any():
         return upper
     found_texts = texts.filter(pa.array(found))
-    if replacement is None:
+    if how == "county":
         cut = _without_county_part(found_texts)
     else:
-        cut = pc.replace_substring_regex(found_texts, pattern, replacement)
+        cut = pc.replace_substring_regex(found_texts, pattern, r"\1, \2")
     ok = _matching(cut, shape, _ANY_SHAPE_OTHERWISE)
     if not ok.any():
         return upper
@@ -1214,19 +1215,12 @@ def _address_key(text: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def where(mask_pattern: str, arr: Any, fn: Any) -> Any:
-        """``fn`` applied only to the strings that match ``mask_pattern`` (most need nothing)."""
-        hit = pc.fill_null(pc.match_substring_regex(arr, mask_pattern), False)
-        if not pc.any(hit).as_py():
-            return arr
-        return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
-
     text = text.cast(pa.string())
-    lines = where("[\\r\\n]", text, lambda a: pc.replace_substring_regex(a, "[\\r\\n]+", ", "))
+    lines = _where(text, "[\\r\\n]", lambda a: pc.replace_substring_regex(a, "[\\r\\n]+", ", "))
     ascii_ok = pc.fill_null(pc.string_is_ascii(lines), False)
-    upper = where(
-        f"[{WHITESPACE_RE.replace(' ', '')}]|  ",
+    upper = _where(
         pc.ascii_upper(lines),
+        f"[{WHITESPACE_RE.replace(' ', '')}]|  ",
         lambda a: pc.replace_substring_regex(a, f"[{WHITESPACE_RE}]+", " "),
     )
     if lines.null_count == 0 and pc.all(ascii_ok).as_py():
