@@ -304,11 +304,15 @@ def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> 
         return to_text(values.astype(object), max_length=max_length, strip=strip)
     else:
         text, bad = _object_to_text(values)
-    if strip:
-        text = text.str.strip(WHITESPACE)
-    lengths = text.str.len().to_numpy(dtype="float64", na_value=np.nan)
-    missing = (np.isnan(lengths) | (lengths == 0)) & ~bad
-    too_long = lengths > max_length
+    if _is_arrow_string(text.dtype):  # on the Arrow buffers: no pass over rows that need nothing
+        text, missing, too_long = _arrow_trim_and_measure(text, max_length=max_length, strip=strip)
+        missing &= ~bad
+    else:
+        if strip:
+            text = text.str.strip(WHITESPACE)
+        lengths = text.str.len().to_numpy(dtype="float64", na_value=np.nan)
+        missing = (np.isnan(lengths) | (lengths == 0)) & ~bad
+        too_long = lengths > max_length
     drop = missing | too_long | bad
     if _is_arrow_string(text.dtype) and drop.any():  # in Arrow: if_else, not pandas' replace_with_mask
         import pyarrow as pa
@@ -320,6 +324,72 @@ def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> 
     elif drop.any():
         text = text.where(~drop, pd.NA)
     return TextColumn(values, text, missing, bad, too_long)
+
+
+#: Bytes a string may start (``first``) or end (``last``) with when it starts or ends with a
+#: character of :data:`WHITESPACE` (the no-break space is ``C2 A0`` in UTF-8).
+_WS_FIRST = np.zeros(256, dtype=bool)
+_WS_FIRST[[ord(c) for c in WHITESPACE if c.isascii()] + [0xC2]] = True
+_WS_LAST = np.zeros(256, dtype=bool)
+_WS_LAST[[ord(c) for c in WHITESPACE if c.isascii()] + [0xA0]] = True
+
+
+def _arrow_trim_and_measure(
+    text: pd.Series, *, max_length: int, strip: bool
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(text trimmed of :data:`WHITESPACE`, missing, too long) for an Arrow-backed ``string``
+    column, from its buffers: only the strings whose first or last byte may start or end a
+    whitespace character are trimmed (Arrow ``utf8_trim``), and only those longer than
+    ``max_length`` bytes are measured in characters."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = text.array.__arrow_array__()
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    present = _present(arr)
+    if strip:
+        first, last, lengths = _edge_bytes(arr)
+        edge = present & (lengths > 0) & (_WS_FIRST[first] | _WS_LAST[last])
+        if edge.any():
+            rows = np.flatnonzero(edge)
+            trimmed = pc.utf8_trim(arr.take(pa.array(rows)), WHITESPACE)
+            arr = pc.replace_with_mask(arr, pa.array(edge), trimmed.cast(arr.type))
+            text = pd.Series(pd.array(arr, dtype=text.dtype), index=text.index, name=text.name)
+    lengths = _edge_bytes(arr)[2]
+    missing = ~present | (lengths == 0)
+    too_long = present & (lengths > max_length)  # bytes: a string of more bytes may still fit
+    if too_long.any():
+        rows = np.flatnonzero(too_long)
+        chars = np.asarray(pc.utf8_length(arr.take(pa.array(rows))).to_numpy(zero_copy_only=False))
+        too_long[rows[chars <= max_length]] = False
+    return text, missing, too_long
+
+
+def _present(arr: Any) -> np.ndarray:
+    """Per slot of a pyarrow array: not null."""
+    if arr.null_count == 0:
+        return np.ones(len(arr), dtype=bool)
+    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _edge_bytes(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first byte, last byte, length in bytes) of each string of a pyarrow ``string`` or
+    ``large_string`` array (0 for the bytes of empty strings; null slots are not looked at by
+    callers)."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(arr.type)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
+    offsets = offsets[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    buffer = arr.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    some = lengths > 0
+    first = np.zeros(len(arr), dtype=np.uint8)
+    last = np.zeros(len(arr), dtype=np.uint8)
+    first[some] = data[offsets[:-1][some]]
+    last[some] = data[offsets[1:][some] - 1]
+    return first, last, lengths
 
 
 def factorize_text(text: pd.Series, *, distinct: bool = False) -> tuple[np.ndarray, pd.Index]:
