@@ -42,6 +42,16 @@ def _expected(text: object) -> tuple[object, object, object]:
     return line, None, address.note(line)
 
 
+def _row_lines(upper: pa.Array) -> tuple[np.ndarray, list, np.ndarray]:
+    """``address._comma_canonical`` with its lines put at their rows (``None`` where undecided)."""
+    decided, lines, no_postcode = address._comma_canonical(upper)
+    assert len(lines) == decided.sum()
+    at_rows: list = [None] * len(decided)
+    for row, line in zip(np.flatnonzero(decided), lines.to_pylist()):
+        at_rows[row] = line
+    return decided, at_rows, no_postcode
+
+
 def _assert_column_agrees(texts: list, dtype: object = "string[pyarrow]") -> None:
     values = pd.Series(texts, dtype=dtype)
     r = address.standardise_series(values)
@@ -72,9 +82,9 @@ def test_synth_agrees_with_the_parser():
 def test_comma_shape_decides_most_realistic_texts_and_agrees():
     texts = bench_module("realistic_data").realistic_people(8000, seed=5)["address"].dropna().unique().tolist()
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, no_postcode = address._comma_canonical(upper)
+    decided, canonical, no_postcode = _row_lines(upper)
     assert decided.mean() > 0.8  # the fast path is not vacuous
-    for text, done, line, nopc in zip(texts, decided, canonical.to_pylist(), no_postcode):
+    for text, done, line, nopc in zip(texts, decided, canonical, no_postcode):
         if done:
             assert line == address.validate(text), text
             assert nopc == (address.note(line) == "no_postcode"), text
@@ -96,12 +106,12 @@ def _faker_raw(n: int, seed: int) -> list[str]:
 def test_faker_addresses_as_they_come_take_the_fast_path_and_agree():
     texts = _faker_raw(6000, seed=12)
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, _ = address._comma_canonical(upper)
+    decided, canonical, _ = _row_lines(upper)
     # sub-building then named parts (``Flat 0\nFrancesca Plains\nTown\nSR08 7UX``): not the parser
     with_sub = np.array([t.upper().startswith(("FLAT ", "STUDIO ")) for t in texts])
     assert decided[with_sub].mean() > 0.8
     assert decided.mean() > 0.85
-    for text, done, line in zip(texts, decided, canonical.to_pylist()):
+    for text, done, line in zip(texts, decided, canonical):
         if done:
             assert line == address.validate(text), text
     _assert_column_agrees(texts)
@@ -191,9 +201,10 @@ def test_comma_shape_on_built_shapes():
         "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: a comma put there
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, no_postcode = address._comma_canonical(upper)
+    decided, lines, no_postcode = address._comma_canonical(upper)
     assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 5
-    assert canonical.to_pylist()[:6] == [
+    assert len(lines) == decided.sum()  # one line per decided text, in row order
+    assert lines.to_pylist()[:6] == [
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
         "Flat 3, 12 High Road, Chelmsford, CM1 1QH",
         "12 Joel Flat, Town, CM1 1QH",
@@ -201,7 +212,7 @@ def test_comma_shape_on_built_shapes():
         "7 McDonald Close, Smith-on-Sea, CO1 1AA",
         "Rose Cottage, 5 Mill Lane, Great Baddow, Little Baddow, Chelmsford",
     ]
-    assert canonical.to_pylist()[11:16] == [
+    assert lines.to_pylist()[6:] == [
         "Rose Cottage, Mill Lane, Chelmsford, CM2 8PD",
         "Mill Lane, Great Baddow",
         "251 Ronald Rapids Annettechester, EX7E 3GF",
@@ -210,6 +221,26 @@ def test_comma_shape_on_built_shapes():
     ]
     assert no_postcode.tolist()[:6] == [False] * 5 + [True]
     _assert_column_agrees(texts)
+
+
+def test_texts_needing_several_fixes_at_once():
+    """A sub-building without its comma (put in by bytes before title case) with another fix
+    (``Mc``, a hyphen, a small word, an abbreviated street word, the postcode's space), directly
+    or after a rewriting: decided on the comma path, and what the parser writes."""
+    texts = {
+        "FLAT 3 12 MCDONALD RD, TOWN CM11QH": "Flat 3, 12 McDonald Road, Town, CM1 1QH",
+        "Studio 4 7 Smith-Jones Close Clacton-on-Sea CO1 1AA": "Studio 4, 7 Smith-Jones Close, Clacton-on-Sea, CO1 1AA",
+        "Flat 2 5 High Road, Stoke upon Trent, Essex, CM1 1QH": "Flat 2, 5 High Road, Stoke upon Trent, CM1 1QH",
+        "Flat 2 5 McKay Road Farm, Newton le Willows, WA12 9AA": (
+            "Flat 2, 5 McKay Road, Farm, Newton le Willows, WA12 9AA"
+        ),
+        "unit 7 9 Old Rd, Ware": "Unit 7, 9 Old Road, Ware",
+        "Flat 1 2 High Road, Ware": "Flat 1, 2 High Road, Ware",
+    }
+    decided, lines, _ = address._comma_canonical(pa.array([t.upper() for t in texts], type=pa.string()))
+    assert decided.all()
+    assert lines.to_pylist() == list(texts.values())
+    assert [address.validate(t) for t in texts] == list(texts.values())
 
 
 def test_rewritten_shapes_read_as_the_parser_reads_them():

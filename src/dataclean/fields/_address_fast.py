@@ -157,36 +157,18 @@ def keep_tail_bytes(arr: Any, keep: np.ndarray) -> Any:
 
 def lines_as_commas(arr: Any) -> Any:
     """The strings of ``arr`` (pyarrow ``string``, no nulls) with each line break (``"\\r\\n"`` or
-    ``"\\n"``) written ``", "``, as the address parser reads them, on the string buffer: a ``\\r``
-    before a ``\\n`` (in the same string) becomes the comma in place, a bare ``\\n`` gains one
-    before it (one masked copy of the buffer; nothing when it holds no line break)."""
-    import pyarrow as pa
+    ``"\\n"``) written ``", "``, as the address parser reads them (a ``"\\r"`` and a ``"\\n"`` in
+    different strings are not a pair). Arrow's literal replacement (a fast substring search) runs
+    only when the buffer holds a line break, and the ``"\\r\\n"`` pass only when it holds a
+    ``"\\r"``."""
+    import pyarrow.compute as pc
 
-    arr, offsets, data = _buffers(arr)
-    breaks = np.flatnonzero(data == 10)
-    if not len(breaks):
+    arr, _, data = _buffers(arr)
+    if not (data == 10).any():
         return arr
-    crlf = np.zeros(len(breaks), dtype=bool)
     if (data == 13).any():
-        starts = np.zeros(len(data) + 1, dtype=bool)
-        starts[offsets[:-1]] = True
-        inside = breaks > 0
-        crlf[inside] = (data[breaks[inside] - 1] == 13) & ~starts[breaks[inside]]
-    bare = breaks[~crlf]
-    comma_at = bare + np.arange(len(bare))  # in the new buffer: the comma, then the "\n" as a space
-    out = np.empty(len(data) + len(bare), dtype=np.uint8)
-    kept = np.ones(len(out), dtype=bool)
-    kept[comma_at] = False
-    out[kept] = data
-    out[comma_at] = ord(",")
-    out[comma_at + 1] = ord(" ")
-    pairs = breaks[crlf]
-    if len(pairs):
-        moved = pairs + np.searchsorted(bare, pairs)
-        out[moved - 1] = ord(",")
-        out[moved] = ord(" ")
-    new_offsets = offsets + np.searchsorted(bare, offsets).astype(np.int32)
-    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(new_offsets), pa.py_buffer(out))
+        arr = pc.replace_substring(arr, "\r\n", "\n")
+    return pc.replace_substring(arr, "\n", ", ")
 
 
 #: Bytes per block in :func:`title_upper_bytes` (small buffers reused: cache-sized, no large

@@ -698,18 +698,22 @@ _REWRITES = (
 _COUNTY_AT_END = rf"{_SEP}(?:{_alternation(COMPASS_WORDS)} )?(?:{'|'.join(_PLAIN_COUNTIES)})$"
 #: Street-word abbreviations: in a text of the comma shape only the street's last word can be one.
 _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXES}
-#: What a text of the comma shape may need besides title case: a small word inside a part, no
-#: comma after the sub-building, an abbreviated street word (these before title-casing), ``Mc``
-#: or a hyphen (title-cased by :func:`_title_arrow`).
-_COMMA_FIXES = (
-    rf" {_alternation(_SMALL_WORDS)} [A-Z]|^{_SUB} | (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
-)
+#: What a text of the comma shape may need besides title case: a small word inside a part, an
+#: abbreviated street word (these before title-casing), ``Mc`` or a hyphen (title-cased by
+#: :func:`_title_arrow`); and no comma after the sub-building (:data:`_SUB_NO_COMMA`, put in by
+#: :func:`_sub_comma`).
+_WORD_FIXES = rf" {_alternation(_SMALL_WORDS)} [A-Z]| (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
+_SUB_NO_COMMA = rf"^{_SUB} "
+#: The exceptions and the fixes in one pass over the texts of a shape (most match neither): the
+#: few that match are then told apart.
+_OTHERWISE_OR_FIX = f"{_ANY_SHAPE_OTHERWISE}|{_WORD_FIXES}|{_SUB_NO_COMMA}"
 
 
 def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """(decided, canonical, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
-    with a valid postcode (or none) are decided; the others are left to the other paths. Large
-    columns are cut in row ranges worked in threads (the work is Arrow and numpy)."""
+    """(decided, lines, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
+    with a valid postcode (or none) are decided, and ``lines`` holds their canonical lines, in
+    row order (one per decided text); the others are left to the other paths. Large columns are
+    cut in row ranges worked in threads (the work is Arrow and numpy)."""
     import pyarrow as pa
 
     ranges = thread_ranges(len(upper))
@@ -730,7 +734,7 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
 
     n = len(upper)
     upper = lines_as_commas(upper)  # line breaks as the parser reads them ("\r\n" and "\n" as ", ")
-    decided = _matching(upper, _ANY_SHAPE, _ANY_SHAPE_OTHERWISE)
+    decided, maybe_fix = _shape_rows(upper)
     rest = np.flatnonzero(~decided)
     rewritten = np.zeros(len(rest), dtype=bool)
     if len(rest):  # the others rewritten where that decides them (on the few, not the column)
@@ -738,37 +742,78 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         for pattern, how, shape in _REWRITES:
             others = _rewritten(others, rewritten, pattern, how, shape)
     if not decided.any() and not rewritten.any():
-        return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+        return decided, pa.array([], pa.string()), np.zeros(n, dtype=bool)
     if rewritten.any():
         decided[rest[rewritten]] = True
+        maybe_fix[rest[rewritten]] = True  # their rewritten texts were not looked at for fixes
         source = np.arange(n, dtype=np.int64)  # each decided row's text: its own, or rewritten
         source[rest[rewritten]] = n + np.arange(int(rewritten.sum()))
         sub = pa.concat_arrays([upper, others.filter(pa.array(rewritten))]).take(pa.array(source[decided]))
     else:
         sub = upper.filter(pa.array(decided))
+    maybe_fix = maybe_fix[decided]
+    sub = _sub_comma(sub, maybe_fix)
     tail = trailing_postcodes(sub)
     keep = ~tail.has | _tail_postcode_ok(tail)
     if not keep.all():
         decided[np.flatnonzero(decided)[~keep]] = False
-        sub, tail = sub.filter(pa.array(keep)), tail.subset(keep)
+        sub, tail, maybe_fix = sub.filter(pa.array(keep)), tail.subset(keep), maybe_fix[keep]
     # lines that need more than title case and the postcode in upper case: fixed apart, the words
     # (a regex found them) by :func:`_comma_fixed`, the postcode's separator or space alone by bytes
-    words_fix = _bools_a(pc.match_substring_regex(sub, _COMMA_FIXES))
+    words_fix = np.zeros(len(sub), dtype=bool)
+    if maybe_fix.any():
+        words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(sub.filter(pa.array(maybe_fix)), _WORD_FIXES))
     postcode_fix = tail.has & ~(tail.comma & tail.has_space) & ~words_fix
     fix = words_fix | postcode_fix
     # title case with the postcode kept in upper case, in one pass over the bytes
     line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
     fixes = ((words_fix, _comma_fixed), (postcode_fix, _postcode_fixed))
     line = _patched(line, [(m, fixed(sub.filter(pa.array(m)), tail.subset(m))) for m, fixed in fixes if m.any()])
-    if decided.all():
-        canonical = line
-    else:  # the lines at their rows, a null (the last slot) elsewhere
-        at = np.full(n, len(line), dtype=np.int64)
-        at[decided] = np.arange(len(line))
-        canonical = pa.concat_arrays([line, pa.nulls(1, pa.string())]).take(pa.array(at))
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
-    return decided, canonical, no_postcode
+    return decided, line.cast(pa.string()), no_postcode
+
+
+def _shape_rows(upper: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(decided, maybe_fix) per upper-cased text: of :data:`_ANY_SHAPE` and not
+    :data:`_ANY_SHAPE_OTHERWISE`; and, of those, the texts that may need more than title case
+    (they match :data:`_WORD_FIXES` or :data:`_SUB_NO_COMMA`). The exceptions and the fixes are
+    looked for in one pass (:data:`_OTHERWISE_OR_FIX`), then told apart on the few that match."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = _bools_a(pc.match_substring_regex(upper, _ANY_SHAPE))
+    maybe_fix = np.zeros(len(upper), dtype=bool)
+    rows = np.flatnonzero(hit)
+    if not len(rows):
+        return hit, maybe_fix
+    texts = upper.take(pa.array(rows))
+    either = np.flatnonzero(_bools_a(pc.match_substring_regex(texts, _OTHERWISE_OR_FIX)))
+    if len(either):
+        exception = _bools_a(pc.match_substring_regex(texts.take(pa.array(either)), _ANY_SHAPE_OTHERWISE))
+        hit[rows[either[exception]]] = False
+        maybe_fix[rows[either[~exception]]] = True
+    return hit, maybe_fix
+
+
+def _sub_comma(sub: Any, maybe: np.ndarray) -> Any:
+    """``sub`` with a comma put after the sub-building where one of the texts ``maybe`` flags
+    starts with one without it (:data:`_SUB_NO_COMMA`: ``FLAT 3 12 HIGH STREET`` to ``FLAT 3,
+    12 HIGH STREET``), as the parser writes the line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = np.flatnonzero(maybe)
+    if not len(rows):
+        return sub
+    texts = sub.take(pa.array(rows))
+    hit = _bools_a(pc.match_substring_regex(texts, _SUB_NO_COMMA))
+    if not hit.any():
+        return sub
+    mask = np.zeros(len(sub), dtype=bool)
+    mask[rows[hit]] = True
+    fixed = pc.replace_substring_regex(texts.filter(pa.array(hit)), rf"^({_SUB}) ", r"\1, ")
+    return _patched(sub, [(mask, fixed)])
 
 
 def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
@@ -1260,21 +1305,30 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     n = len(text)
     # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
     # of those by extraction, the Python parser for what is left
-    decided, canon, no_postcode = _comma_canonical(pc.ascii_upper(text))
+    decided, lines, no_postcode = _comma_canonical(pc.ascii_upper(text))
     names = ["no_postcode"]  # reasons and notes as codes into a short list
     reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
     reason_u[:-1][no_postcode] = 0
+    # each distinct value's line: its slot in the lines of the comma path, then of the others,
+    # then one null (the missing rows'); gathered to the rows in one ``take``
+    pieces = [lines]
+    slot = np.empty(n + 1, dtype=np.int64)
+    slot[:-1][decided] = np.arange(len(lines))
+    valid_u = np.zeros(n + 1, dtype=bool)
+    valid_u[:-1][decided] = True
     rest = np.flatnonzero(~decided)
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        canon = _patched(canon, [(~decided, rest_canon)])
-    canon = pa.concat_arrays([canon, pa.nulls(1, pa.string())])
+        slot[rest] = len(lines) + np.arange(len(rest))
+        valid_u[rest] = np.asarray(rest_canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        pieces.append(rest_canon.cast(pa.string()))
+    slot[n] = len(lines) + len(rest)
+    pieces.append(pa.nulls(1, pa.string()))
     take = np.where(codes < 0, n, codes)
     index = col.original.index
-    valid = np.asarray(canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)[take]
+    valid = valid_u[take]
     reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
-    identity = len(take) == len(canon) and bool((take == np.arange(len(take))).all())
-    values_a = canon if identity else canon.take(pa.array(take))  # distinct values: already in order
+    values_a = pa.concat_arrays(pieces).take(pa.array(slot[take]))
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (
         pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
