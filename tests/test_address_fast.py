@@ -401,6 +401,17 @@ def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
     assert tail.has_space.tolist() == [True, False, False, True, False]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="AB1 ,\n", max_size=14), min_size=1, max_size=8), st.integers(0, 3))
+def test_tail_matrix_is_the_last_bytes_padded_with_spaces(texts, start):
+    """The (n, 10) tail matrix read from the buffers is each text's last 10 bytes, shorter texts
+    padded on the left with spaces (also for sliced arrays and empty texts)."""
+    arr = pa.array(["JUNK"] * start + texts, type=pa.string()).slice(start)
+    tail = trailing_postcodes(arr)
+    expected = [t[-10:].rjust(10).encode() for t in texts]
+    assert [bytes(row) for row in tail.tail] == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="AB\r\n ,", max_size=8), min_size=1, max_size=10), st.integers(0, 2))
 def test_lines_as_commas_is_replacing_line_breaks(texts, start):

@@ -347,15 +347,15 @@ def _arrow_trim_and_measure(
     arr = text.array.__arrow_array__()
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     present = _present(arr)
+    first, last, lengths = _edge_bytes(arr)
     if strip:
-        first, last, lengths = _edge_bytes(arr)
         edge = present & (lengths > 0) & (_WS_FIRST[first] | _WS_LAST[last])
         if edge.any():
             rows = np.flatnonzero(edge)
             trimmed = pc.utf8_trim(arr.take(pa.array(rows)), WHITESPACE)
             arr = pc.replace_with_mask(arr, pa.array(edge), trimmed.cast(arr.type))
             text = pd.Series(pd.array(arr, dtype=text.dtype), index=text.index, name=text.name)
-    lengths = _edge_bytes(arr)[2]
+            lengths = _edge_bytes(arr)[2]
     missing = ~present | (lengths == 0)
     too_long = present & (lengths > max_length)  # bytes: a string of more bytes may still fit
     if too_long.any():
@@ -384,11 +384,14 @@ def _edge_bytes(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     buffer = arr.buffers()[2]
     data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
-    some = lengths > 0
-    first = np.zeros(len(arr), dtype=np.uint8)
-    last = np.zeros(len(arr), dtype=np.uint8)
-    first[some] = data[offsets[:-1][some]]
-    last[some] = data[offsets[1:][some] - 1]
+    if not len(data):
+        return np.zeros(len(arr), np.uint8), np.zeros(len(arr), np.uint8), lengths
+    empty = lengths == 0
+    first = data.take(offsets[:-1], mode="clip")  # clipped: an empty string at the very end
+    last = data.take(offsets[1:] - 1, mode="clip")
+    if empty.any():
+        first[empty] = 0
+        last[empty] = 0
     return first, last, lengths
 
 
@@ -400,6 +403,8 @@ def factorize_text(text: pd.Series, *, distinct: bool = False) -> tuple[np.ndarr
     Values that only became equal by trimming then stay apart, which repeats a little work but
     gives the same answers.
     """
+    if distinct and not text.hasnans:
+        return np.arange(len(text), dtype=np.intp), pd.Index(text.array)
     if distinct:
         present = text.notna().to_numpy(dtype=bool)
         codes = np.full(len(text), -1, dtype=np.intp)
@@ -513,7 +518,7 @@ def strings_from_codes(
     import pyarrow as pa
 
     dtype = pd.StringDtype(storage) if storage else STRING
-    if not categories:
+    if not categories or not (codes >= 0).any():  # nothing to write (no reasons, or no notes)
         return pd.array(pa.nulls(len(codes), pa.large_string()), dtype=dtype)
     dictionary = pa.DictionaryArray.from_arrays(
         pa.array(codes, mask=codes < 0, type=pa.int32()), pa.array(categories, type=pa.string())
@@ -713,6 +718,16 @@ def map_ranges(fn: Callable[[int, int], Any], ranges: list[tuple[int, int]]) -> 
 
     with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="dataclean") as pool:
         return list(pool.map(lambda r: fn(*r), ranges))
+
+
+def take_in_ranges(arr: Any, indices: np.ndarray) -> Any:
+    """``arr.take(indices)`` (a pyarrow array) as a chunked array, one chunk per range of
+    ``indices`` (:func:`thread_ranges`), taken in threads: a gather of strings is memory-bound,
+    and Arrow releases the GIL."""
+    import pyarrow as pa
+
+    chunks = map_ranges(lambda a, b: arr.take(pa.array(indices[a:b])), thread_ranges(len(indices)))
+    return pa.chunked_array(chunks, type=arr.type)
 
 
 DISTINCT_MIN_ROWS = 2048

@@ -30,30 +30,28 @@ def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
 class TrailingPostcodes:
     """Per text: whether it ends in a postcode, its length in the text, whether it holds its
     space, the separator before it (length, and whether it is ``", "``), and the text's last
-    :data:`_TAIL` bytes (padded on the left with spaces), which hold the postcode and its
-    separator."""
+    :data:`_TAIL` bytes (an (n, :data:`_TAIL`) matrix, padded on the left with spaces), which
+    hold the postcode and its separator."""
 
     has: np.ndarray
     length: np.ndarray
     has_space: np.ndarray
     sep_length: np.ndarray
     comma: np.ndarray
-    tail: Any
+    tail: np.ndarray
 
     @property
     def spaced_length(self) -> np.ndarray:
         return np.where(self.has, self.length + 1 - self.has_space, 0)
 
     def subset(self, mask: np.ndarray) -> TrailingPostcodes:
-        import pyarrow as pa
-
         return TrailingPostcodes(
             self.has[mask],
             self.length[mask],
             self.has_space[mask],
             self.sep_length[mask],
             self.comma[mask],
-            self.tail.filter(pa.array(mask)),
+            self.tail[mask],
         )
 
     def spaced(self) -> Any:
@@ -61,7 +59,7 @@ class TrailingPostcodes:
         import pyarrow as pa
 
         n = len(self.has)
-        tail = _matrix(self.tail, n)
+        tail = self.tail
         # right-aligned in 8 bytes: the outward code (before the space, if any), a space, the inward
         outward = np.where(self.has_space[:, None], tail[:, 2:6], tail[:, 3:7])
         mat = np.concatenate([outward, np.full((n, 1), ord(" "), np.uint8), tail[:, 7:]], axis=1)
@@ -72,13 +70,23 @@ class TrailingPostcodes:
         return pa.StringArray.from_buffers(n, offsets, pa.py_buffer(mat[used].tobytes()), validity)
 
 
-def _matrix(tail: Any, n: int) -> np.ndarray:
-    """The (n, _TAIL) byte matrix of an array of strings of _TAIL bytes each."""
-    import pyarrow as pa
-
-    tail = pa.concat_arrays([tail]) if tail.offset else tail
-    start = np.frombuffer(tail.buffers()[1], dtype=np.int32)[0] if n else 0
-    return np.frombuffer(tail.buffers()[2], dtype=np.uint8)[start : start + n * _TAIL].reshape(n, _TAIL)
+def _tail_matrix(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """The (n, :data:`_TAIL`) matrix of the last bytes of each string (of a string buffer and its
+    offsets), shorter strings padded on the left with spaces: one gather per column."""
+    n = len(offsets) - 1
+    out = np.full((n, _TAIL), ord(" "), dtype=np.uint8)
+    if not len(data):
+        return out
+    starts = offsets[:-1]
+    ends = offsets[1:]
+    short = np.flatnonzero(ends - starts < _TAIL)
+    for j in range(_TAIL):  # column j holds the byte _TAIL - j from the end
+        at = ends - (_TAIL - j)
+        col = data.take(at, mode="clip")
+        if len(short):
+            col[short] = np.where(at[short] >= starts[short], col[short], ord(" "))
+        out[:, j] = col
+    return out
 
 
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0 other, 1 digit, 2 upper-case letter
@@ -91,30 +99,31 @@ def trailing_postcodes(arr: Any) -> TrailingPostcodes:
     in ``<sep><postcode>`` (``sep`` one of ``", "``, ``"\\n"``, ``"\\r\\n"``, ``" "``; postcode
     ``[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}``), at least 6 bytes long, as the address fast
     shapes guarantee."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    n = len(arr)
+    arr, offsets, data = _buffers(arr)
     # the last bytes of each text as one (n, _TAIL) matrix (shorter texts padded on the left), last first
-    tail = pc.binary_slice(arr.cast(pa.binary()), -_TAIL).cast(pa.string())
-    if len(tail) and pc.min(pc.binary_length(tail)).as_py() < _TAIL:
-        tail = pc.utf8_lpad(tail, _TAIL, " ")
-    b = _matrix(tail, n)[:, ::-1]
-    cls = _CLASS[b]
+    tail = _tail_matrix(offsets, data)
+    b = tail[:, ::-1]
+    cls = _CLASS[tail][:, ::-1]  # looked up on the contiguous matrix
     has = (cls[:, 2] == 1) & (cls[:, 1] == 2) & (cls[:, 0] == 2)
     has_space = has & (b[:, 3] == ord(" "))
     other = cls == 0
     other[:, :3] = False
     other[:, 3] &= ~has_space
     stop = np.argmax(other, axis=1)  # the separator's last byte
-    rows = np.arange(n)
-    last = b[rows, stop]
-    before = b[rows, np.minimum(stop + 1, _TAIL - 1)]
+    last = _from_end(tail, stop)
+    before = _from_end(tail, np.minimum(stop + 1, _TAIL - 1))
     comma = has & (last == ord(" ")) & (before == ord(","))
     crlf = (last == 10) & (before == 13)
     length = np.where(has, stop, 0)
     sep_length = np.where(has, np.where(comma | crlf, 2, 1), 0)
     return TrailingPostcodes(has, length, has_space, sep_length, comma, tail)
+
+
+def _from_end(tail: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Per row of a (n, :data:`_TAIL`) tail matrix: its byte ``k[i]`` places from the end (0: the
+    last), by one flat ``take`` (fancy indexing on a reversed view is several times slower)."""
+    flat_at = np.arange(_TAIL - 1, _TAIL * len(tail), _TAIL, dtype=np.int64) - k
+    return tail.reshape(-1).take(flat_at)
 
 
 def _tail_mask(offsets: np.ndarray, size: int, k: np.ndarray) -> np.ndarray:
@@ -252,15 +261,14 @@ def tail_postcode_ok(tail: TrailingPostcodes, special: frozenset[str]) -> np.nda
     n = len(tail.has)
     if not n:
         return np.zeros(0, dtype=bool)
-    b = _matrix(tail.tail, n)[:, ::-1]  # last byte first
-    rows = np.arange(n)
+    b = tail.tail[:, ::-1]  # last byte first
     start = 3 + tail.has_space.astype(np.int64)  # the outward code's last byte
     size = tail.length - start  # the outward code's length
     ok = tail.has & (size >= 2) & (size <= 4)
     ok &= _DIGIT[b[:, 2]] & _INWARD_LETTER[b[:, 1]] & _INWARD_LETTER[b[:, 0]]
     before = start + size  # the byte before the postcode
-    ok &= (before >= _TAIL) | _SEPARATOR[b[rows, np.minimum(before, _TAIL - 1)]]
-    c = [b[rows, np.clip(start + size - k, 0, _TAIL - 1)] for k in (1, 2, 3, 4)]  # outward, in order
+    ok &= (before >= _TAIL) | _SEPARATOR[_from_end(tail.tail, np.minimum(before, _TAIL - 1))]
+    c = [_from_end(tail.tail, np.clip(start + size - k, 0, _TAIL - 1)) for k in (1, 2, 3, 4)]  # outward, in order
     d2, d3, d4 = _DIGIT[c[1]], _DIGIT[c[2]], _DIGIT[c[3]]
     ok &= _FIRST[c[0]] & (
         ((size == 2) & d2)
@@ -270,7 +278,7 @@ def tail_postcode_ok(tail: TrailingPostcodes, special: frozenset[str]) -> np.nda
     pseudo = (size == 4) & (c[0] == ord("Z")) & (c[1] == ord("Z")) & (c[2] == ord("9")) & (c[3] == ord("9"))
     ok &= ~pseudo
     if special and ok.any():  # as written in the text (with or without its space), right-aligned
-        last8 = np.ascontiguousarray(_matrix(tail.tail, n)[:, _TAIL - 8 :]).view("<u8").ravel()
+        last8 = np.ascontiguousarray(tail.tail[:, _TAIL - 8 :]).view("<u8").ravel()
         for written, group in _special_keys(special).items():
             rows_l = np.flatnonzero(ok & (tail.length == written))
             mask = np.uint64((1 << 64) - (1 << (8 * (8 - written))) if written < 8 else (1 << 64) - 1)

@@ -73,6 +73,7 @@ from dataclean._core import (
     map_ranges,
     scalar_text,
     standardise_per_distinct,
+    take_in_ranges,
     thread_ranges,
     to_text,
 )
@@ -709,20 +710,20 @@ _SUB_NO_COMMA = rf"^{_SUB} "
 _OTHERWISE_OR_FIX = f"{_ANY_SHAPE_OTHERWISE}|{_WORD_FIXES}|{_SUB_NO_COMMA}"
 
 
-def _comma_canonical(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """(decided, lines, no_postcode) per upper-cased text: the texts of :data:`_COMMA_SHAPE`
-    with a valid postcode (or none) are decided, and ``lines`` holds their canonical lines, in
-    row order (one per decided text); the others are left to the other paths. Large columns are
-    cut in row ranges worked in threads (the work is Arrow and numpy)."""
+def _comma_canonical(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """(decided, lines, no_postcode) per text: the texts of :data:`_COMMA_SHAPE` with a valid
+    postcode (or none) are decided, and ``lines`` (a chunked array, one chunk per row range)
+    holds their canonical lines in row order, one per decided text; the others are left to the
+    other paths. Large columns are cut in row ranges worked in threads (the work is Arrow and
+    numpy)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    ranges = thread_ranges(len(upper))
-    parts = map_ranges(lambda a, b: _comma_canonical_rows(upper.slice(a, b - a)), ranges)
-    if len(parts) == 1:
-        return parts[0]
+    ranges = thread_ranges(len(text))
+    parts = map_ranges(lambda a, b: _comma_canonical_rows(pc.ascii_upper(text.slice(a, b - a))), ranges)
     return (
         np.concatenate([p[0] for p in parts]),
-        pa.concat_arrays([p[1] for p in parts]),
+        pa.chunked_array([p[1] for p in parts], type=pa.string()),
         np.concatenate([p[2] for p in parts]),
     )
 
@@ -1297,7 +1298,6 @@ def _nearly_all_distinct(values: pd.Series) -> bool:
 
 def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     col = to_text(values, max_length=MAX_LENGTH)
     codes, uniques = factorize_text(col.text, distinct=distinct)
@@ -1305,30 +1305,31 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     n = len(text)
     # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
     # of those by extraction, the Python parser for what is left
-    decided, lines, no_postcode = _comma_canonical(pc.ascii_upper(text))
+    decided, lines, no_postcode = _comma_canonical(text)
+    n_lines = len(lines)
     names = ["no_postcode"]  # reasons and notes as codes into a short list
     reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
     reason_u[:-1][no_postcode] = 0
     # each distinct value's line: its slot in the lines of the comma path, then of the others,
     # then one null (the missing rows'); gathered to the rows in one ``take``
-    pieces = [lines]
+    pieces = list(lines.chunks)
     slot = np.empty(n + 1, dtype=np.int64)
-    slot[:-1][decided] = np.arange(len(lines))
+    slot[:-1][decided] = np.arange(n_lines)
     valid_u = np.zeros(n + 1, dtype=bool)
     valid_u[:-1][decided] = True
     rest = np.flatnonzero(~decided)
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        slot[rest] = len(lines) + np.arange(len(rest))
+        slot[rest] = n_lines + np.arange(len(rest))
         valid_u[rest] = np.asarray(rest_canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         pieces.append(rest_canon.cast(pa.string()))
-    slot[n] = len(lines) + len(rest)
+    slot[n] = n_lines + len(rest)
     pieces.append(pa.nulls(1, pa.string()))
     take = np.where(codes < 0, n, codes)
     index = col.original.index
     valid = valid_u[take]
     reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
-    values_a = pa.concat_arrays(pieces).take(pa.array(slot[take]))
+    values_a = take_in_ranges(pa.concat_arrays(pieces), slot[take])
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (
         pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
