@@ -24,8 +24,10 @@ from dataclean.fields import address
 from dataclean.fields import postcode as postcode_field
 from dataclean.fields._address_fast import (
     drop_tail_bytes,
+    insert_bytes,
     keep_tail_bytes,
     lines_as_commas,
+    nth_space,
     title_upper_bytes,
     trailing_postcodes,
 )
@@ -399,6 +401,36 @@ def test_trailing_postcodes_reads_the_last_postcode_and_its_separator():
     assert tail.sep_length.tolist() == [2, 1, 0, 1, 2]
     assert tail.comma.tolist() == [True, False, False, False, False]
     assert tail.has_space.tolist() == [True, False, False, True, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.lists(st.text(alphabet="AB1 ,", min_size=2, max_size=12), min_size=1, max_size=8))
+def test_insert_bytes_puts_bytes_inside_strings(data, texts):
+    pick = st.tuples(st.integers(0, len(texts) - 1), st.integers(1, 11), st.sampled_from(", "))
+    picks = data.draw(st.lists(pick, max_size=10))
+    picks = [(r, w, v) for r, w, v in picks if w < len(texts[r])]  # inside the string
+    start = data.draw(st.integers(0, 2))
+    arr = pa.array(["JUNK"] * start + texts, type=pa.string()).slice(start)
+    expected = list(texts)
+    for r in range(len(texts)):  # per string, right to left so positions stay those of the original
+        # at one position, in the order given: inserted last first
+        mine = sorted(((w, j, v) for j, (row, w, v) in enumerate(picks) if row == r), reverse=True)
+        for w, _, v in mine:
+            expected[r] = expected[r][:w] + v + expected[r][w:]
+    rows = np.array([p[0] for p in picks], dtype=np.int64)
+    where = np.array([p[1] for p in picks], dtype=np.int64)
+    values = np.array([ord(p[2]) for p in picks], dtype=np.uint8)
+    assert insert_bytes(arr, rows, where, values).to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="AB ", max_size=12), min_size=1, max_size=8), st.integers(1, 3), st.integers(1, 14))
+def test_nth_space_is_the_index_of_the_nth_space_in_the_head(texts, nth, width):
+    def expected(t: str) -> int:
+        spaces = [i for i, c in enumerate(t[:width]) if c == " "]
+        return spaces[nth - 1] if len(spaces) >= nth else -1
+
+    assert nth_space(pa.array(texts, type=pa.string()), nth, width).tolist() == [expected(t) for t in texts]
 
 
 @settings(max_examples=200, deadline=None)

@@ -164,6 +164,38 @@ def keep_tail_bytes(arr: Any, keep: np.ndarray) -> Any:
     return pa.StringArray.from_buffers(len(arr), new_offsets, pa.py_buffer(kept))
 
 
+def insert_bytes(arr: Any, rows: np.ndarray, where: np.ndarray, values: np.ndarray) -> Any:
+    """The strings of ``arr`` (pyarrow ``string``, no nulls) with byte ``values[j]`` put before
+    byte ``where[j]`` of string ``rows[j]`` (inside the string: neither before its first byte nor
+    after its last; bytes put at one place keep their given order), in one copy of the buffer."""
+    import pyarrow as pa
+
+    arr, offsets, data = _buffers(arr)
+    if not len(rows):
+        return arr
+    at = offsets[rows].astype(np.int64) + where
+    order = np.argsort(at, kind="stable")
+    at = at[order]
+    out = np.insert(data, at, np.asarray(values, dtype=np.uint8)[order])
+    new_offsets = (offsets + np.searchsorted(at, offsets, side="left")).astype(np.int32)
+    return pa.StringArray.from_buffers(len(arr), pa.py_buffer(new_offsets), pa.py_buffer(out))
+
+
+def nth_space(arr: Any, nth: int, width: int) -> np.ndarray:
+    """Per string of ``arr`` (pyarrow ``string``, no nulls): the byte index of its ``nth`` space
+    (1: the first) within its first ``width`` bytes, -1 where there is none."""
+    arr, offsets, data = _buffers(arr)
+    n = len(arr)
+    if not n or not len(data):
+        return np.full(n, -1, dtype=np.int64)
+    starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets)
+    head = np.stack([data.take(starts + j, mode="clip") for j in range(width)], axis=1)
+    space = (head == ord(" ")) & (np.arange(width)[None, :] < lengths[:, None])
+    count = np.cumsum(space, axis=1)
+    found = count[:, -1] >= nth
+    return np.where(found, np.argmax(count >= nth, axis=1), -1)
+
+
 def lines_as_commas(arr: Any) -> Any:
     """The strings of ``arr`` (pyarrow ``string``, no nulls) with each line break (``"\\r\\n"`` or
     ``"\\n"``) written ``", "``, as the address parser reads them (a ``"\\r"`` and a ``"\\n"`` in

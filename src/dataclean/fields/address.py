@@ -87,8 +87,10 @@ from dataclean.exceptions import (
 from dataclean.fields._address_fast import (
     TrailingPostcodes,
     drop_tail_bytes,
+    insert_bytes,
     keep_tail_bytes,
     lines_as_commas,
+    nth_space,
     tail_postcode_ok,
     title_upper_bytes,
     trailing_postcodes,
@@ -702,7 +704,7 @@ _STREET_ABBREVIATIONS = {k: v for k, v in ABBREVIATIONS.items() if v in _SUFFIXE
 #: What a text of the comma shape may need besides title case: a small word inside a part, an
 #: abbreviated street word (these before title-casing), ``Mc`` or a hyphen (title-cased by
 #: :func:`_title_arrow`); and no comma after the sub-building (:data:`_SUB_NO_COMMA`, put in by
-#: :func:`_sub_comma`).
+#: :func:`_inserted_lines`).
 _WORD_FIXES = rf" {_alternation(_SMALL_WORDS)} [A-Z]| (?:{'|'.join(sorted(_STREET_ABBREVIATIONS))}){_SEP}|MC|-"
 _SUB_NO_COMMA = rf"^{_SUB} "
 #: The exceptions and the fixes in one pass over the texts of a shape (most match neither): the
@@ -753,23 +755,30 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     else:
         sub = upper.filter(pa.array(decided))
     maybe_fix = maybe_fix[decided]
-    sub = _sub_comma(sub, maybe_fix)
     tail = trailing_postcodes(sub)
     keep = ~tail.has | _tail_postcode_ok(tail)
     if not keep.all():
         decided[np.flatnonzero(decided)[~keep]] = False
         sub, tail, maybe_fix = sub.filter(pa.array(keep)), tail.subset(keep), maybe_fix[keep]
-    # lines that need more than title case and the postcode in upper case: fixed apart, the words
-    # (a regex found them) by :func:`_comma_fixed`, the postcode's separator or space alone by bytes
+    # lines that need more than title case and the postcode in upper case, fixed apart: the words
+    # (a regex found them) by :func:`_comma_fixed`; a comma after the sub-building or before the
+    # postcode, or the postcode's space, by putting in bytes (:func:`_inserted_lines`)
     words_fix = np.zeros(len(sub), dtype=bool)
+    sub_fix = np.zeros(len(sub), dtype=bool)
     if maybe_fix.any():
-        words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(sub.filter(pa.array(maybe_fix)), _WORD_FIXES))
-    postcode_fix = tail.has & ~(tail.comma & tail.has_space) & ~words_fix
-    fix = words_fix | postcode_fix
+        texts = sub.filter(pa.array(maybe_fix))
+        words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _WORD_FIXES))
+        sub_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _SUB_NO_COMMA))
+    sub_fix &= ~words_fix  # :func:`_comma_fixed` puts the comma in for those
+    insert = (sub_fix | (tail.has & ~(tail.comma & tail.has_space))) & ~words_fix
     # title case with the postcode kept in upper case, in one pass over the bytes
-    line = title_upper_bytes(sub, np.where(tail.has & ~fix, tail.length, 0))
-    fixes = ((words_fix, _comma_fixed), (postcode_fix, _postcode_fixed))
-    line = _patched(line, [(m, fixed(sub.filter(pa.array(m)), tail.subset(m))) for m, fixed in fixes if m.any()])
+    line = title_upper_bytes(sub, np.where(tail.has & ~words_fix & ~insert, tail.length, 0))
+    patches = []
+    if insert.any():
+        patches.append((insert, _inserted_lines(sub.filter(pa.array(insert)), tail.subset(insert), sub_fix[insert])))
+    if words_fix.any():
+        patches.append((words_fix, _comma_fixed(sub.filter(pa.array(words_fix)), tail.subset(words_fix))))
+    line = _patched(line, patches)
     no_postcode = np.zeros(n, dtype=bool)
     no_postcode[decided] = ~tail.has
     return decided, line.cast(pa.string()), no_postcode
@@ -797,24 +806,31 @@ def _shape_rows(upper: Any) -> tuple[np.ndarray, np.ndarray]:
     return hit, maybe_fix
 
 
-def _sub_comma(sub: Any, maybe: np.ndarray) -> Any:
-    """``sub`` with a comma put after the sub-building where one of the texts ``maybe`` flags
-    starts with one without it (:data:`_SUB_NO_COMMA`: ``FLAT 3 12 HIGH STREET`` to ``FLAT 3,
-    12 HIGH STREET``), as the parser writes the line."""
+#: Bytes from a text's start that hold a sub-building and the space after it (``MAISONETTE 12345A ``).
+_SUB_WIDTH = max(len(w) for w in SUB_BUILDING_WORDS) + len(" 12345A ")
+
+
+def _inserted_lines(texts: Any, tail: Any, sub_fix: np.ndarray) -> Any:
+    """The lines of texts whose words need only title case, with what is missing put in by
+    bytes: a comma after the sub-building (``sub_fix``: ``FLAT 3 12 HIGH ROAD`` to ``FLAT 3,
+    12 ...``, before its second space), a comma before the postcode (its separator is then a
+    space) and the postcode's space; then title case with the postcode kept in upper case."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = np.flatnonzero(maybe)
-    if not len(rows):
-        return sub
-    texts = sub.take(pa.array(rows))
-    hit = _bools_a(pc.match_substring_regex(texts, _SUB_NO_COMMA))
-    if not hit.any():
-        return sub
-    mask = np.zeros(len(sub), dtype=bool)
-    mask[rows[hit]] = True
-    fixed = pc.replace_substring_regex(texts.filter(pa.array(hit)), rf"^({_SUB}) ", r"\1, ")
-    return _patched(sub, [(mask, fixed)])
+    lengths = np.asarray(pc.binary_length(texts).to_numpy(zero_copy_only=False), dtype=np.int64)
+    sub_rows = np.flatnonzero(sub_fix)
+    sub_at = nth_space(texts.filter(pa.array(sub_fix)), 2, _SUB_WIDTH) if len(sub_rows) else sub_rows
+    sep_rows = np.flatnonzero(tail.has & ~tail.comma)  # ``TOWN CM1 1QH``: a comma before the space
+    space_rows = np.flatnonzero(tail.has & ~tail.has_space)  # ``CM11QH``: a space before the inward code
+    rows = np.concatenate([sub_rows, sep_rows, space_rows])
+    where = np.concatenate(
+        [sub_at, lengths[sep_rows] - tail.length[sep_rows] - 1, lengths[space_rows] - 3]
+    ).astype(np.int64)
+    values = np.concatenate(
+        [np.full(len(sub_rows) + len(sep_rows), ord(","), np.uint8), np.full(len(space_rows), ord(" "), np.uint8)]
+    )
+    return title_upper_bytes(insert_bytes(texts, rows, where, values), tail.spaced_length)
 
 
 def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
@@ -925,16 +941,6 @@ def _lower_small_words(title: Any) -> Any:
             texts = pc.replace_substring_regex(texts, _small_inside(word.capitalize()), rf"\1 {word.lower()} \2")
         title = pc.replace_with_mask(title, hit, texts)
     return title
-
-
-def _postcode_fixed(sub: Any, tail: Any) -> Any:
-    """:func:`_comma_canonical`'s lines for texts whose words need only title case, and whose
-    postcode needs ``", "`` before it or its space: the words title-cased, then the postcode."""
-    import pyarrow.compute as pc
-
-    words = drop_tail_bytes(sub, tail.length + tail.sep_length)
-    title = title_upper_bytes(words, np.zeros(len(words), dtype=np.int64))
-    return pc.binary_join_element_wise(title, tail.spaced(), ", ")
 
 
 def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
