@@ -714,10 +714,9 @@ _OTHERWISE_OR_FIX = f"{_ANY_SHAPE_OTHERWISE}|{_WORD_FIXES}|{_SUB_NO_COMMA}"
 
 def _comma_canonical(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """(decided, lines, no_postcode) per text: the texts of :data:`_COMMA_SHAPE` with a valid
-    postcode (or none) are decided, and ``lines`` (a chunked array, one chunk per row range)
-    holds their canonical lines in row order, one per decided text; the others are left to the
-    other paths. Large columns are cut in row ranges worked in threads (the work is Arrow and
-    numpy)."""
+    postcode (or none) are decided; ``lines`` (a chunked array, one chunk per row range) holds
+    their canonical lines at their rows, null at the others, which are left to the other paths.
+    Large columns are cut in row ranges worked in threads (the work is Arrow and numpy)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -731,7 +730,9 @@ def _comma_canonical(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
 
 
 def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """:func:`_comma_canonical` on one range of rows."""
+    """:func:`_comma_canonical` on one range of rows. The texts are worked in place, the
+    undecided ones along with the others (cheaper than copying the decided ones out and the
+    lines back): their lines are nulls, by a validity bitmap on the same buffers."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -745,43 +746,55 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         for pattern, how, shape in _REWRITES:
             others = _rewritten(others, rewritten, pattern, how, shape)
     if not decided.any() and not rewritten.any():
-        return decided, pa.array([], pa.string()), np.zeros(n, dtype=bool)
-    if rewritten.any():
-        decided[rest[rewritten]] = True
-        maybe_fix[rest[rewritten]] = True  # their rewritten texts were not looked at for fixes
-        source = np.arange(n, dtype=np.int64)  # each decided row's text: its own, or rewritten
-        source[rest[rewritten]] = n + np.arange(int(rewritten.sum()))
-        sub = pa.concat_arrays([upper, others.filter(pa.array(rewritten))]).take(pa.array(source[decided]))
-    else:
-        sub = upper.filter(pa.array(decided))
-    maybe_fix = maybe_fix[decided]
-    tail = trailing_postcodes(sub)
-    keep = ~tail.has | _tail_postcode_ok(tail)
-    if not keep.all():
-        decided[np.flatnonzero(decided)[~keep]] = False
-        sub, tail, maybe_fix = sub.filter(pa.array(keep)), tail.subset(keep), maybe_fix[keep]
+        return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+    sub = upper
+    if rewritten.any():  # each decided row's text: its own, or rewritten
+        rows = rest[rewritten]
+        decided[rows] = True
+        maybe_fix[rows] = True  # their rewritten texts were not looked at for fixes
+        sub = pc.replace_with_mask(upper, pa.array(_mask(n, rows)), others.filter(pa.array(rewritten)))
+    tail = trailing_postcodes(sub)  # read on every text; used on the decided ones
+    decided &= ~tail.has | _tail_postcode_ok(tail)
+    maybe_fix &= decided
     # lines that need more than title case and the postcode in upper case, fixed apart: the words
     # (a regex found them) by :func:`_comma_fixed`; a comma after the sub-building or before the
     # postcode, or the postcode's space, by putting in bytes (:func:`_inserted_lines`)
-    words_fix = np.zeros(len(sub), dtype=bool)
-    sub_fix = np.zeros(len(sub), dtype=bool)
+    words_fix = np.zeros(n, dtype=bool)
+    sub_fix = np.zeros(n, dtype=bool)
     if maybe_fix.any():
         texts = sub.filter(pa.array(maybe_fix))
         words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _WORD_FIXES))
         sub_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _SUB_NO_COMMA))
     sub_fix &= ~words_fix  # :func:`_comma_fixed` puts the comma in for those
-    insert = (sub_fix | (tail.has & ~(tail.comma & tail.has_space))) & ~words_fix
+    insert = decided & ~words_fix & (sub_fix | (tail.has & ~(tail.comma & tail.has_space)))
     # title case with the postcode kept in upper case, in one pass over the bytes
-    line = title_upper_bytes(sub, np.where(tail.has & ~words_fix & ~insert, tail.length, 0))
+    line = title_upper_bytes(sub, np.where(decided & tail.has & ~words_fix & ~insert, tail.length, 0))
     patches = []
     if insert.any():
         patches.append((insert, _inserted_lines(sub.filter(pa.array(insert)), tail.subset(insert), sub_fix[insert])))
     if words_fix.any():
         patches.append((words_fix, _comma_fixed(sub.filter(pa.array(words_fix)), tail.subset(words_fix))))
     line = _patched(line, patches)
-    no_postcode = np.zeros(n, dtype=bool)
-    no_postcode[decided] = ~tail.has
-    return decided, line.cast(pa.string()), no_postcode
+    return decided, _valid_only(line, decided), decided & ~tail.has
+
+
+def _mask(n: int, rows: np.ndarray) -> np.ndarray:
+    """A boolean mask of ``n`` rows, True at ``rows``."""
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+def _valid_only(texts: Any, valid: np.ndarray) -> Any:
+    """``texts`` (pyarrow ``string``, no nulls) with the rows not ``valid`` null: the same buffers
+    with a validity bitmap (no copy)."""
+    import pyarrow as pa
+
+    if valid.all():
+        return texts
+    texts = pa.concat_arrays([texts]) if texts.offset else texts
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.StringArray.from_buffers(len(texts), texts.buffers()[1], texts.buffers()[2], bitmap)
 
 
 def _shape_rows(upper: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -794,15 +807,14 @@ def _shape_rows(upper: Any) -> tuple[np.ndarray, np.ndarray]:
 
     hit = _bools_a(pc.match_substring_regex(upper, _ANY_SHAPE))
     maybe_fix = np.zeros(len(upper), dtype=bool)
-    rows = np.flatnonzero(hit)
-    if not len(rows):
+    if not hit.any():
         return hit, maybe_fix
-    texts = upper.take(pa.array(rows))
-    either = np.flatnonzero(_bools_a(pc.match_substring_regex(texts, _OTHERWISE_OR_FIX)))
+    # on every text (most are of a shape: cheaper than copying those out), then on the few
+    either = np.flatnonzero(hit & _bools_a(pc.match_substring_regex(upper, _OTHERWISE_OR_FIX)))
     if len(either):
-        exception = _bools_a(pc.match_substring_regex(texts.take(pa.array(either)), _ANY_SHAPE_OTHERWISE))
-        hit[rows[either[exception]]] = False
-        maybe_fix[rows[either[~exception]]] = True
+        exception = _bools_a(pc.match_substring_regex(upper.take(pa.array(either)), _ANY_SHAPE_OTHERWISE))
+        hit[either[exception]] = False
+        maybe_fix[either[~exception]] = True
     return hit, maybe_fix
 
 
@@ -834,18 +846,21 @@ def _inserted_lines(texts: Any, tail: Any, sub_fix: np.ndarray) -> Any:
 
 
 def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
-    """``texts`` with the rows of each ``(mask, replacements)`` replaced (in row order), by one
-    ``take`` over the texts and the replacements (``replace_with_mask`` copies the column each)."""
+    """``texts`` with the rows of each ``(mask, replacements)`` replaced (in row order; masks
+    disjoint), by one ``replace_with_mask`` (one copy of the column, whatever the patches)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if not patches:
         return texts
-    at = np.arange(len(texts), dtype=np.int64)
-    start = len(texts)
-    for mask, replacements in patches:
-        at[mask] = start + np.arange(len(replacements))
-        start += len(replacements)
-    return pa.concat_arrays([texts, *(r.cast(texts.type) for _, r in patches)]).take(pa.array(at))
+    mask = np.zeros(len(texts), dtype=bool)
+    for m, _ in patches:
+        mask |= m
+    replacements = pa.concat_arrays([r.cast(texts.type) for _, r in patches])
+    if len(patches) > 1:  # the replacements in row order
+        rows = np.concatenate([np.flatnonzero(m) for m, _ in patches])
+        replacements = replacements.take(pa.array(np.argsort(rows, kind="stable")))
+    return pc.replace_with_mask(texts, pa.array(mask), replacements)
 
 
 def _rewritten(upper: Any, decided: np.ndarray, pattern: str, how: str, shape: str) -> Any:
@@ -1302,6 +1317,25 @@ def _nearly_all_distinct(values: pd.Series) -> bool:
     return floor is not None and floor > 0.9
 
 
+def _rest_patched(lines: Any, rest: np.ndarray, rest_lines: Any) -> Any:
+    """``lines`` (a chunked array) with the rows ``rest`` (sorted) replaced by ``rest_lines``,
+    chunk by chunk (one copy of each chunk that holds such rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks, start, taken = [], 0, 0
+    for chunk in lines.chunks:
+        stop = start + len(chunk)
+        rows = rest[(rest >= start) & (rest < stop)] - start
+        if len(rows):
+            mine = rest_lines.slice(taken, len(rows))
+            chunk = pc.replace_with_mask(chunk, pa.array(_mask(len(chunk), rows)), mine)
+            taken += len(rows)
+        chunks.append(chunk)
+        start = stop
+    return pa.chunked_array(chunks, type=lines.type)
+
+
 def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
 
@@ -1312,30 +1346,24 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
     # of those by extraction, the Python parser for what is left
     decided, lines, no_postcode = _comma_canonical(text)
-    n_lines = len(lines)
     names = ["no_postcode"]  # reasons and notes as codes into a short list
     reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
     reason_u[:-1][no_postcode] = 0
-    # each distinct value's line: its slot in the lines of the comma path, then of the others,
-    # then one null (the missing rows'); gathered to the rows in one ``take``
-    pieces = list(lines.chunks)
-    slot = np.empty(n + 1, dtype=np.int64)
-    slot[:-1][decided] = np.arange(n_lines)
     valid_u = np.zeros(n + 1, dtype=bool)
     valid_u[:-1][decided] = True
     rest = np.flatnonzero(~decided)
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        slot[rest] = n_lines + np.arange(len(rest))
         valid_u[rest] = np.asarray(rest_canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        pieces.append(rest_canon.cast(pa.string()))
-    slot[n] = n_lines + len(rest)
-    pieces.append(pa.nulls(1, pa.string()))
-    take = np.where(codes < 0, n, codes)
+        lines = _rest_patched(lines, rest, rest_canon.cast(pa.string()))
     index = col.original.index
-    valid = valid_u[take]
-    reason = pd.Series(pd.Categorical.from_codes(reason_u[take], categories=names), index=index)
-    values_a = take_in_ranges(pa.concat_arrays(pieces), slot[take])
+    take = np.where(codes < 0, n, codes)
+    if len(take) == n and bool((take == np.arange(n)).all()):  # distinct values, all present: in row order
+        values_a, valid, reason_codes = lines, valid_u[:-1], reason_u[:-1]
+    else:
+        lines = pa.chunked_array([*lines.chunks, pa.nulls(1, pa.string())], type=pa.string())
+        values_a, valid, reason_codes = take_in_ranges(lines.combine_chunks(), take), valid_u[take], reason_u[take]
+    reason = pd.Series(pd.Categorical.from_codes(reason_codes, categories=names), index=index)
     arrow_in = isinstance(col.text.dtype, pd.StringDtype) and col.text.dtype.storage == "pyarrow"
     canonical = (
         pd.Series(pd.array(values_a, dtype=pd.StringDtype("pyarrow")), index=index)
