@@ -732,9 +732,9 @@ def _comma_canonical(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
 def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
     """:func:`_comma_canonical` on one range of rows. The texts are worked in place, the
     undecided ones along with the others (cheaper than copying the decided ones out and the
-    lines back): their lines are nulls, by a validity bitmap on the same buffers."""
+    lines back): their lines are nulls, by a validity bitmap on the same buffers. The texts
+    decided once rewritten (a few) are worked apart and their lines put in with the fixed ones."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     n = len(upper)
     upper = lines_as_commas(upper)  # line breaks as the parser reads them ("\r\n" and "\n" as ", ")
@@ -747,35 +747,49 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
             others = _rewritten(others, rewritten, pattern, how, shape)
     if not decided.any() and not rewritten.any():
         return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
-    sub = upper
-    if rewritten.any():  # each decided row's text: its own, or rewritten
+    decided, line, patches, no_postcode = _title_lines(upper, decided, maybe_fix)
+    if rewritten.any():  # their rewritten texts were not looked at for fixes: all may need some
+        texts = others.filter(pa.array(rewritten))
+        every = np.ones(len(texts), dtype=bool)
+        ok, lines_r, patches_r, no_postcode_r = _title_lines(texts, every, every)
         rows = rest[rewritten]
-        decided[rows] = True
-        maybe_fix[rows] = True  # their rewritten texts were not looked at for fixes
-        sub = pc.replace_with_mask(upper, pa.array(_mask(n, rows)), others.filter(pa.array(rewritten)))
-    tail = trailing_postcodes(sub)  # read on every text; used on the decided ones
-    decided &= ~tail.has | _tail_postcode_ok(tail)
-    maybe_fix &= decided
+        decided[rows[ok]] = True
+        no_postcode[rows] = no_postcode_r
+        patches.append((_mask(n, rows[ok]), _patched(lines_r, patches_r).filter(pa.array(ok))))
+    return decided, _valid_only(_patched(line, patches), decided), no_postcode
+
+
+def _title_lines(texts: Any, decided: np.ndarray, maybe_fix: np.ndarray) -> tuple[np.ndarray, Any, list, np.ndarray]:
+    """(decided, title-cased lines, patches, no_postcode) of upper-cased texts of a shape (the
+    ``decided`` ones; the others ride along): those whose postcode is not valid are no longer
+    decided; the lines are the texts title-cased with the postcode kept in upper case, and the
+    patches (``(mask, lines)`` for :func:`_patched`) the lines of the texts that need more."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    tail = trailing_postcodes(texts)  # read on every text; used on the decided ones
+    decided = decided & (~tail.has | _tail_postcode_ok(tail))
+    maybe_fix = maybe_fix & decided
     # lines that need more than title case and the postcode in upper case, fixed apart: the words
     # (a regex found them) by :func:`_comma_fixed`; a comma after the sub-building or before the
     # postcode, or the postcode's space, by putting in bytes (:func:`_inserted_lines`)
     words_fix = np.zeros(n, dtype=bool)
     sub_fix = np.zeros(n, dtype=bool)
     if maybe_fix.any():
-        texts = sub.filter(pa.array(maybe_fix))
-        words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _WORD_FIXES))
-        sub_fix[maybe_fix] = _bools_a(pc.match_substring_regex(texts, _SUB_NO_COMMA))
+        found = texts.filter(pa.array(maybe_fix))
+        words_fix[maybe_fix] = _bools_a(pc.match_substring_regex(found, _WORD_FIXES))
+        sub_fix[maybe_fix] = _bools_a(pc.match_substring_regex(found, _SUB_NO_COMMA))
     sub_fix &= ~words_fix  # :func:`_comma_fixed` puts the comma in for those
     insert = decided & ~words_fix & (sub_fix | (tail.has & ~(tail.comma & tail.has_space)))
     # title case with the postcode kept in upper case, in one pass over the bytes
-    line = title_upper_bytes(sub, np.where(decided & tail.has & ~words_fix & ~insert, tail.length, 0))
+    line = title_upper_bytes(texts, np.where(decided & tail.has & ~words_fix & ~insert, tail.length, 0))
     patches = []
     if insert.any():
-        patches.append((insert, _inserted_lines(sub.filter(pa.array(insert)), tail.subset(insert), sub_fix[insert])))
+        patches.append((insert, _inserted_lines(texts.filter(pa.array(insert)), tail.subset(insert), sub_fix[insert])))
     if words_fix.any():
-        patches.append((words_fix, _comma_fixed(sub.filter(pa.array(words_fix)), tail.subset(words_fix))))
-    line = _patched(line, patches)
-    return decided, _valid_only(line, decided), decided & ~tail.has
+        patches.append((words_fix, _comma_fixed(texts.filter(pa.array(words_fix)), tail.subset(words_fix))))
+    return decided, line, patches, decided & ~tail.has
 
 
 def _mask(n: int, rows: np.ndarray) -> np.ndarray:
