@@ -264,3 +264,19 @@ def test_column_functions_come_from_one_template(kind):
     pd.testing.assert_series_equal(module.note_series(s), result.note, check_names=False)
     arrow = s.astype("string[pyarrow]").where(s.map(lambda v: isinstance(v, str)))
     assert module.is_valid_series(arrow).tolist() == module.standardise_series(arrow).valid.tolist()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("rows", [9, 3000])  # worked directly, and once per distinct value
+def test_arrow_backed_input_gives_arrow_backed_results(kind, rows):
+    """An Arrow-backed column stays in Arrow: on pandas 2 ``astype("string")`` copied canonical
+    values to Python objects (pandas 2's default storage), and every later step (the comparison
+    with the input, the scorecard's checks) then worked on objects."""
+    values = pd.Series([EXAMPLES[kind], None, "#!?"] * (rows // 3), dtype="string[pyarrow]")
+    result = registry.get(kind).standardise_series(values)
+    for name in ("value", "reason", "note"):
+        series = getattr(result, name)
+        assert series.dtype.storage == "pyarrow", (kind, name)
+    expected = registry.get(kind).validate(EXAMPLES[kind])
+    assert result.value.iloc[0] == expected
+    assert result.value.isna().tolist() == [False, True, True] * (rows // 3)

@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import (
-    STRING,
     WHITESPACE,
     WHITESPACE_RE,
     FieldColumns,
     StandardiseResult,
     arrow_strings,
+    as_string,
     build_result,
     fullmatch,
     make_is_valid,
@@ -130,7 +130,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         valid[ten] = ok
         test_range = valid & compacted.str.startswith("999").fillna(False).to_numpy(dtype=bool)
         reason[test_range] = "test_range"
-    return build_result(col, compacted.astype(STRING), pd.Series(reason, index=values.index), valid)
+    return build_result(col, as_string(compacted), pd.Series(reason, index=values.index), valid)
 
 
 def _checksum_ok(nums: np.ndarray) -> np.ndarray:

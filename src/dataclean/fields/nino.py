@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import (
-    STRING,
     WHITESPACE,
     WHITESPACE_RE,
     FieldColumns,
     StandardiseResult,
     arrow_strings,
+    as_string,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -165,7 +165,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         default="",
     ).astype(object)
     reason[reason == ""] = None
-    return build_result(col, code.astype(STRING), pd.Series(reason, index=values.index), valid)
+    return build_result(col, as_string(code), pd.Series(reason, index=values.index), valid)
 
 
 def _is_valid_arrow(values: pd.Series) -> pd.Series | None:

@@ -56,6 +56,7 @@ from dataclean._core import (
     FieldColumns,
     StandardiseResult,
     arrow_strings,
+    as_string,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -251,7 +252,7 @@ def _analyse(values: pd.Series) -> tuple[Any, pd.Series, pd.Series, np.ndarray, 
 def standardise_series(values: pd.Series) -> StandardiseResult:
     """Canonical postcodes, status and reason per row (vectorised regexes, no per-row Python)."""
     col, _, canonical, reason, valid, _ = _analyse(values)
-    return build_result(col, canonical.astype(STRING), pd.Series(reason, index=values.index), valid)
+    return build_result(col, as_string(canonical), pd.Series(reason, index=values.index), valid)
 
 
 def _is_valid_arrow(values: pd.Series) -> pd.Series | None:

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from dataclean._core import (
-    STRING,
     WHITESPACE_RE,
     FieldColumns,
     StandardiseResult,
+    as_string,
     build_result,
     make_is_valid,
     per_distinct_value,
@@ -115,7 +115,7 @@ def standardise_series(values: pd.Series) -> StandardiseResult:
         "",
     ).astype(object)
     reason[reason == ""] = None
-    return build_result(col, number.astype(STRING), pd.Series(reason, index=values.index), valid)
+    return build_result(col, as_string(number), pd.Series(reason, index=values.index), valid)
 
 
 _COLUMNS = FieldColumns(standardise_series)
