@@ -44,6 +44,9 @@ from dataclean.suite import ExpectationSpec, Suite
 log = logging.getLogger(__name__)
 
 FAILURE_COLUMNS = ("row", "record_id", "column", "expectation", "dimension", "severity", "reason")
+#: The failures table's columns: Arrow-backed strings (a file with most rows failing has a million
+#: failure rows: built and written without a Python object per row).
+FAILURE_DTYPE = pd.StringDtype("pyarrow")
 _MAX_EXAMPLES = 5
 
 
@@ -155,7 +158,7 @@ def _mostly(spec: ExpectationSpec | ExpectationScore) -> float | None:
 
 def empty_failures() -> pd.DataFrame:
     """A failures table with no rows (string columns :data:`FAILURE_COLUMNS`)."""
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in FAILURE_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=FAILURE_DTYPE) for c in FAILURE_COLUMNS})
 
 
 def _exception_message(info: Any) -> str | None:
@@ -263,20 +266,44 @@ def _known_reasons(
 def failure_rows(
     index_list: list, spec: ExpectationSpec, ids: pd.Series | None, row_reasons: pd.Series | None
 ) -> pd.DataFrame:
-    """One failures row (:data:`FAILURE_COLUMNS`) per failing row label of ``spec``."""
+    """One failures row (:data:`FAILURE_COLUMNS`) per failing row label of ``spec``, in Arrow:
+    the row labels cast to text, the record ids and reasons kept as they are, the expectation's
+    fields repeated (no Python object per row)."""
+    import pyarrow as pa
+
     idx = pd.Index(index_list)
-    reason: Any = spec.type.removeprefix("expect_") if row_reasons is None else row_reasons.to_numpy()
+    n = len(idx)
+
+    def repeated(text: str) -> Any:
+        return pd.array(pa.array([text], pa.string()).take(pa.array(np.zeros(n, dtype=np.int64))), dtype=FAILURE_DTYPE)
+
+    def as_text(values: pd.Series | pd.Index) -> Any:
+        if pd.api.types.is_integer_dtype(values.dtype):
+            return pd.array(pa.array(np.asarray(values, dtype=np.int64)).cast(pa.string()), dtype=FAILURE_DTYPE)
+        return pd.array(pd.Series(values).astype(str).to_numpy(dtype=object), dtype=FAILURE_DTYPE)
+
+    if row_reasons is None:
+        reason = repeated(spec.type.removeprefix("expect_"))
+    else:
+        reason = row_reasons.astype(FAILURE_DTYPE).array
+    if ids is None:
+        record_id = pd.array(pa.nulls(n, pa.string()), dtype=FAILURE_DTYPE)
+    else:
+        picked = ids.loc[idx]
+        record_id = picked.astype(FAILURE_DTYPE).array if isinstance(picked.dtype, pd.StringDtype) else as_text(picked)
+        if not isinstance(picked.dtype, pd.StringDtype) and picked.isna().any():
+            record_id = pd.array(pd.Series(record_id).where(picked.notna().to_numpy(), pd.NA), dtype=FAILURE_DTYPE)
     return pd.DataFrame(
         {
-            "row": idx.astype(str),
-            "record_id": ids.loc[idx].astype("string").to_numpy() if ids is not None else pd.NA,
-            "column": ",".join(spec.columns),
-            "expectation": spec.key,
-            "dimension": spec.dimension,
-            "severity": spec.severity,
+            "row": as_text(idx),
+            "record_id": record_id,
+            "column": repeated(",".join(spec.columns)),
+            "expectation": repeated(spec.key),
+            "dimension": repeated(spec.dimension),
+            "severity": repeated(spec.severity),
             "reason": reason,
         }
-    ).astype("string")
+    )
 
 
 def example(value: Any, show: bool) -> str:
