@@ -372,17 +372,24 @@ def _present(arr: Any) -> np.ndarray:
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def string_buffers(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, data) of a pyarrow ``string`` or ``large_string`` array, as numpy views of its
+    buffers: the offsets of its slice (``len(arr) + 1`` of them, into ``data``, not rebased)."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
+    buffer = arr.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    return offsets[arr.offset : arr.offset + len(arr) + 1], data
+
+
 def _edge_bytes(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(first byte, last byte, length in bytes) of each string of a pyarrow ``string`` or
     ``large_string`` array (0 for the bytes of empty strings; null slots are not looked at by
     callers)."""
-    import pyarrow as pa
-
-    wide = pa.types.is_large_string(arr.type)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
-    offsets = offsets[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
-    buffer = arr.buffers()[2]
-    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    offsets, data = string_buffers(arr)
+    offsets = offsets.astype(np.int64)
     lengths = np.diff(offsets)
     if not len(data):
         return np.zeros(len(arr), np.uint8), np.zeros(len(arr), np.uint8), lengths

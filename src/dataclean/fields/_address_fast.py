@@ -17,13 +17,13 @@ def _buffers(arr: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     """(array, offsets, data) of a pyarrow ``string`` array without nulls, as one buffer at 0."""
     import pyarrow as pa
 
+    from dataclean._core import string_buffers
+
     arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
     if arr.offset:
         arr = pa.concat_arrays([arr])
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[: len(arr) + 1]
-    buffer = arr.buffers()[2]
-    data = np.frombuffer(buffer, dtype=np.uint8)[: offsets[-1]] if buffer is not None else np.zeros(0, np.uint8)
-    return arr, offsets, data
+    offsets, data = string_buffers(arr)
+    return arr, offsets, data[: offsets[-1]]
 
 
 @dataclass

@@ -1335,18 +1335,15 @@ def _rest_patched(lines: Any, rest: np.ndarray, rest_lines: Any) -> Any:
     """``lines`` (a chunked array) with the rows ``rest`` (sorted) replaced by ``rest_lines``,
     chunk by chunk (one copy of each chunk that holds such rows)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     chunks, start, taken = [], 0, 0
     for chunk in lines.chunks:
-        stop = start + len(chunk)
-        rows = rest[(rest >= start) & (rest < stop)] - start
+        rows = rest[(rest >= start) & (rest < start + len(chunk))] - start
         if len(rows):
-            mine = rest_lines.slice(taken, len(rows))
-            chunk = pc.replace_with_mask(chunk, pa.array(_mask(len(chunk), rows)), mine)
+            chunk = _patched(chunk, [(_mask(len(chunk), rows), rest_lines.slice(taken, len(rows)))])
             taken += len(rows)
         chunks.append(chunk)
-        start = stop
+        start += len(chunk)
     return pa.chunked_array(chunks, type=lines.type)
 
 
@@ -1363,13 +1360,11 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     names = ["no_postcode"]  # reasons and notes as codes into a short list
     reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
     reason_u[:-1][no_postcode] = 0
-    valid_u = np.zeros(n + 1, dtype=bool)
-    valid_u[:-1][decided] = True
     rest = np.flatnonzero(~decided)
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        valid_u[rest] = np.asarray(rest_canon.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         lines = _rest_patched(lines, rest, rest_canon.cast(pa.string()))
+    valid_u = np.append(np.asarray(lines.is_valid().to_numpy(), dtype=bool), False)  # a line: valid
     index = col.original.index
     take = np.where(codes < 0, n, codes)
     if len(take) == n and bool((take == np.arange(n)).all()):  # distinct values, all present: in row order
