@@ -272,6 +272,10 @@ def _object_to_text(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, index=values.index, dtype=STRING), bad
 
 
+#: Columns from this many rows make numpy temporaries large enough for :func:`dataclean._malloc.prime`.
+PRIME_MIN_ROWS = 100_000
+
+
 def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> TextColumn:
     """Coerce any Series to trimmed text, classifying missing, bad-type and over-long rows.
 
@@ -282,6 +286,10 @@ def to_text(values: pd.Series, *, max_length: int = 256, strip: bool = True) -> 
     if not isinstance(values, pd.Series):
         raise TypeError(f"expected a pandas Series, got {type(values).__name__}")
     n = len(values)
+    if n >= PRIME_MIN_ROWS:  # large columns: keep numpy's temporaries mapped between calls
+        from dataclean import _malloc
+
+        _malloc.prime()
     bad = np.zeros(n, dtype=bool)
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):
