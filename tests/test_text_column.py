@@ -64,3 +64,56 @@ def test_input_is_not_modified():
     before = series.copy()
     to_text(series)
     pd.testing.assert_series_equal(series, before)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=12)), min_size=1, max_size=12),
+    st.data(),
+    st.sampled_from(["string", "large_string"]),
+)
+def test_replace_rows_is_replace_with_mask(values, data, arrow_type):
+    """The take-based replacement gives Arrow's replace_with_mask: any mask (numpy or Arrow),
+    null and multi-byte values and replacements, chunked and sliced input, either string type."""
+    import pyarrow.compute as pc
+
+    from dataclean._core import replace_rows
+
+    typ = getattr(pa, arrow_type)()
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))))
+    k = int(mask.sum())
+    new = data.draw(st.lists(st.one_of(st.none(), st.text(max_size=6)), min_size=k, max_size=k))
+    arr = pa.array(["lead", *values], type=typ).slice(1)  # offset not at 0
+    expected = pc.replace_with_mask(arr, pa.array(mask), pa.array(new, type=typ)).to_pylist()
+    assert replace_rows(arr, mask, pa.array(new, type=pa.string())).to_pylist() == expected
+    chunked = pa.chunked_array([arr.slice(0, len(arr) // 2), arr.slice(len(arr) // 2)], type=typ)
+    got = replace_rows(chunked, pa.array(mask), pa.chunked_array([pa.array(new, type=typ)]))
+    assert got.type == typ and got.to_pylist() == expected
+    assert arr.to_pylist() == values  # the input is not modified
+
+
+def test_replace_rows_needs_one_replacement_per_row():
+    from dataclean._core import replace_rows
+
+    with pytest.raises(ValueError, match="2 rows to replace but 1 replacements"):
+        replace_rows(pa.array(["a", "b", "c"]), np.array([True, False, True]), pa.array(["x"]))
+    unchanged = replace_rows(pa.array(["a", None]), np.zeros(2, dtype=bool), pa.array([], pa.string()))
+    assert unchanged.to_pylist() == ["a", None]
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_distinct_share_floor_reads_chunked_arrow_as_pandas_does(storage):
+    """The Arrow path (a take per chunk, Arrow's distinct count) gives the pandas path's bound,
+    with missing values and a column cut in several chunks."""
+    from dataclean import _core
+
+    rng = np.random.default_rng(3)
+    n = 300_000
+    ids = rng.integers(0, 200_000, size=n)
+    texts = np.array([f"v{i}" for i in ids], dtype=object)
+    texts[rng.random(n) < 0.2] = None
+    chunks = [pa.array(texts[a : a + 70_000], type=pa.large_string()) for a in range(0, n, 70_000)]
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks))).astype(pd.StringDtype(storage))
+    reference = pd.Series(texts, dtype=pd.StringDtype("python"))
+    assert _core.distinct_share_floor(arrow) == pytest.approx(_core.distinct_share_floor(reference))
+    assert 0.0 < _core.distinct_share_floor(arrow) < 1.0
