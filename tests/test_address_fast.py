@@ -45,9 +45,9 @@ def _expected(text: object) -> tuple[object, object, object]:
 
 
 def _row_lines(upper: pa.Array) -> tuple[np.ndarray, list, np.ndarray]:
-    """``address._comma_canonical`` with its lines as a list: a line at each decided row, null
+    """``address._comma_lines`` with its lines as a list: a line at each decided row, null
     at the others."""
-    decided, lines, no_postcode = address._comma_canonical(upper)
+    decided, lines, no_postcode = address._comma_lines(upper)
     at_rows = lines.to_pylist()
     assert [line is not None for line in at_rows] == decided.tolist()
     return decided, at_rows, no_postcode
@@ -202,7 +202,7 @@ def test_comma_shape_on_built_shapes():
         "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: a comma put there
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, lines, no_postcode = address._comma_canonical(upper)
+    decided, lines, no_postcode = address._comma_lines(upper)
     assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 5
     assert lines.to_pylist()[6:11] == [None] * 5  # a line at each decided row, null at the others
     assert lines.to_pylist()[:6] == [
@@ -238,7 +238,7 @@ def test_texts_needing_several_fixes_at_once():
         "unit 7 9 Old Rd, Ware": "Unit 7, 9 Old Road, Ware",
         "Flat 1 2 High Road, Ware": "Flat 1, 2 High Road, Ware",
     }
-    decided, lines, _ = address._comma_canonical(pa.array([t.upper() for t in texts], type=pa.string()))
+    decided, lines, _ = address._comma_lines(pa.array([t.upper() for t in texts], type=pa.string()))
     assert decided.all()
     assert lines.to_pylist() == list(texts.values())
     assert [address.validate(t) for t in texts] == list(texts.values())
@@ -270,7 +270,7 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "12 The Green, Town": "12 The Green, Town",
     }
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, _ = address._comma_canonical(upper)
+    decided, canonical, _ = address._comma_lines(upper)
     assert decided.all()
     assert canonical.to_pylist() == list(texts.values())
     assert [address.validate(t) for t in texts] == list(texts.values())
@@ -282,7 +282,7 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "12 High Park Farm, Town",  # a weak street word inside: not cut here
         "Flat A Road X",  # Flat A, Road X
     ]
-    decided, _, _ = address._comma_canonical(pa.array([t.upper() for t in others], type=pa.string()))
+    decided, _, _ = address._comma_lines(pa.array([t.upper() for t in others], type=pa.string()))
     assert not decided.any()
     _assert_column_agrees(list(texts) + others)
 
@@ -322,10 +322,10 @@ def test_row_ranges_in_threads_give_the_same_answers(monkeypatch):
         "address"
     ].dropna().tolist()
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    whole = address._comma_canonical(upper)
+    whole = address._comma_lines(upper)
     monkeypatch.setattr(address, "thread_ranges", lambda n: _core.thread_ranges(n, min_rows=700))
     assert len(address.thread_ranges(len(texts))) > 1
-    ranged = address._comma_canonical(upper)
+    ranged = address._comma_lines(upper)
     assert ranged[0].tolist() == whole[0].tolist()
     assert ranged[1].to_pylist() == whole[1].to_pylist()
     assert ranged[2].tolist() == whole[2].tolist()
@@ -555,3 +555,25 @@ def test_postcode_rules_agree_with_the_postcode_module(code):
 )
 def test_postcode_rules_on_known_codes(code):
     test_postcode_rules_agree_with_the_postcode_module.hypothesis.inner_test(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(alphabet="ABCXYZ019 ,'-é", max_size=14), st.integers(0, 8)), min_size=1, max_size=10),
+    st.integers(0, 2),
+)
+def test_title_upper_bytes_keeps_each_rows_own_tail(rows, start):
+    """Each row keeps its own last bytes (0 to 8; strings shorter or longer than 8 bytes, next to
+    each other), the rest as Arrow's ascii_title writes it; a slice of a larger array."""
+    texts = [t for t, _ in rows]
+    keeps = [min(k, len(t.encode())) for t, k in rows]
+    keeps = [k if t.encode()[len(t.encode()) - k :].isascii() else 0 for t, k in zip(texts, keeps)]  # whole characters
+    arr = pa.array(["PAD"] * start + texts).slice(start)
+    got = title_upper_bytes(arr, np.array(keeps)).to_pylist()
+    titled = pc.ascii_title(arr).to_pylist()
+    assert got == [o[: len(o) - k] + t[len(t) - k :] if k else o for o, t, k in zip(titled, texts, keeps)]
+
+
+def test_title_upper_bytes_keeps_eight_bytes_at_most():
+    with pytest.raises(ValueError, match="8 bytes at most"):
+        title_upper_bytes(pa.array(["ABCDEFGHIJ"]), np.array([9]))

@@ -248,12 +248,33 @@ def title_upper_bytes(arr: Any, keep: np.ndarray) -> Any:
         np.bitwise_or(data[start : start + _BLOCK], lower, out=out[start : start + _BLOCK])
     firsts = offsets[:-1][offsets[:-1] < len(data)]
     out[firsts] = data[firsts]  # a string's first byte starts a word
-    keep = np.asarray(keep)
-    if keep.any():
-        at = offsets[1:, None] - np.arange(1, int(keep.max()) + 1, dtype=np.int32)[None, :]
-        at = at[np.arange(at.shape[1])[None, :] < keep[:, None]]
-        out[at] = data[at]
+    _put_back_tails(out, data, offsets, np.asarray(keep))
     return pa.StringArray.from_buffers(len(arr), pa.py_buffer(offsets.copy()), pa.py_buffer(out))
+
+
+def _put_back_tails(out: np.ndarray, data: np.ndarray, offsets: np.ndarray, keep: np.ndarray) -> None:
+    """``out`` (a copy of the string buffer ``data``, changed) with the last ``keep[i]`` bytes of
+    each string (8 at most) put back from ``data``, in place. Strings of 8 bytes or more: their
+    last 8 bytes as one unaligned uint64 each (these never overlap), merged under a byte mask;
+    shorter ones byte by byte."""
+    rows = np.flatnonzero(keep)
+    if not len(rows):
+        return
+    k = keep[rows].astype(np.int64)
+    if k.max() > 8:
+        raise ValueError("title_upper_bytes keeps 8 bytes at most")
+    ends = offsets[1:][rows].astype(np.int64)
+    wide = ends - offsets[:-1][rows] >= 8
+    if wide.any():
+        at = ends[wide] - 8
+        words_out = np.ndarray(shape=(len(out) - 7,), dtype="<u8", buffer=out, strides=(1,))
+        words_in = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+        # the last k bytes of a little-endian word are its high bytes
+        mask = np.left_shift(np.uint64(0xFFFFFFFFFFFFFFFF), (8 * (8 - k[wide])).astype(np.uint64))
+        words_out[at] = (words_out[at] & ~mask) | (words_in[at] & mask)
+    for j in range(1, 8):  # the short strings, byte by byte from the end
+        at = ends[~wide & (k >= j)] - j
+        out[at] = data[at]
 
 
 def _byte_class(chars: str) -> np.ndarray:

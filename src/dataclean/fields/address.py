@@ -71,6 +71,7 @@ from dataclean._core import (
     factorize_text,
     make_is_valid,
     map_ranges,
+    replace_rows,
     scalar_text,
     standardise_per_distinct,
     take_in_ranges,
@@ -712,28 +713,37 @@ _SUB_NO_COMMA = rf"^{_SUB} "
 _OTHERWISE_OR_FIX = f"{_ANY_SHAPE_OTHERWISE}|{_WORD_FIXES}|{_SUB_NO_COMMA}"
 
 
-def _comma_canonical(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """(decided, lines, no_postcode) per text: the texts of :data:`_COMMA_SHAPE` with a valid
-    postcode (or none) are decided; ``lines`` (a chunked array, one chunk per row range) holds
-    their canonical lines at their rows, null at the others, which are left to the other paths.
+def _comma_canonical(text: Any) -> tuple[np.ndarray, list[tuple[Any, list]], np.ndarray]:
+    """(decided, pieces, no_postcode) per text: the texts of :data:`_COMMA_SHAPE` with a valid
+    postcode (or none) are decided; ``pieces`` (one per row range, in order) hold their canonical
+    lines as ``(lines, patches)`` for :func:`_assembled`: title-cased lines of every row (those of
+    the undecided rows are not answers) and the ``(mask, lines)`` of the rows that needed more.
     Large columns are cut in row ranges worked in threads (the work is Arrow and numpy)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     ranges = thread_ranges(len(text))
     parts = map_ranges(lambda a, b: _comma_canonical_rows(pc.ascii_upper(text.slice(a, b - a))), ranges)
     return (
         np.concatenate([p[0] for p in parts]),
-        pa.chunked_array([p[1] for p in parts], type=pa.string()),
-        np.concatenate([p[2] for p in parts]),
+        [(p[1], p[2]) for p in parts],
+        np.concatenate([p[3] for p in parts]),
     )
 
 
-def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """:func:`_comma_canonical` on one range of rows. The texts are worked in place, the
-    undecided ones along with the others (cheaper than copying the decided ones out and the
-    lines back): their lines are nulls, by a validity bitmap on the same buffers. The texts
-    decided once rewritten (a few) are worked apart and their lines put in with the fixed ones."""
+def _comma_lines(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """:func:`_comma_canonical` with its lines assembled: (decided, lines, no_postcode), a line at
+    each decided row and null at the others (what the fast path alone answers)."""
+    import pyarrow as pa
+
+    decided, pieces, no_postcode = _comma_canonical(text)
+    return decided, _assembled(pieces, decided, pa.nulls(int((~decided).sum()), pa.string())), no_postcode
+
+
+def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, list, np.ndarray]:
+    """:func:`_comma_canonical` on one range of rows: (decided, lines, patches, no_postcode). The
+    texts are worked in place, the undecided ones along with the others (cheaper than copying the
+    decided ones out and the lines back); their lines are replaced by :func:`_assembled`. The
+    texts decided once rewritten (a few) are worked apart and their lines added to the patches."""
     import pyarrow as pa
 
     n = len(upper)
@@ -746,7 +756,7 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         for pattern, how, shape in _REWRITES:
             others = _rewritten(others, rewritten, pattern, how, shape)
     if not decided.any() and not rewritten.any():
-        return decided, pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+        return decided, pa.nulls(n, pa.string()), [], np.zeros(n, dtype=bool)
     decided, line, patches, no_postcode = _title_lines(upper, decided, maybe_fix)
     if rewritten.any():  # their rewritten texts were not looked at for fixes: all may need some
         texts = others.filter(pa.array(rewritten))
@@ -756,7 +766,25 @@ def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         decided[rows[ok]] = True
         no_postcode[rows] = no_postcode_r
         patches.append((_mask(n, rows[ok]), _patched(lines_r, patches_r).filter(pa.array(ok))))
-    return decided, _valid_only(_patched(line, patches), decided), no_postcode
+    return decided, line, patches, no_postcode
+
+
+def _assembled(pieces: list[tuple[Any, list]], decided: np.ndarray, rest_lines: Any) -> Any:
+    """The canonical lines of :func:`_comma_canonical`'s ``pieces`` with the undecided rows' lines
+    (``rest_lines``, in row order, one per row not ``decided``) put in: one copy of each piece's
+    lines for all its patches, the pieces in threads (a chunked array, one chunk per piece)."""
+    import pyarrow as pa
+
+    jobs, start, taken = [], 0, 0
+    for line, patches in pieces:
+        m = len(line)
+        undecided = ~decided[start : start + m]
+        k = int(undecided.sum())
+        jobs.append((line, [*patches, (undecided, rest_lines.slice(taken, k))] if k else patches))
+        taken += k
+        start += m
+    chunks = map_ranges(lambda i, _: _patched(*jobs[i]), [(i, i + 1) for i in range(len(jobs))])
+    return pa.chunked_array(chunks, type=pa.string())
 
 
 def _title_lines(texts: Any, decided: np.ndarray, maybe_fix: np.ndarray) -> tuple[np.ndarray, Any, list, np.ndarray]:
@@ -797,18 +825,6 @@ def _mask(n: int, rows: np.ndarray) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     mask[rows] = True
     return mask
-
-
-def _valid_only(texts: Any, valid: np.ndarray) -> Any:
-    """``texts`` (pyarrow ``string``, no nulls) with the rows not ``valid`` null: the same buffers
-    with a validity bitmap (no copy)."""
-    import pyarrow as pa
-
-    if valid.all():
-        return texts
-    texts = pa.concat_arrays([texts]) if texts.offset else texts
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.StringArray.from_buffers(len(texts), texts.buffers()[1], texts.buffers()[2], bitmap)
 
 
 def _shape_rows(upper: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -861,9 +877,9 @@ def _inserted_lines(texts: Any, tail: Any, sub_fix: np.ndarray) -> Any:
 
 def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
     """``texts`` with the rows of each ``(mask, replacements)`` replaced (in row order; masks
-    disjoint), by one ``replace_with_mask`` (one copy of the column, whatever the patches)."""
+    disjoint), by one :func:`~dataclean._core.replace_rows` (one copy of the column, whatever the
+    patches)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not patches:
         return texts
@@ -874,7 +890,7 @@ def _patched(texts: Any, patches: list[tuple[np.ndarray, Any]]) -> Any:
     if len(patches) > 1:  # the replacements in row order
         rows = np.concatenate([np.flatnonzero(m) for m, _ in patches])
         replacements = replacements.take(pa.array(np.argsort(rows, kind="stable")))
-    return pc.replace_with_mask(texts, pa.array(mask), replacements)
+    return replace_rows(texts, mask, replacements)
 
 
 def _rewritten(upper: Any, decided: np.ndarray, pattern: str, how: str, shape: str) -> Any:
@@ -904,7 +920,7 @@ def _rewritten(upper: Any, decided: np.ndarray, pattern: str, how: str, shape: s
     decided[rows] = True
     mask = np.zeros(len(upper), dtype=bool)
     mask[rows] = True
-    return pc.replace_with_mask(upper, pa.array(mask), cut.filter(pa.array(ok)))
+    return replace_rows(upper, mask, cut.filter(pa.array(ok)))
 
 
 def _without_county_part(texts: Any) -> Any:
@@ -966,9 +982,11 @@ def _lower_small_words(title: Any) -> Any:
         if not pc.any(hit).as_py():
             break
         texts = title.filter(hit)
-        for word in sorted(_SMALL_WORDS):
-            texts = pc.replace_substring_regex(texts, _small_inside(word.capitalize()), rf"\1 {word.lower()} \2")
-        title = pc.replace_with_mask(title, hit, texts)
+        for word in sorted(_SMALL_WORDS):  # the regex only where the word is (a literal search first)
+            small, lower = _small_inside(word.capitalize()), rf"\1 {word.lower()} \2"
+            fix = functools.partial(pc.replace_substring_regex, pattern=small, replacement=lower)
+            texts = _where(texts, f" {word.capitalize()} ", fix, regex=False)
+        title = replace_rows(title, hit, texts)
     return title
 
 
@@ -980,7 +998,7 @@ def _where(arr: Any, pattern: str, fn: Any, *, regex: bool = True) -> Any:
     hit = pc.fill_null(find(arr, pattern), False)
     if not pc.any(hit).as_py():
         return arr
-    return pc.replace_with_mask(arr, hit, fn(arr.filter(hit)))
+    return replace_rows(arr, hit, fn(arr.filter(hit)))
 
 
 def _word_flags(parts: Any, words: Any) -> np.ndarray:
@@ -1077,7 +1095,7 @@ def _mc_capital(title: Any) -> Any:
     at = at[starts[at] | (before == ord(" ")) | (before == ord("-"))]
     data[at + 2] -= ord("a") - ord("A")
     fixed = pa.StringArray.from_buffers(len(sub), pa.py_buffer(offsets.copy()), pa.py_buffer(data.tobytes()))
-    return pc.replace_with_mask(title, pa.array(has), fixed)
+    return replace_rows(title, has, fixed)
 
 
 def _title_arrow(text: Any) -> Any:
@@ -1098,7 +1116,7 @@ def _title_arrow(text: Any) -> Any:
     for _ in range(2):  # twice: "-On-The-" needs the second pass for adjacent small words
         for word in sorted(_SMALL_WORDS):
             fix = pc.replace_substring(fix, f"-{word.capitalize()}-", f"-{word.lower()}-")
-    return pc.replace_with_mask(out, pa.array(hyphen), fix)
+    return replace_rows(out, hyphen, fix)
 
 
 #: Any run of the characters a word of the fast shapes is made of.
@@ -1211,7 +1229,7 @@ def _fast_canonical(keys: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         mask = np.zeros(n, dtype=bool)
         mask[rows] = True
         decided |= mask
-        canonical = pc.replace_with_mask(canonical, pa.array(mask), line)
+        canonical = replace_rows(canonical, mask, line)
         note_out[rows] = np.where(no_postcode[use], "no_postcode", None)
     return decided, canonical, note_out
 
@@ -1331,22 +1349,6 @@ def _nearly_all_distinct(values: pd.Series) -> bool:
     return floor is not None and floor > 0.9
 
 
-def _rest_patched(lines: Any, rest: np.ndarray, rest_lines: Any) -> Any:
-    """``lines`` (a chunked array) with the rows ``rest`` (sorted) replaced by ``rest_lines``,
-    chunk by chunk (one copy of each chunk that holds such rows)."""
-    import pyarrow as pa
-
-    chunks, start, taken = [], 0, 0
-    for chunk in lines.chunks:
-        rows = rest[(rest >= start) & (rest < start + len(chunk))] - start
-        if len(rows):
-            chunk = _patched(chunk, [(_mask(len(chunk), rows), rest_lines.slice(taken, len(rows)))])
-            taken += len(rows)
-        chunks.append(chunk)
-        start += len(chunk)
-    return pa.chunked_array(chunks, type=lines.type)
-
-
 def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseResult:
     import pyarrow as pa
 
@@ -1356,14 +1358,15 @@ def _standardise(values: pd.Series, *, distinct: bool = False) -> StandardiseRes
     n = len(text)
     # the comma shape straight on the distinct texts; the rest grouped by key, the common shapes
     # of those by extraction, the Python parser for what is left
-    decided, lines, no_postcode = _comma_canonical(text)
+    decided, pieces, no_postcode = _comma_canonical(text)
     names = ["no_postcode"]  # reasons and notes as codes into a short list
     reason_u = np.full(n + 1, -1, dtype=np.int32)  # the last slot answers missing rows
     reason_u[:-1][no_postcode] = 0
     rest = np.flatnonzero(~decided)
+    rest_canon = pa.array([], type=pa.string())
     if len(rest):
         rest_canon, reason_u[rest] = _canonical_by_key(text.take(pa.array(rest)), names)
-        lines = _rest_patched(lines, rest, rest_canon.cast(pa.string()))
+    lines = _assembled(pieces, decided, rest_canon.cast(pa.string()))
     valid_u = np.append(np.asarray(lines.is_valid().to_numpy(), dtype=bool), False)  # a line: valid
     index = col.original.index
     take = np.where(codes < 0, n, codes)
@@ -1413,7 +1416,6 @@ def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
     case and spacing): the common shapes by extraction (:func:`_fast_canonical`), the Python
     parser for the keys left. ``names`` gains the reasons met."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     keys = _address_key(texts)
     encoded = keys.dictionary_encode()
@@ -1443,7 +1445,7 @@ def _canonical_by_key(texts: Any, names: list[str]) -> tuple[Any, np.ndarray]:
                 names.append(found)
             reason_k[slow[j]] = names.index(found)
     if len(slow):
-        canon = pc.replace_with_mask(canon, pa.array(~decided), pa.array(slow_canon, type=pa.string()))
+        canon = replace_rows(canon, ~decided, pa.array(slow_canon, type=pa.string()))
     logger.debug("address: %d texts, %d keys, %d parsed in Python", len(texts), len(kuniq), len(slow))
     return canon.take(pa.array(kcodes)), reason_k[kcodes]
 
