@@ -22,10 +22,10 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "dataclean"
 
-#: Layers, lowest first. ``base`` holds what every layer may use: errors, text and date helpers,
+#: Layers, lowest first. ``base`` holds what every layer may use: errors, text and date helpers, malloc tuning,
 #: file reading, reference data. A module belongs to the layer of the longest matching prefix.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("dataclean.exceptions", "dataclean._core", "dataclean.io", "dataclean.refdata")),
+    ("base", ("dataclean.exceptions", "dataclean._core", "dataclean._malloc", "dataclean.io", "dataclean.refdata")),
     ("fields", ("dataclean.fields", "dataclean._codes", "dataclean.registry", "dataclean.roles")),
     ("checks", ("dataclean.checks", "dataclean.profile")),
     ("suite", ("dataclean.suite",)),
