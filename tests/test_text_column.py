@@ -57,6 +57,13 @@ def test_sliced_and_chunked_arrow_columns(arrow_type):
     chunked = pa.chunked_array([whole.slice(1, 3), whole.slice(4, len(values) - 3)])
     series = pd.Series(pd.array(chunked, dtype="string[pyarrow]"), index=np.arange(10, 10 + len(values)))
     _check(series, values, 4)
+    # joined once: the text comes back in one chunk (later steps do not join it again)
+    parts = [pa.array(["a", None, "b"], type=arrow_type), pa.array(["", "dd"], type=arrow_type)]  # nothing to trim
+    plain = pd.Series(pd.array(pa.chunked_array(parts), dtype="string[pyarrow]"))
+    text = to_text(plain).text
+    assert text.array.__arrow_array__().num_chunks == 1
+    assert [None if pd.isna(v) else v for v in text] == ["a", None, "b", None, "dd"]
+    assert text.index.equals(plain.index)
 
 
 def test_input_is_not_modified():

@@ -353,7 +353,11 @@ def _arrow_trim_and_measure(
     import pyarrow.compute as pc
 
     arr = text.array.__arrow_array__()
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        several = arr.num_chunks > 1
+        arr = arr.combine_chunks()
+        if several:  # the text joined once, here: later steps (arrow_text) then find one chunk
+            text = pd.Series(pd.array(arr, dtype=text.dtype), index=text.index, name=text.name)
     present = _present(arr)
     first, last, lengths = _edge_bytes(arr)
     if strip:
