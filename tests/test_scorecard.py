@@ -116,6 +116,8 @@ def test_clean_data_passes(planted):
         pd.Series(["A1", None, "C3"], index=[10, 11, 12], dtype="string[pyarrow]"),
         pd.Series([101, 102, 103], index=[10, 11, 12]),
         pd.Series([1.0, float("nan"), 3.5], index=[10, 11, 12]),
+        pd.Series([101, None, 103], index=[10, 11, 12], dtype="Int64"),  # nullable ids, one missing
+        pd.Series([True, None, False], index=[10, 11, 12], dtype="boolean"),
         pd.Series(["A1", None, 7], index=[10, 11, 12], dtype=object),
         None,
     ],
@@ -128,17 +130,21 @@ def test_failure_rows_are_arrow_text_as_astype_string_writes_them(ids):
 
     kind_type = "expect_column_values_to_be_valid_nhs_number"
     spec = ExpectationSpec(key="nhs_valid", type=kind_type, kwargs={"column": "nhs"}, dimension="validity")
-    reasons = pd.Series(["invalid_checksum", "test_range"], index=[12, 10], dtype="string[pyarrow]")
-    cases = ((reasons, ["invalid_checksum", "test_range"]), (None, [kind_type.removeprefix("expect_")] * 2))
+    rows = [12, 11, 10]  # 11: the missing id
+    reasons = pd.Series(["invalid_checksum", "bad_length", "test_range"], index=rows, dtype="string[pyarrow]")
+    cases = (
+        (reasons, ["invalid_checksum", "bad_length", "test_range"]),
+        (None, [kind_type.removeprefix("expect_")] * 3),
+    )
     for row_reasons, expected_reason in cases:
-        out = failure_rows([12, 10], spec, ids, row_reasons)
+        out = failure_rows(rows, spec, ids, row_reasons)
         assert list(out.columns) == list(FAILURE_COLUMNS)
         assert all(out[c].dtype == pd.StringDtype("pyarrow") for c in out.columns)
-        assert out["row"].tolist() == ["12", "10"]
-        expected_ids = [pd.NA, pd.NA] if ids is None else ids.loc[[12, 10]].astype("string").tolist()
+        assert out["row"].tolist() == ["12", "11", "10"]
+        expected_ids = [pd.NA] * 3 if ids is None else ids.loc[rows].astype("string").tolist()
         plain = [None if pd.isna(v) else v for v in out["record_id"]]
         assert plain == [None if pd.isna(v) else v for v in expected_ids]
         assert out["reason"].tolist() == expected_reason
         assert out[["column", "expectation", "dimension", "severity"]].values.tolist() == [
             ["nhs", "nhs_valid", "validity", "critical"]
-        ] * 2
+        ] * 3

@@ -267,32 +267,30 @@ def failure_rows(
     index_list: list, spec: ExpectationSpec, ids: pd.Series | None, row_reasons: pd.Series | None
 ) -> pd.DataFrame:
     """One failures row (:data:`FAILURE_COLUMNS`) per failing row label of ``spec``, in Arrow:
-    the row labels cast to text, the record ids and reasons kept as they are, the expectation's
-    fields repeated (no Python object per row)."""
+    row labels and integer ids cast to text, text ids and reasons kept as they are, the
+    expectation's fields repeated (no Python object per row for these)."""
     import pyarrow as pa
 
     idx = pd.Index(index_list)
     n = len(idx)
 
     def repeated(text: str) -> Any:
-        return pd.array(pa.array([text], pa.string()).take(pa.array(np.zeros(n, dtype=np.int64))), dtype=FAILURE_DTYPE)
+        return pd.array(pa.repeat(pa.scalar(text, pa.string()), n), dtype=FAILURE_DTYPE)
 
     def as_text(values: pd.Series | pd.Index) -> Any:
-        if pd.api.types.is_integer_dtype(values.dtype):
-            return pd.array(pa.array(np.asarray(values, dtype=np.int64)).cast(pa.string()), dtype=FAILURE_DTYPE)
-        return pd.array(pd.Series(values).astype(str).to_numpy(dtype=object), dtype=FAILURE_DTYPE)
+        """The texts ``astype("string")`` writes, missing values missing."""
+        if isinstance(values.dtype, pd.StringDtype):
+            return pd.Series(values).astype(FAILURE_DTYPE).array
+        if pd.api.types.is_integer_dtype(values.dtype):  # numpy or nullable integers, in Arrow
+            return pd.array(pa.array(values, from_pandas=True).cast(pa.string()), dtype=FAILURE_DTYPE)
+        text = pd.Series(values).astype(str).to_numpy(dtype=object)  # floats, objects: Python's str
+        return pd.array(pa.array(text, pa.string(), mask=np.asarray(pd.isna(values), dtype=bool)), dtype=FAILURE_DTYPE)
 
     if row_reasons is None:
         reason = repeated(spec.type.removeprefix("expect_"))
     else:
         reason = row_reasons.astype(FAILURE_DTYPE).array
-    if ids is None:
-        record_id = pd.array(pa.nulls(n, pa.string()), dtype=FAILURE_DTYPE)
-    else:
-        picked = ids.loc[idx]
-        record_id = picked.astype(FAILURE_DTYPE).array if isinstance(picked.dtype, pd.StringDtype) else as_text(picked)
-        if not isinstance(picked.dtype, pd.StringDtype) and picked.isna().any():
-            record_id = pd.array(pd.Series(record_id).where(picked.notna().to_numpy(), pd.NA), dtype=FAILURE_DTYPE)
+    record_id = pd.array(pa.nulls(n, pa.string()), dtype=FAILURE_DTYPE) if ids is None else as_text(ids.loc[idx])
     return pd.DataFrame(
         {
             "row": as_text(idx),
