@@ -44,10 +44,18 @@ def _expected(text: object) -> tuple[object, object, object]:
     return line, None, address.note(line)
 
 
+def _comma_lines(text: pa.Array) -> tuple[np.ndarray, pa.ChunkedArray, np.ndarray]:
+    """(decided, lines, no_postcode) of the comma fast path alone: a line at each decided row,
+    null at the others (their lines come from the other paths)."""
+    decided, pieces, no_postcode = address._comma_canonical(text)
+    undecided = pa.nulls(int((~decided).sum()), pa.string())
+    return decided, address._assembled(pieces, decided, undecided), no_postcode
+
+
 def _row_lines(upper: pa.Array) -> tuple[np.ndarray, list, np.ndarray]:
-    """``address._comma_lines`` with its lines as a list: a line at each decided row, null
+    """``_comma_lines`` with its lines as a list: a line at each decided row, null
     at the others."""
-    decided, lines, no_postcode = address._comma_lines(upper)
+    decided, lines, no_postcode = _comma_lines(upper)
     at_rows = lines.to_pylist()
     assert [line is not None for line in at_rows] == decided.tolist()
     return decided, at_rows, no_postcode
@@ -202,7 +210,7 @@ def test_comma_shape_on_built_shapes():
         "12 High Road Chelmsford CM1 1QH",  # one part cut after its street word: a comma put there
     ]
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, lines, no_postcode = address._comma_lines(upper)
+    decided, lines, no_postcode = _comma_lines(upper)
     assert decided.tolist() == [True] * 6 + [False] * 5 + [True] * 5
     assert lines.to_pylist()[6:11] == [None] * 5  # a line at each decided row, null at the others
     assert lines.to_pylist()[:6] == [
@@ -238,7 +246,7 @@ def test_texts_needing_several_fixes_at_once():
         "unit 7 9 Old Rd, Ware": "Unit 7, 9 Old Road, Ware",
         "Flat 1 2 High Road, Ware": "Flat 1, 2 High Road, Ware",
     }
-    decided, lines, _ = address._comma_lines(pa.array([t.upper() for t in texts], type=pa.string()))
+    decided, lines, _ = _comma_lines(pa.array([t.upper() for t in texts], type=pa.string()))
     assert decided.all()
     assert lines.to_pylist() == list(texts.values())
     assert [address.validate(t) for t in texts] == list(texts.values())
@@ -270,7 +278,7 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "12 The Green, Town": "12 The Green, Town",
     }
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    decided, canonical, _ = address._comma_lines(upper)
+    decided, canonical, _ = _comma_lines(upper)
     assert decided.all()
     assert canonical.to_pylist() == list(texts.values())
     assert [address.validate(t) for t in texts] == list(texts.values())
@@ -282,7 +290,7 @@ def test_rewritten_shapes_read_as_the_parser_reads_them():
         "12 High Park Farm, Town",  # a weak street word inside: not cut here
         "Flat A Road X",  # Flat A, Road X
     ]
-    decided, _, _ = address._comma_lines(pa.array([t.upper() for t in others], type=pa.string()))
+    decided, _, _ = _comma_lines(pa.array([t.upper() for t in others], type=pa.string()))
     assert not decided.any()
     _assert_column_agrees(list(texts) + others)
 
@@ -322,10 +330,10 @@ def test_row_ranges_in_threads_give_the_same_answers(monkeypatch):
         "address"
     ].dropna().tolist()
     upper = pa.array([t.upper() for t in texts], type=pa.string())
-    whole = address._comma_lines(upper)
+    whole = _comma_lines(upper)
     monkeypatch.setattr(address, "thread_ranges", lambda n: _core.thread_ranges(n, min_rows=700))
     assert len(address.thread_ranges(len(texts))) > 1
-    ranged = address._comma_lines(upper)
+    ranged = _comma_lines(upper)
     assert ranged[0].tolist() == whole[0].tolist()
     assert ranged[1].to_pylist() == whole[1].to_pylist()
     assert ranged[2].tolist() == whole[2].tolist()

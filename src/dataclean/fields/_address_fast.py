@@ -272,9 +272,11 @@ def _put_back_tails(out: np.ndarray, data: np.ndarray, offsets: np.ndarray, keep
         # the last k bytes of a little-endian word are its high bytes
         mask = np.left_shift(np.uint64(0xFFFFFFFFFFFFFFFF), (8 * (8 - k[wide])).astype(np.uint64))
         words_out[at] = (words_out[at] & ~mask) | (words_in[at] & mask)
-    for j in range(1, 8):  # the short strings, byte by byte from the end
-        at = ends[~wide & (k >= j)] - j
-        out[at] = data[at]
+    if not wide.all():  # the short strings, byte by byte from the end
+        short_ends, short_k = ends[~wide], k[~wide]
+        for j in range(1, int(short_k.max()) + 1):
+            at = short_ends[short_k >= j] - j
+            out[at] = data[at]
 
 
 def _byte_class(chars: str) -> np.ndarray:

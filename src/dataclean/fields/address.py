@@ -730,15 +730,6 @@ def _comma_canonical(text: Any) -> tuple[np.ndarray, list[tuple[Any, list]], np.
     )
 
 
-def _comma_lines(text: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-    """:func:`_comma_canonical` with its lines assembled: (decided, lines, no_postcode), a line at
-    each decided row and null at the others (what the fast path alone answers)."""
-    import pyarrow as pa
-
-    decided, pieces, no_postcode = _comma_canonical(text)
-    return decided, _assembled(pieces, decided, pa.nulls(int((~decided).sum()), pa.string())), no_postcode
-
-
 def _comma_canonical_rows(upper: Any) -> tuple[np.ndarray, Any, list, np.ndarray]:
     """:func:`_comma_canonical` on one range of rows: (decided, lines, patches, no_postcode). The
     texts are worked in place, the undecided ones along with the others (cheaper than copying the
